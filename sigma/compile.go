@@ -1,0 +1,161 @@
+package sigma
+
+import (
+	"errors"
+	"sync"
+)
+
+// CompileOptions tunes Compile. The zero value is the recommended setting.
+type CompileOptions struct {
+	// DisableCandidateIndex evaluates every rule on every event instead of
+	// only the rules the candidate index selects (index.go). Results are
+	// identical; this exists for testing and measurement.
+	DisableCandidateIndex bool
+}
+
+// Engine is a compiled rule set. It is immutable after Compile and safe for
+// concurrent use by many goroutines (each with its own Event).
+type Engine struct {
+	rules    []*compiledRule
+	ruleList []*Rule
+	fields   *FieldTable
+	keywords bool
+	index    *candidateIndex
+	scratch  sync.Pool // *evalScratch
+}
+
+// compiledRule is a rule lowered to matcher nodes.
+type compiledRule struct {
+	pos      int // position in Engine.rules
+	rule     *Rule
+	searches []*searchNode
+	conds    []*condEval
+}
+
+// searchNode is a compiled search identifier: OR of AND groups.
+type searchNode struct {
+	name    string
+	private bool // injected by a filter or pipeline: not reported
+	groups  [][]*itemNode
+}
+
+// Compile turns the rules of rs into an Engine. Filters in rs are applied
+// first (see RuleSet.ApplyFilters) unless that already happened. Rules that
+// fail to compile are returned as LoadErrors and left out; err is non-nil only
+// when no engine can be built at all.
+func Compile(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError, error) {
+	if rs == nil {
+		return nil, nil, errors.New("sigma: Compile needs a RuleSet")
+	}
+	var rejected []*LoadError
+	if !rs.filtersApplied {
+		rs.ApplyFilters()
+	}
+	e := &Engine{fields: NewFieldTable()}
+	for _, r := range rs.Rules {
+		cr, err := compileRule(r, e.fields)
+		if err != nil {
+			path, cause := splitPathError(err)
+			rejected = append(rejected, &LoadError{File: r.File, Rule: r.DisplayName(), Path: path, Err: cause})
+			continue
+		}
+		cr.pos = len(e.rules)
+		e.rules = append(e.rules, cr)
+		e.ruleList = append(e.ruleList, r)
+		if cr.usesKeywords() {
+			e.keywords = true
+		}
+	}
+	if !opts.DisableCandidateIndex {
+		e.index = buildIndex(e.rules)
+	}
+	n := len(e.rules)
+	e.scratch.New = func() any { return newEvalScratch(n) }
+	return e, rejected, nil
+}
+
+// Rules returns the compiled rules in evaluation order.
+func (e *Engine) Rules() []*Rule { return e.ruleList }
+
+// Fields returns the table of every field name a rule reads.
+func (e *Engine) Fields() *FieldTable { return e.fields }
+
+// HasKeywords reports whether any rule searches keywords, i.e. whether events
+// must expose their string leaves through Event.Keywords.
+func (e *Engine) HasKeywords() bool { return e.keywords }
+
+func compileRule(r *Rule, fields *FieldTable) (*compiledRule, error) {
+	if r.Detection == nil {
+		return nil, atPath("detection", errors.New("missing detection section"))
+	}
+	cr := &compiledRule{rule: r}
+	for _, s := range r.Detection.Searches {
+		sn := &searchNode{name: s.Name, private: s.Scope != ""}
+		for _, g := range s.Groups {
+			items := make([]*itemNode, 0, len(g.Items))
+			for _, it := range g.Items {
+				n, err := compileItem(it, fields)
+				if err != nil {
+					return nil, atPath(it.Path, err)
+				}
+				items = append(items, n)
+			}
+			if len(items) == 0 {
+				return nil, atPath("detection."+s.Name, errors.New("empty search identifier"))
+			}
+			sn.groups = append(sn.groups, items)
+		}
+		if len(sn.groups) == 0 {
+			return nil, atPath("detection."+s.Name, errors.New("empty search identifier"))
+		}
+		cr.searches = append(cr.searches, sn)
+	}
+	if len(r.Detection.Conditions) == 0 {
+		return nil, atPath("detection.condition", errors.New("missing condition"))
+	}
+	for _, c := range r.Detection.Conditions {
+		ce, err := compileCondition(r.Detection, c.Expr)
+		if err != nil {
+			return nil, atPath("detection.condition", err)
+		}
+		cr.conds = append(cr.conds, ce)
+	}
+	return cr, nil
+}
+
+// compileItem builds an item node and binds its fields to the table.
+func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
+	n, err := buildItem(it, false)
+	if err != nil {
+		return nil, err
+	}
+	if !it.Keyword() {
+		n.field = fields.Intern(it.Field)
+	}
+	for _, name := range n.refNames {
+		n.refs = append(n.refs, fields.Intern(name))
+	}
+	if n.kind == itemKeywords {
+		if n.all {
+			for _, m := range n.values {
+				n.kwFns = append(n.kwFns, m.match)
+			}
+		} else {
+			n.kwFns = []func(*Value) bool{n.matchLeafAny}
+		}
+	}
+	return n, nil
+}
+
+func (cr *compiledRule) usesKeywords() bool {
+	for _, s := range cr.searches {
+		for _, g := range s.groups {
+			for _, it := range g {
+				if it.kind == itemKeywords {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

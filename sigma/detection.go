@@ -1,0 +1,72 @@
+package sigma
+
+// Detection is a rule's `detection:` section: named searches plus one or more
+// conditions over them. A rule matches when any of its conditions is true.
+type Detection struct {
+	// Searches are the search identifiers in YAML order, followed by
+	// identifiers injected by filters and pipelines.
+	Searches []*Search
+	// Conditions are the parsed `condition:` entries (a list is an OR).
+	Conditions []*Condition
+}
+
+// Search is one search identifier: an OR of AND-groups. A YAML mapping is a
+// single group; a list of mappings is one group per element; keyword lists are
+// a single group holding one keyword item.
+type Search struct {
+	// Name is the identifier as conditions refer to it.
+	Name string
+	// Scope is "" for the rule's own identifiers. Identifiers injected by a
+	// filter or pipeline carry a private scope (their name prefix) so that
+	// `them` and user patterns never select them (sigma-rules.md §8.2).
+	Scope string
+	// Groups are OR-combined; each group is an AND of items.
+	Groups []*Group
+}
+
+// Group is an AND of detection items.
+type Group struct {
+	Items []*Item
+}
+
+// Item is one detection item: `Field|mod1|mod2: values`.
+type Item struct {
+	// Field is the field name; "" for keyword items.
+	Field string
+	// Modifiers are the modifier names in written order.
+	Modifiers []string
+	// Values are OR-combined (AND with the `all` modifier).
+	Values []*RuleValue
+	// Path is the YAML path of the item, used in error messages.
+	Path string
+}
+
+// Keyword reports whether the item searches the whole event (no field name).
+func (it *Item) Keyword() bool { return it.Field == "" }
+
+// Search returns the search identifier called name, or nil.
+func (d *Detection) Search(name string) *Search {
+	for _, s := range d.Searches {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// AddCondition injects s as a private search identifier and rewrites every
+// condition C into `C and s` (or `C and not s` when negate is set). This is
+// how filters and pipeline add_condition transformations narrow a rule.
+func (d *Detection) AddCondition(s *Search, negate bool) {
+	if s.Scope == "" {
+		s.Scope = s.Name
+	}
+	d.Searches = append(d.Searches, s)
+	var term *CondNode = &CondNode{Op: CondIdent, Name: s.Name}
+	if negate {
+		term = &CondNode{Op: CondNot, Args: []*CondNode{term}}
+	}
+	for _, c := range d.Conditions {
+		c.Expr = &CondNode{Op: CondAnd, Args: []*CondNode{c.Expr, term}}
+	}
+}

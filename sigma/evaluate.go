@@ -1,0 +1,124 @@
+package sigma
+
+// Match is one rule that matched an event.
+type Match struct {
+	Rule *Rule
+	// Selections are the search identifiers that were true in the first
+	// matching condition, in evaluation order (injected identifiers of
+	// filters and pipelines are not listed).
+	Selections []string
+	// Fields lists, for those selections, each field item that matched with
+	// the event's value of that field (first occurrence per field name).
+	Fields []FieldMatch
+}
+
+// FieldMatch is one matched field and the event's value for it. Value
+// belongs to the Event and is only valid until the Event is reset; copy it
+// (AppendValueJSON) to keep it.
+type FieldMatch struct {
+	Field string
+	Value Value
+}
+
+// Evaluate appends one Match per matching rule, in rule order, to dst and
+// returns it. Only the boolean verdict is computed for non-matching rules;
+// selections and fields are collected for matching rules only.
+func (e *Engine) Evaluate(ev Event, dst []Match) []Match {
+	if e.index == nil {
+		for _, cr := range e.rules {
+			if cr.matches(ev) {
+				dst = append(dst, cr.report(ev))
+			}
+		}
+		return dst
+	}
+	sc := e.scratch.Get().(*evalScratch)
+	for _, pos := range e.index.candidates(ev, sc) {
+		cr := e.rules[pos]
+		if cr.matches(ev) {
+			dst = append(dst, cr.report(ev))
+		}
+	}
+	sc.reset()
+	e.scratch.Put(sc)
+	return dst
+}
+
+// matches reports whether any condition of the rule holds.
+func (cr *compiledRule) matches(ev Event) bool {
+	for _, c := range cr.conds {
+		if c.eval(cr, ev) {
+			return true
+		}
+	}
+	return false
+}
+
+// report builds the Match of a rule known to match.
+func (cr *compiledRule) report(ev Event) Match {
+	m := Match{Rule: cr.rule}
+	for _, c := range cr.conds {
+		if c.eval(cr, ev) {
+			cr.collect(c, ev, &m)
+			break
+		}
+	}
+	return m
+}
+
+// collect lists the true identifiers in positive positions of c.
+func (cr *compiledRule) collect(c *condEval, ev Event, m *Match) {
+	switch c.op {
+	case CondIdent:
+		cr.collectSearch(c.search, ev, m)
+	case CondSelector:
+		for _, idx := range c.set {
+			cr.collectSearch(idx, ev, m)
+		}
+	case CondAnd, CondOr:
+		for _, a := range c.args {
+			cr.collect(a, ev, m)
+		}
+	}
+}
+
+func (cr *compiledRule) collectSearch(idx int, ev Event, m *Match) {
+	s := cr.searches[idx]
+	if s.private || containsString(m.Selections, s.name) || !s.eval(ev) {
+		return
+	}
+	m.Selections = append(m.Selections, s.name)
+	for _, g := range s.groups {
+		if !groupTrue(g, ev) {
+			continue
+		}
+		for _, it := range g {
+			if it.field == nil || hasField(m.Fields, it.field.Name) {
+				continue
+			}
+			v := ev.Field(it.field)
+			if v.Kind == KindMissing {
+				continue
+			}
+			m.Fields = append(m.Fields, FieldMatch{Field: it.field.Name, Value: v})
+		}
+	}
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func hasField(list []FieldMatch, name string) bool {
+	for _, f := range list {
+		if f.Field == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,161 @@
+package sigma
+
+// itemKind selects how an item node evaluates.
+type itemKind uint8
+
+const (
+	itemValues   itemKind = iota // field value(s) tested by matchers
+	itemKeywords                 // every string leaf tested by matchers
+	itemNull                     // field absent or null
+	itemExists                   // field presence
+	itemFieldref                 // field equals other field(s)
+)
+
+// itemNode is a compiled detection item.
+type itemNode struct {
+	src   *Item
+	kind  itemKind
+	field *Field // nil for keyword items
+	// values has one matcher per rule value (OR-combined, AND with all).
+	values []valueMatcher
+	// variants mirrors values with the literal forms the candidate index
+	// reads (one entry per rule value, each listing that value's variants).
+	variants [][]variant
+	all      bool
+	neq      bool
+	cased    bool
+	want     bool     // itemExists: expected presence
+	refs     []*Field // itemFieldref: referenced fields (OR)
+	refNames []string
+	// kwFns are the keyword leaf callbacks, bound once at compile time so
+	// that Event.Keywords calls do not allocate: kwFns[0] tests every value
+	// (OR); with all, kwFns[i] tests values[i] alone.
+	kwFns []func(*Value) bool
+}
+
+// variant is one literal form of a rule value after transforms, as the
+// candidate index sees it.
+type variant struct {
+	op      strOp      // placement for string variants
+	pat     pattern    // lower-cased pattern; nil for non-string variants
+	num     *RuleValue // Number equality value
+	boolean string     // Bool equality value
+	isStr   bool
+}
+
+// eval returns the item's verdict for ev.
+func (n *itemNode) eval(ev Event) bool {
+	return n.evalPositive(ev) != n.neq
+}
+
+func (n *itemNode) evalPositive(ev Event) bool {
+	if n.kind == itemKeywords {
+		if !n.all {
+			return ev.Keywords(n.kwFns[0])
+		}
+		for _, fn := range n.kwFns {
+			if !ev.Keywords(fn) {
+				return false
+			}
+		}
+		return true
+	}
+	v := ev.Field(n.field)
+	switch n.kind {
+	case itemNull:
+		return v.Kind == KindMissing || v.Kind == KindNull
+	case itemExists:
+		return (v.Kind != KindMissing) == n.want
+	case itemFieldref:
+		return n.evalFieldref(ev, &v)
+	}
+	if !n.all {
+		return n.anyValue(&v)
+	}
+	for _, m := range n.values {
+		if !anyMember(&v, m) {
+			return false
+		}
+	}
+	return true
+}
+
+// anyValue reports whether any member of v satisfies any matcher.
+func (n *itemNode) anyValue(v *Value) bool {
+	if v.Kind == KindArray {
+		for i := range v.Items {
+			if n.anyValue(&v.Items[i]) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, m := range n.values {
+		if m.match(v) {
+			return true
+		}
+	}
+	return false
+}
+
+// anyMember reports whether m matches v or, for arrays, any (nested) member.
+func anyMember(v *Value, m valueMatcher) bool {
+	if v.Kind == KindArray {
+		for i := range v.Items {
+			if anyMember(&v.Items[i], m) {
+				return true
+			}
+		}
+		return false
+	}
+	return m.match(v)
+}
+
+// matchLeafAny is the keyword callback for OR keyword items.
+func (n *itemNode) matchLeafAny(v *Value) bool {
+	for _, m := range n.values {
+		if m.match(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func (n *itemNode) evalFieldref(ev Event, v *Value) bool {
+	if v.Kind == KindMissing || v.Kind == KindNull {
+		return false
+	}
+	for _, ref := range n.refs {
+		r := ev.Field(ref)
+		if r.Kind == KindMissing || r.Kind == KindNull {
+			continue
+		}
+		if membersEqual(v, &r, n.cased) {
+			return true
+		}
+	}
+	return false
+}
+
+// membersEqual reports whether any member of a equals any member of b.
+func membersEqual(a, b *Value, cased bool) bool {
+	if a.Kind == KindArray {
+		for i := range a.Items {
+			if membersEqual(&a.Items[i], b, cased) {
+				return true
+			}
+		}
+		return false
+	}
+	if b.Kind == KindArray {
+		for i := range b.Items {
+			if membersEqual(a, &b.Items[i], cased) {
+				return true
+			}
+		}
+		return false
+	}
+	sa, okA := text(a, cased)
+	sb, okB := text(b, cased)
+	return okA && okB && sa == sb
+}

@@ -1,0 +1,151 @@
+package sigma
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// LoadPath loads a rule file or a directory (recursively, `.yml`/`.yaml`
+// files in sorted order). A non-nil error means the path itself could not be
+// read (errors.Is(err, ErrRulesPath)); problems inside individual files and
+// documents are collected in RuleSet.Rejected and do not fail the load.
+func LoadPath(path string) (*RuleSet, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
+	}
+	if !info.IsDir() {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
+		}
+		return LoadBytes(path, data)
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && isRuleFile(p) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
+	}
+	sort.Strings(files)
+	rs := &RuleSet{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			rs.Rejected = append(rs.Rejected, &LoadError{File: f, Err: err})
+			continue
+		}
+		one, _ := LoadBytes(f, data)
+		rs.Merge(one)
+	}
+	return rs, nil
+}
+
+func isRuleFile(p string) bool {
+	ext := strings.ToLower(filepath.Ext(p))
+	return ext == ".yml" || ext == ".yaml"
+}
+
+// LoadBytes parses the content of one YAML file (one or more documents); file
+// is used in error messages. The error is always nil today; per-document
+// problems are in RuleSet.Rejected.
+func LoadBytes(file string, data []byte) (*RuleSet, error) {
+	rs := &RuleSet{}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	c := &collection{}
+	for index := 1; ; index++ {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			rs.Rejected = append(rs.Rejected, &LoadError{File: file, Rule: fmt.Sprintf("document %d", index), Err: fmt.Errorf("YAML syntax: %w", err)})
+			break
+		}
+		root := &doc
+		if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
+			root = root.Content[0]
+		}
+		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+			continue // empty document, e.g. a trailing '---'
+		}
+		loadDocument(rs, c, file, index, root)
+	}
+	return rs, nil
+}
+
+// loadDocument routes one document: collection action, correlation, filter or
+// detection rule.
+func loadDocument(rs *RuleSet, c *collection, file string, index int, root *yaml.Node) {
+	reject := func(rule string, err error) {
+		if rule == "" {
+			rule = fmt.Sprintf("document %d", index)
+		}
+		path, cause := splitPathError(err)
+		rs.Rejected = append(rs.Rejected, &LoadError{File: file, Rule: rule, Path: path, Err: cause})
+	}
+	if root.Kind != yaml.MappingNode {
+		reject("", fmt.Errorf("document is not a mapping (line %d)", root.Line))
+		return
+	}
+	if err := checkDuplicateKeys(root, ""); err != nil {
+		reject(docName(root), err)
+		return
+	}
+	merged, emit, err := c.apply(root)
+	if err != nil {
+		reject(docName(root), err)
+		return
+	}
+	if !emit {
+		return
+	}
+	switch {
+	case mapGet(merged, "correlation") != nil:
+		rs.Correlations = append(rs.Correlations, &CorrelationDoc{
+			File: file, DocIndex: index, Node: merged,
+			Title: scalarText(mapGet(merged, "title")), ID: scalarText(mapGet(merged, "id")), Name: scalarText(mapGet(merged, "name")),
+		})
+	case mapGet(merged, "filter") != nil:
+		f, err := parseFilter(merged)
+		if err != nil {
+			reject(docName(merged), err)
+			return
+		}
+		f.File, f.DocIndex = file, index
+		rs.Filters = append(rs.Filters, f)
+	default:
+		r, err := parseRule(merged)
+		if err != nil {
+			reject(docName(merged), err)
+			return
+		}
+		r.File, r.DocIndex = file, index
+		rs.Rules = append(rs.Rules, r)
+	}
+}
+
+// docName names a document in errors: its title, else its id.
+func docName(n *yaml.Node) string {
+	if t := scalarText(mapGet(n, "title")); t != "" {
+		return t
+	}
+	return scalarText(mapGet(n, "id"))
+}

@@ -1,0 +1,207 @@
+package sigma
+
+import (
+	"net/netip"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// numberMatcher is equality with a Number rule value (sigma-rules.md §5.3):
+// numeric equality with numbers and decimal strings, otherwise
+// case-insensitive equality with the rule's literal text.
+type numberMatcher struct {
+	want    RuleValue
+	litFold string
+}
+
+func (m *numberMatcher) match(v *Value) bool {
+	var got RuleValue
+	switch v.Kind {
+	case KindNumber:
+		return parseDecimalInto(v.Str, &got) && numbersEqual(&m.want, &got)
+	case KindString:
+		if parseDecimalInto(v.Str, &got) {
+			return numbersEqual(&m.want, &got)
+		}
+		return v.Fold == m.litFold
+	}
+	return false
+}
+
+// numbersEqual compares exactly as int64 when both are integral.
+func numbersEqual(a, b *RuleValue) bool {
+	if a.IsInt && b.IsInt {
+		return a.Int == b.Int
+	}
+	return a.Float == b.Float
+}
+
+// compareNumbers returns -1, 0 or 1.
+func compareNumbers(a, b *RuleValue) int {
+	if a.IsInt && b.IsInt {
+		switch {
+		case a.Int < b.Int:
+			return -1
+		case a.Int > b.Int:
+			return 1
+		}
+		return 0
+	}
+	switch {
+	case a.Float < b.Float:
+		return -1
+	case a.Float > b.Float:
+		return 1
+	}
+	return 0
+}
+
+// boolMatcher is equality with a Bool rule value.
+type boolMatcher struct{ want string } // "true" or "false"
+
+func (m *boolMatcher) match(v *Value) bool {
+	switch v.Kind {
+	case KindBool:
+		return v.Str == m.want
+	case KindString:
+		return v.Fold == m.want
+	}
+	return false
+}
+
+// regexMatcher searches the event text with a compiled regular expression.
+type regexMatcher struct{ re *regexp.Regexp }
+
+func (m *regexMatcher) match(v *Value) bool {
+	s, ok := text(v, true)
+	return ok && m.re.MatchString(s)
+}
+
+// cidrMatcher tests whether an event string is an address inside a network.
+type cidrMatcher struct{ prefix netip.Prefix }
+
+func (m *cidrMatcher) match(v *Value) bool {
+	if v.Kind != KindString {
+		return false
+	}
+	addr, err := netip.ParseAddr(v.Str)
+	if err != nil || addr.Zone() != "" {
+		return false
+	}
+	return m.prefix.Contains(addr.Unmap())
+}
+
+// parseCIDR accepts a network or a bare address (as /32 or /128) and masks
+// host bits.
+func parseCIDR(s string) (netip.Prefix, error) {
+	if !strings.Contains(s, "/") {
+		addr, err := netip.ParseAddr(s)
+		if err != nil {
+			return netip.Prefix{}, err
+		}
+		addr = addr.Unmap()
+		return netip.PrefixFrom(addr, addr.BitLen()), nil
+	}
+	p, err := netip.ParsePrefix(s)
+	if err != nil {
+		return netip.Prefix{}, err
+	}
+	if p.Addr().Is4In6() {
+		p = netip.PrefixFrom(p.Addr().Unmap(), p.Bits()-96)
+	}
+	return p.Masked(), nil
+}
+
+// numCmpMatcher is gt/gte/lt/lte.
+type numCmpMatcher struct {
+	op   string
+	want RuleValue
+}
+
+func (m *numCmpMatcher) match(v *Value) bool {
+	if v.Kind != KindNumber && v.Kind != KindString {
+		return false
+	}
+	var got RuleValue
+	if !parseDecimalInto(v.Str, &got) {
+		return false
+	}
+	return cmpHolds(m.op, compareNumbers(&got, &m.want))
+}
+
+func cmpHolds(op string, c int) bool {
+	switch op {
+	case "gt":
+		return c > 0
+	case "gte":
+		return c >= 0
+	case "lt":
+		return c < 0
+	case "lte":
+		return c <= 0
+	}
+	return c == 0
+}
+
+// datePartMatcher extracts a UTC date part from the event value and compares
+// it with the rule value.
+type datePartMatcher struct {
+	part string
+	want int64
+}
+
+func (m *datePartMatcher) match(v *Value) bool {
+	t, ok := eventTime(v)
+	if !ok {
+		return false
+	}
+	t = t.UTC()
+	var got int
+	switch m.part {
+	case "minute":
+		got = t.Minute()
+	case "hour":
+		got = t.Hour()
+	case "day":
+		got = t.Day()
+	case "week":
+		_, got = t.ISOWeek()
+	case "month":
+		got = int(t.Month())
+	default:
+		got = t.Year()
+	}
+	return int64(got) == m.want
+}
+
+var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02 15:04:05.999999999Z07:00"}
+
+// eventTime reads RFC 3339, ISO 8601 without offset (UTC) or epoch seconds /
+// milliseconds (above 10^12).
+func eventTime(v *Value) (time.Time, bool) {
+	if v.Kind != KindNumber && v.Kind != KindString {
+		return time.Time{}, false
+	}
+	if isDecimal(v.Str) {
+		f, err := strconv.ParseFloat(v.Str, 64)
+		if err != nil {
+			return time.Time{}, false
+		}
+		if f > 1e12 {
+			f /= 1000
+		}
+		sec := int64(f)
+		return time.Unix(sec, int64((f-float64(sec))*1e9)), true
+	}
+	if v.Kind != KindString {
+		return time.Time{}, false
+	}
+	for _, layout := range timeLayouts {
+		if t, err := time.Parse(layout, v.Str); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}

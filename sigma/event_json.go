@@ -1,0 +1,193 @@
+package sigma
+
+// JSONEvent is the fast Event over one raw JSON document, bound to the
+// FieldTable of an Engine. Reset validates the whole document and, in the
+// same single pass, records where every field of the table lies (dotted
+// paths into nested objects and across arrays too); everything else is
+// skipped without allocation. A field's Value is built on its first Field
+// call: strings are unescaped only when they contain escapes and
+// case-folded once per event (ASCII without copying when already lower).
+// Fields not in the table are still answered, by a slower walk of the bytes.
+//
+// A JSONEvent is reused for many documents by one goroutine at a time. It
+// copies the document on Reset; the strings and slices inside the Values it
+// returns alias its internal buffers and are overwritten by the next Reset,
+// so a caller that keeps a value past that (a correlation group key, say)
+// must copy it (strings.Clone).
+type JSONEvent struct {
+	table *FieldTable
+	x     extraction
+	vb    valueBuilder
+	valid bool
+
+	spans   []valueSpan // scratch for collecting a field's hits
+	scratch []byte      // scratch for unescaped keys on the slow path
+
+	leavesGen uint32 // generation whose string leaves are in leaves
+	leaves    []Value
+	adhoc     []adhocValue
+}
+
+// adhocValue caches a field that is not in the table for the current event.
+type adhocValue struct {
+	field *Field
+	val   Value
+}
+
+// NewJSONEvent returns an empty event bound to t. Fields interned into t
+// later are picked up by the next Reset.
+func NewJSONEvent(t *FieldTable) *JSONEvent {
+	if t == nil {
+		t = NewFieldTable()
+	}
+	e := &JSONEvent{table: t}
+	e.x.bind(newExtractPlan(t.All()))
+	return e
+}
+
+// Reset makes the event hold a copy of raw. It returns an error, and the
+// event then has no fields, when raw is not exactly one valid JSON value
+// (white space around it is allowed). Any JSON value is accepted as the
+// root; only objects (and arrays of objects) have fields.
+func (e *JSONEvent) Reset(raw []byte) error {
+	if fs := e.table.All(); len(fs) != len(e.x.plan.fields) {
+		e.x.bind(newExtractPlan(fs))
+	}
+	e.x.buf = append(e.x.buf[:0], raw...)
+	e.vb.reset()
+	e.adhoc = e.adhoc[:0]
+	e.valid = false
+	if err := e.x.run(); err != nil {
+		e.x.nextGen() // drop the partial hits
+		return err
+	}
+	e.valid = true
+	return nil
+}
+
+// Raw returns the event's JSON text (the event's own copy; read-only).
+func (e *JSONEvent) Raw() []byte { return e.x.buf }
+
+// Field implements Event.
+func (e *JSONEvent) Field(f *Field) Value {
+	if !e.valid {
+		return Value{}
+	}
+	if f.ID < 0 || f.ID >= len(e.x.plan.fields) || e.x.plan.fields[f.ID] != f {
+		return e.adhocField(f)
+	}
+	s := &e.x.slots[f.ID]
+	if s.gen == e.x.gen && s.valGen == e.x.gen {
+		return s.val
+	}
+	var v Value
+	if e.x.dupKey {
+		v = e.resolve(f)
+	} else if s.gen == e.x.gen {
+		v = e.fromSlot(s)
+	}
+	s = e.x.slot(int32(f.ID))
+	s.val, s.valGen = v, e.x.gen
+	return v
+}
+
+// fromSlot materialises what the extractor recorded for one field.
+func (e *JSONEvent) fromSlot(s *fieldSlot) Value {
+	doc := e.x.buf
+	switch {
+	case s.hasLiteral:
+		return e.vb.value(doc, s.literal)
+	case s.count == 0:
+		return Value{}
+	case s.count == 1:
+		return e.vb.value(doc, e.x.hits[s.head].span)
+	}
+	e.spans = e.spans[:0]
+	for h := s.head; h >= 0; h = e.x.hits[h].next {
+		e.spans = append(e.spans, e.x.hits[h].span)
+	}
+	return e.vb.hits(doc, e.spans)
+}
+
+// resolve answers f by walking the document (the slow path).
+func (e *JSONEvent) resolve(f *Field) Value {
+	e.spans = resolveSpans(e.x.buf, f, e.spans[:0], &e.scratch)
+	switch len(e.spans) {
+	case 0:
+		return Value{}
+	case 1:
+		return e.vb.value(e.x.buf, e.spans[0])
+	}
+	return e.vb.hits(e.x.buf, e.spans)
+}
+
+func (e *JSONEvent) adhocField(f *Field) Value {
+	for i := range e.adhoc {
+		if e.adhoc[i].field == f {
+			return e.adhoc[i].val
+		}
+	}
+	v := e.resolve(f)
+	e.adhoc = append(e.adhoc, adhocValue{field: f, val: v})
+	return v
+}
+
+// Keywords implements Event: every string leaf of the document, at any
+// depth and inside arrays, in document order; object keys are not leaves.
+// The leaves are decoded and folded on the first call for each event.
+func (e *JSONEvent) Keywords(fn func(v *Value) bool) bool {
+	if !e.valid {
+		return false
+	}
+	if e.leavesGen != e.x.gen {
+		e.leaves = e.leaves[:0]
+		e.collectLeaves(skipSpace(e.x.buf, 0))
+		e.leavesGen = e.x.gen
+	}
+	for i := range e.leaves {
+		if fn(&e.leaves[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// collectLeaves appends the string leaves of the valid value at buf[i] and
+// returns the offset after it.
+func (e *JSONEvent) collectLeaves(i int) int {
+	b := e.x.buf
+	switch b[i] {
+	case '"':
+		end, _, _ := scanString(b, i)
+		e.leaves = append(e.leaves, e.vb.value(b, valueSpan{int32(i), int32(end)}))
+		return end
+	case '{':
+		i = skipSpace(b, i+1)
+		if b[i] == '}' {
+			return i + 1
+		}
+		for {
+			ke, _, _ := scanString(b, i)
+			vs, _ := afterColon(b, ke)
+			ve := e.collectLeaves(vs)
+			var done bool
+			if i, done, _ = objectNext(b, ve); done {
+				return i
+			}
+		}
+	case '[':
+		i = skipSpace(b, i+1)
+		if b[i] == ']' {
+			return i + 1
+		}
+		for {
+			ve := e.collectLeaves(i)
+			var done bool
+			if i, done, _ = arrayNext(b, ve); done {
+				return i
+			}
+		}
+	}
+	end, _ := skipValue(b, i, 0)
+	return end
+}

@@ -1,0 +1,267 @@
+package sigma
+
+// The single-pass extractor: one walk over a JSON document that validates
+// all of it and records, for every field of a FieldTable, where its value(s)
+// lie. Keys are matched against a trie of the table's paths; members that no
+// field reads are skipped without allocation. Values are not decoded here:
+// JSONEvent materialises a field's Value on first use (event_json_value.go).
+
+// extractPlan is the trie of one FieldTable's paths. Node 0 is the root.
+type extractPlan struct {
+	fields []*Field
+	nodes  []planNode
+}
+
+type planNode struct {
+	children map[string]int32
+	// terminal lists the fields whose nested path ends at this node.
+	terminal []int32
+	// literal lists the dotted fields whose whole name is this key of the
+	// root object (sigma-rules.md §4.3: the flat key wins).
+	literal []int32
+}
+
+func newExtractPlan(fields []*Field) *extractPlan {
+	p := &extractPlan{fields: fields, nodes: make([]planNode, 1, len(fields)+1)}
+	for _, f := range fields {
+		id := int32(f.ID)
+		if len(f.Path) > 1 {
+			n := p.child(0, f.Name)
+			p.nodes[n].literal = append(p.nodes[n].literal, id)
+		}
+		n := int32(0)
+		for _, part := range f.Path {
+			n = p.child(n, part)
+		}
+		p.nodes[n].terminal = append(p.nodes[n].terminal, id)
+	}
+	return p
+}
+
+func (p *extractPlan) child(parent int32, key string) int32 {
+	if c, ok := p.nodes[parent].children[key]; ok {
+		return c
+	}
+	c := int32(len(p.nodes))
+	p.nodes = append(p.nodes, planNode{})
+	if p.nodes[parent].children == nil {
+		p.nodes[parent].children = make(map[string]int32)
+	}
+	p.nodes[parent].children[key] = c
+	return c
+}
+
+// valueSpan is the byte range [start, end) of one JSON value in the event.
+type valueSpan struct {
+	start, end int32
+}
+
+// fieldHit is one terminal value found for a field; hits of one field form
+// a list in document order.
+type fieldHit struct {
+	span valueSpan
+	next int32
+}
+
+// fieldSlot is the per-event state of one table field. It is valid only
+// while gen equals the event's generation, so Reset never clears slots.
+type fieldSlot struct {
+	gen        uint32
+	hasLiteral bool
+	literal    valueSpan
+	head, tail int32
+	count      int32
+	valGen     uint32
+	val        Value
+}
+
+// extraction is the state of one pass; it lives inside JSONEvent so its
+// buffers are reused across events.
+type extraction struct {
+	plan   *extractPlan
+	buf    []byte
+	gen    uint32
+	slots  []fieldSlot
+	hits   []fieldHit
+	seen   []uint32 // per plan node: the object instance that last set it
+	objSeq uint32
+	keyBuf []byte
+	// dupKey is set when an object repeats a key the plan reads; the pass
+	// then cannot know which occurrence wins, and lookups use the slow path.
+	dupKey bool
+}
+
+func (x *extraction) bind(p *extractPlan) {
+	x.plan = p
+	x.slots = make([]fieldSlot, len(p.fields))
+	x.seen = make([]uint32, len(p.nodes))
+	x.gen, x.objSeq = 0, 0
+}
+
+// run validates x.buf and records the spans of every planned field.
+func (x *extraction) run() error {
+	x.nextGen()
+	x.hits = x.hits[:0]
+	x.dupKey = false
+	b := x.buf
+	i := skipSpace(b, 0)
+	var err error
+	switch {
+	case i < len(b) && b[i] == '{':
+		i, err = x.object(i, 0, 1, true)
+	case i < len(b) && b[i] == '[':
+		i, err = x.array(i, 0, 1)
+	default:
+		i, err = skipValue(b, i, 0)
+	}
+	if err != nil {
+		return err
+	}
+	return checkTrailing(b, i)
+}
+
+func (x *extraction) nextGen() {
+	x.gen++
+	x.objSeq++
+	if x.gen == 0 || x.objSeq == 0 {
+		clear(x.slots)
+		clear(x.seen)
+		x.gen, x.objSeq = 1, 1
+	}
+}
+
+// object walks the object at b[i] == '{' whose members are looked up among
+// the children of plan node n.
+func (x *extraction) object(i int, n int32, depth int, root bool) (int, error) {
+	if depth > maxJSONDepth {
+		return i, &jsonSyntaxError{Offset: i, Msg: "exceeded maximum nesting depth"}
+	}
+	b := x.buf
+	children := x.plan.nodes[n].children
+	x.objSeq++
+	seq := x.objSeq
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == '}' {
+		return i + 1, nil
+	}
+	for {
+		if i >= len(b) || b[i] != '"' {
+			return i, syntaxErr(b, i, "string key")
+		}
+		ks := i
+		ke, esc, err := scanString(b, i)
+		if err != nil {
+			return ke, err
+		}
+		if i, err = afterColon(b, ke); err != nil {
+			return i, err
+		}
+		key := b[ks+1 : ke-1]
+		if esc {
+			x.keyBuf = appendUnescaped(x.keyBuf[:0], key)
+			key = x.keyBuf
+		}
+		c, ok := children[string(key)]
+		if !ok {
+			i, err = skipValue(b, i, depth)
+		} else {
+			i, err = x.member(i, c, depth, root, seq)
+		}
+		if err != nil {
+			return i, err
+		}
+		var done bool
+		if i, done, err = objectNext(b, i); err != nil || done {
+			return i, err
+		}
+	}
+}
+
+// member walks the value at b[i] that plan node c describes and records it.
+func (x *extraction) member(i int, c int32, depth int, root bool, seq uint32) (int, error) {
+	if x.seen[c] == seq {
+		x.dupKey = true
+	}
+	x.seen[c] = seq
+	b := x.buf
+	node := &x.plan.nodes[c]
+	start := i
+	var err error
+	switch {
+	case node.children != nil && i < len(b) && b[i] == '{':
+		i, err = x.object(i, c, depth+1, false)
+	case node.children != nil && i < len(b) && b[i] == '[':
+		i, err = x.array(i, c, depth+1)
+	default:
+		i, err = skipValue(b, i, depth)
+	}
+	if err != nil {
+		return i, err
+	}
+	span := valueSpan{int32(start), int32(i)}
+	node = &x.plan.nodes[c]
+	for _, f := range node.terminal {
+		x.addHit(f, span)
+	}
+	if root {
+		for _, f := range node.literal {
+			s := x.slot(f)
+			s.hasLiteral, s.literal = true, span
+		}
+	}
+	return i, nil
+}
+
+// array fans a path out over the elements of the array at b[i] == '['
+// (sigma-rules.md §4.3): each object or nested array element is walked with
+// the same plan node n.
+func (x *extraction) array(i int, n int32, depth int) (int, error) {
+	if depth > maxJSONDepth {
+		return i, &jsonSyntaxError{Offset: i, Msg: "exceeded maximum nesting depth"}
+	}
+	b := x.buf
+	i = skipSpace(b, i+1)
+	if i < len(b) && b[i] == ']' {
+		return i + 1, nil
+	}
+	for {
+		var err error
+		switch {
+		case i < len(b) && b[i] == '{':
+			i, err = x.object(i, n, depth+1, false)
+		case i < len(b) && b[i] == '[':
+			i, err = x.array(i, n, depth+1)
+		default:
+			i, err = skipValue(b, i, depth)
+		}
+		if err != nil {
+			return i, err
+		}
+		var done bool
+		if i, done, err = arrayNext(b, i); err != nil || done {
+			return i, err
+		}
+	}
+}
+
+// slot returns field f's slot, reset for this event when first touched.
+func (x *extraction) slot(f int32) *fieldSlot {
+	s := &x.slots[f]
+	if s.gen != x.gen {
+		*s = fieldSlot{gen: x.gen, head: -1, tail: -1}
+	}
+	return s
+}
+
+func (x *extraction) addHit(f int32, span valueSpan) {
+	s := x.slot(f)
+	h := int32(len(x.hits))
+	x.hits = append(x.hits, fieldHit{span: span, next: -1})
+	if s.tail >= 0 {
+		x.hits[s.tail].next = h
+	} else {
+		s.head = h
+	}
+	s.tail = h
+	s.count++
+}

@@ -9,7 +9,7 @@ import (
 // target is what one pipeline pass rewrites: a detection rule or a
 // correlation document, together with that (pipeline, rule) pair's state.
 type target struct {
-	rule  *sigma.Rule       // nil for correlation documents
+	rule  *sigma.Rule        // nil for correlation documents
 	corr  *correlationTarget // nil for detection rules
 	state *state
 }

@@ -42,7 +42,10 @@ func newChangeLogsource(p *params, _ int) (transformation, error) {
 // correlation rules.
 type setState struct{ key, val string }
 
-func (s *setState) apply(t *target, _ *Item) (bool, error) { t.state.kv[s.key] = s.val; return true, nil }
+func (s *setState) apply(t *target, _ *Item) (bool, error) {
+	t.state.kv[s.key] = s.val
+	return true, nil
+}
 func (s *setState) applyCorrelation(t *target, it *Item) (bool, error) {
 	return s.apply(t, it)
 }

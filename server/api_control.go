@@ -1,0 +1,69 @@
+package server
+
+import (
+	"net/http"
+)
+
+// Status is the body of GET /api/v1/status (http-api.md §3.4).
+type Status struct {
+	Status                  string                `json:"status"` // "running" when ready, else "loading"
+	DetectionRules          int                   `json:"detection_rules"`
+	CorrelationRules        int                   `json:"correlation_rules"`
+	CorrelationStateEntries int                   `json:"correlation_state_entries"`
+	EventsProcessed         int64                 `json:"events_processed"`
+	DetectionMatches        int64                 `json:"detection_matches"`
+	CorrelationMatches      int64                 `json:"correlation_matches"`
+	UptimeSeconds           float64               `json:"uptime_seconds"`
+	DynamicSources          *DynamicSourcesStatus `json:"dynamic_sources,omitempty"`
+}
+
+// DynamicSourcesStatus is the optional `dynamic_sources` object of Status.
+type DynamicSourcesStatus struct {
+	Total         int   `json:"total"`
+	ResolvesTotal int64 `json:"resolves_total"`
+	ErrorsTotal   int64 `json:"errors_total"`
+	CacheHits     int64 `json:"cache_hits"`
+}
+
+// RulesInfo is the body of GET /api/v1/rules (http-api.md §3.5).
+type RulesInfo struct {
+	DetectionRules   int    `json:"detection_rules"`
+	CorrelationRules int    `json:"correlation_rules"`
+	RulesPath        string `json:"rules_path"`
+}
+
+// Control is what the control endpoints read and trigger. Every func must be
+// safe for concurrent calls.
+type Control struct {
+	Status func() Status
+	Rules  func() RulesInfo
+	// Reload queues a reload and reports false when the trigger queue is
+	// full.
+	Reload func() bool
+}
+
+// HandleControl registers /api/v1/status, /api/v1/rules and /api/v1/reload.
+func HandleControl(m *Mux, c Control) {
+	m.HandleFunc("/api/v1/status", func(w http.ResponseWriter, r *http.Request) {
+		if allowMethods(w, r, http.MethodGet) {
+			return
+		}
+		writeAPIJSON(w, http.StatusOK, c.Status())
+	})
+	m.HandleFunc("/api/v1/rules", func(w http.ResponseWriter, r *http.Request) {
+		if allowMethods(w, r, http.MethodGet) {
+			return
+		}
+		writeAPIJSON(w, http.StatusOK, c.Rules())
+	})
+	m.HandleFunc("/api/v1/reload", func(w http.ResponseWriter, r *http.Request) {
+		if allowMethods(w, r, http.MethodPost) {
+			return
+		}
+		if c.Reload() {
+			writeAPIJSON(w, http.StatusOK, map[string]string{"status": "reload_triggered"})
+			return
+		}
+		writeAPIJSON(w, http.StatusTooManyRequests, map[string]string{"status": "reload_already_pending"})
+	})
+}

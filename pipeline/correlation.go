@@ -78,7 +78,7 @@ func (f *fieldRename) applyCorrelation(t *target, item *Item) (bool, error) {
 				out = append(out, scalar(name))
 			}
 		}
-		*gb = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: out}
+		*gb = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: gb.Style & yaml.FlowStyle, Content: out}
 	}
 	one := func(where string, n *yaml.Node) error {
 		if n == nil || n.Kind != yaml.ScalarNode {

@@ -169,7 +169,7 @@ type pair struct {
 // stringMap reads {key: string | [strings]} preserving key order.
 func (p *params) stringMap(key string) ([]string, map[string][]string, error) {
 	ps, err := p.pairs(key)
-	if err != nil {
+	if err != nil || ps == nil {
 		return nil, nil, err
 	}
 	keys := make([]string, 0, len(ps))

@@ -52,12 +52,12 @@ func runTransformCases(t *testing.T, cases []transformCase) {
 				t.Fatalf("unexpected rejection: %s", joinErrs(rej))
 			}
 			for _, ev := range tc.match {
-				if !fires(eng, newEvent(t, ev)) {
+				if !fires(t, eng, ev) {
 					t.Errorf("rule does not fire on %s", ev)
 				}
 			}
 			for _, ev := range tc.nomatch {
-				if fires(eng, newEvent(t, ev)) {
+				if fires(t, eng, ev) {
 					t.Errorf("rule fires on %s", ev)
 				}
 			}

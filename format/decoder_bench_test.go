@@ -21,7 +21,7 @@ func benchmarkDecode(b *testing.B, opts Options, line string) {
 
 const benchJSON = `{"EventID":1,"Image":"C:\\Windows\\System32\\cmd.exe","CommandLine":"cmd.exe /c whoami","User":"alice","ParentImage":"C:\\Windows\\explorer.exe"}`
 
-func BenchmarkDecodeJSON(b *testing.B) { benchmarkDecode(b, Options{Format: JSON}, benchJSON) }
+func BenchmarkDecodeJSON(b *testing.B)     { benchmarkDecode(b, Options{Format: JSON}, benchJSON) }
 func BenchmarkDecodeAutoJSON(b *testing.B) { benchmarkDecode(b, Options{}, benchJSON) }
 func BenchmarkDecodeJQ(b *testing.B) {
 	benchmarkDecode(b, Options{JQ: ".records[]"}, `{"records":[`+benchJSON+`,`+benchJSON+`]}`)

@@ -1,0 +1,63 @@
+// Command rsigma-connect is a stream-processor CLI (run, lint, list, echo, …)
+// with the `sigma` processor built in, plus `engine daemon`, a flag-compatible
+// replacement for `rsigma engine daemon`.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	_ "github.com/redpanda-data/benthos/v4/public/components/io"
+	_ "github.com/redpanda-data/benthos/v4/public/components/pure"
+	"github.com/redpanda-data/benthos/v4/public/service"
+	"github.com/urfave/cli/v2"
+
+	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/daemon"
+	_ "github.com/rsigma-connect/rsigma-connect/processor"
+)
+
+// Set at build time with -ldflags "-X main.version=… -X main.date=…".
+var (
+	version = "dev"
+	date    = "unknown"
+)
+
+func main() {
+	service.RunCLI(context.Background(),
+		service.CLIOptSetBinaryName("rsigma-connect"),
+		service.CLIOptSetProductName("rsigma-connect"),
+		service.CLIOptSetVersion(version, date),
+		service.CLIOptSetDocumentationURL("https://github.com/rsigma-connect/rsigma-connect"),
+		service.CLIOptAddCommand(engineCommand()),
+	)
+}
+
+// engineCommand is `engine daemon`.
+func engineCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "engine",
+		Usage: "Sigma engine commands",
+		Subcommands: []*cli.Command{{
+			Name:  "daemon",
+			Usage: "Evaluate Sigma rules against a live event stream (flag-compatible with `rsigma engine daemon`)",
+			Description: "Translates the flags into a stream configuration (see --print-config) and runs it.\n" +
+				"Exit codes: 0 normal shutdown, 2 rules could not be loaded, 3 configuration error.",
+			Flags: config.Flags(),
+			OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+				return config.Configf("%v", err)
+			},
+			Action: func(c *cli.Context) error {
+				if c.NArg() > 0 {
+					return config.Configf("unexpected argument %q", c.Args().First())
+				}
+				err := daemon.Run(c.Context, config.FromContext(c), os.Stdout)
+				if err != nil {
+					return &config.ExitError{Code: config.CodeOf(err), Err: fmt.Errorf("error: %w", err)}
+				}
+				return nil
+			},
+		}},
+	}
+}

@@ -1,0 +1,31 @@
+package config
+
+import (
+	"sort"
+	"strings"
+)
+
+// implemented lists the flags that have an effect. A flag that is accepted
+// but not implemented yet is refused with exit 3 rather than ignored.
+// Feature work adds its flags here when it wires them.
+var implemented = map[string]bool{
+	"rules": true, "input": true, "input-format": true, "output": true, "dlq": true,
+	"include-event": true, "pretty": true, "api-addr": true, "allow-plaintext": true,
+	"buffer-size": true, "batch-size": true, "drain-timeout": true, "print-config": true,
+}
+
+// checkImplemented returns a configuration error naming the first given flag
+// (in alphabetical order) that is not implemented yet.
+func checkImplemented(o *Options) error {
+	var missing []string
+	for name := range o.given {
+		if !implemented[name] {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	sort.Strings(missing)
+	return Configf("not implemented yet: --%s", strings.Join(missing, ", --"))
+}

@@ -1,0 +1,25 @@
+package config
+
+// maxLineBytes is the longest stdin line read as one event.
+const maxLineBytes = 16 << 20
+
+// inputSection is the stream input for --input.
+func inputSection(o *Options) omap {
+	return omap{{"stdin", omap{
+		{"scanner", omap{{"lines", omap{{"max_buffer_size", maxLineBytes}}}}},
+	}}}
+}
+
+// bufferSection bounds the queue between the source and the engine for
+// stdin (--buffer-size events, budgeted at 1 KiB each) and batches what is
+// queued, up to --batch-size, without waiting to fill.
+func bufferSection(o *Options) any {
+	if o.Input != "stdin" {
+		return nil
+	}
+	mem := omap{{"limit", o.BufferSize * 1024}}
+	if o.BatchSize > 1 {
+		mem = append(mem, kv{"batch_policy", append(omap{{"enabled", true}}, batchPolicy(o)...)})
+	}
+	return omap{{"memory", mem}}
+}

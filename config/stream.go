@@ -1,0 +1,75 @@
+package config
+
+import (
+	"bytes"
+	"fmt"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// StreamYAML translates validated Options into the stream configuration the
+// daemon runs. It is a pure function: the same Options give the same bytes.
+// The result also runs unchanged under `rsigma-connect run`.
+func StreamYAML(o *Options) ([]byte, error) {
+	conf := omap{
+		{"http", httpSection(o)},
+		{"input", inputSection(o)},
+	}
+	if buf := bufferSection(o); buf != nil {
+		conf = append(conf, kv{"buffer", buf})
+	}
+	conf = append(conf,
+		kv{"pipeline", omap{
+			{"threads", -1},
+			{"processors", []any{omap{{"sigma", ProcessorSection(o)}}}},
+		}},
+		kv{"output", outputSection(o)},
+		kv{"output_resources", []any{dlqResource(o)}},
+		kv{"metrics", omap{{"prometheus", omap{}}}},
+		kv{"logger", omap{
+			{"level", "info"},
+			{"format", "json"},
+			{"add_timestamp", true},
+			{"static_fields", omap{{"@service", "rsigma-connect"}}},
+			{"file", omap{{"path", "/dev/stderr"}, {"rotate", false}}},
+		}},
+		kv{"shutdown_timeout", (o.DrainTimeout).String()},
+	)
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(conf); err != nil {
+		return nil, fmt.Errorf("encoding stream config: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// httpSection serves the framework's endpoints on --api-addr when the config
+// runs under `rsigma-connect run`; the daemon replaces this server with its
+// own listener and mux.
+func httpSection(o *Options) omap {
+	return omap{{"enabled", true}, {"address", o.APIAddr}}
+}
+
+// ProcessorSection is the body of the `sigma` processor for o. It is
+// exported so that the daemon can preload the rules with the same settings.
+func ProcessorSection(o *Options) omap {
+	return omap{
+		{"rules", o.Rules},
+		{"include_event", o.IncludeEvent},
+		{"input_format", o.InputFormat},
+	}
+}
+
+// ProcessorYAML is ProcessorSection encoded as YAML.
+func ProcessorYAML(o *Options) (string, error) {
+	b, err := yaml.Marshal(ProcessorSection(o))
+	return string(b), err
+}
+
+// batchPolicy is --batch-size as a framework batching policy: whatever is
+// queued, up to N, without waiting to fill.
+func batchPolicy(o *Options) omap {
+	return omap{{"count", o.BatchSize}, {"period", time.Millisecond.String()}}
+}

@@ -1,0 +1,113 @@
+package config
+
+import (
+	"net/netip"
+	"strings"
+)
+
+// Validate checks o against the rules of spec/daemon.md that need no I/O and
+// normalises it (e.g. batch size 0 → 1). Every problem is an *ExitError with
+// code 3 naming the flag.
+func Validate(o *Options) error {
+	if len(o.Rules) == 0 {
+		return Configf("--rules is required")
+	}
+	if err := checkImplemented(o); err != nil {
+		return err
+	}
+	checks := []func(*Options) error{validateInput, validateOutputs, validateAPIAddr, validateThroughput}
+	for _, check := range checks {
+		if err := check(o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inputFormats are the --input-format values this build decodes.
+var inputFormats = map[string]bool{"auto": true, "json": true, "plain": true}
+
+func validateInput(o *Options) error {
+	switch {
+	case o.Input == "stdin" || o.Input == "stdin://":
+		o.Input = "stdin"
+	case o.Input == "http" || strings.HasPrefix(o.Input, "nats://"):
+		return Configf("not implemented yet: --input %s", o.Input)
+	default:
+		return Configf("--input %q: unsupported input (want stdin, http or nats://host:port/subject)", o.Input)
+	}
+	if !inputFormats[o.InputFormat] {
+		return Configf("--input-format %q: unknown format (want auto, json, syslog, plain, logfmt or cef)", o.InputFormat)
+	}
+	return nil
+}
+
+func validateOutputs(o *Options) error {
+	for i, out := range o.Outputs {
+		norm, err := checkSinkURL("--output", out)
+		if err != nil {
+			return err
+		}
+		o.Outputs[i] = norm
+	}
+	if o.DLQ != "" {
+		norm, err := checkSinkURL("--dlq", o.DLQ)
+		if err != nil {
+			return err
+		}
+		if norm == "stdout" {
+			return Configf("--dlq %q: the DLQ cannot share stdout with the results", o.DLQ)
+		}
+		o.DLQ = norm
+	}
+	return nil
+}
+
+// checkSinkURL validates one sink URL and returns its normal form.
+func checkSinkURL(flag, u string) (string, error) {
+	switch {
+	case u == "stdout" || u == "stdout://":
+		return "stdout", nil
+	case strings.HasPrefix(u, "file://"):
+		if FilePath(u) == "" {
+			return "", Configf("%s %q: empty file path", flag, u)
+		}
+		return u, nil
+	case strings.HasPrefix(u, "nats://"):
+		return "", Configf("not implemented yet: %s %s", flag, u)
+	}
+	return "", Configf("%s %q: unsupported sink (want stdout, file://path or nats://host:port/subject)", flag, u)
+}
+
+// FilePath returns the path of a file:// sink URL: everything after the
+// scheme (file:///var/x → /var/x, file://rel.ndjson → rel.ndjson).
+func FilePath(u string) string { return strings.TrimPrefix(u, "file://") }
+
+func validateAPIAddr(o *Options) error {
+	ap, err := netip.ParseAddrPort(o.APIAddr)
+	if err != nil {
+		return Configf("--api-addr %q: want a literal IP:port such as 127.0.0.1:9090 or [::1]:9090", o.APIAddr)
+	}
+	tls := o.TLSCert != "" || o.TLSKey != ""
+	if !tls && !o.AllowPlaintext && !ap.Addr().IsLoopback() {
+		return Configf("--api-addr %s: refusing plaintext HTTP on a non-loopback address; "+
+			"configure --tls-cert/--tls-key or pass --allow-plaintext", o.APIAddr)
+	}
+	return nil
+}
+
+func validateThroughput(o *Options) error {
+	if o.BufferSize < 1 {
+		return Configf("--buffer-size %d: must be at least 1", o.BufferSize)
+	}
+	if o.BatchSize < 0 {
+		return Configf("--batch-size %d: must not be negative", o.BatchSize)
+	}
+	if o.BatchSize == 0 {
+		o.BatchSize = 1
+	}
+	if o.DrainTimeout < 0 {
+		return Configf("--drain-timeout: must not be negative")
+	}
+	return nil
+}

@@ -1,0 +1,162 @@
+// Package daemon runs `rsigma-connect engine daemon`: it validates the flags,
+// translates them into a stream configuration, preloads the rules, binds the
+// API listener and runs the stream until a signal or the end of the source.
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/processor"
+	"github.com/rsigma-connect/rsigma-connect/server"
+)
+
+// Run runs the daemon for o and returns when it has stopped. The error, if
+// any, carries the exit code (config.CodeOf). stdout receives only
+// --print-config output and stdout sink results, never logs.
+func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
+	if err := config.Validate(o); err != nil {
+		return err
+	}
+	streamYAML, err := config.StreamYAML(o)
+	if err != nil {
+		return config.Configf("%v", err)
+	}
+	if o.PrintConfig {
+		_, err := stdout.Write(streamYAML)
+		return err
+	}
+	log := NewLogger(os.Stderr)
+
+	st, err := preload(o)
+	if err != nil {
+		return err
+	}
+	if err := config.CheckSinks(o); err != nil {
+		return err
+	}
+	d, err := newDaemon(o, st, log)
+	if err != nil {
+		return err
+	}
+	return d.run(ctx, string(streamYAML))
+}
+
+// preload loads the rules before anything is bound, with the settings the
+// stream's processor will have, so that a bad rules path exits 2.
+func preload(o *config.Options) (*processor.State, error) {
+	body, err := config.ProcessorYAML(o)
+	if err != nil {
+		return nil, config.Configf("%v", err)
+	}
+	settings, err := processor.ParseSettingsYAML(body)
+	if err != nil {
+		return nil, config.Configf("sigma processor: %v", err)
+	}
+	st, err := processor.LoadState(settings)
+	if err != nil {
+		return nil, &config.ExitError{Code: config.ExitRules, Err: err}
+	}
+	return st, nil
+}
+
+// daemon is one running instance.
+type daemon struct {
+	opts *config.Options
+	log  *slog.Logger
+	env  *service.Environment
+	hub  *processor.Hub
+	reg  *prometheus.Registry
+	mux  *server.Mux
+	api  *server.Server
+}
+
+func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {
+	d := &daemon{
+		opts: o, log: log,
+		env: service.GlobalEnvironment().Clone(),
+		hub: processor.NewHub(),
+		reg: prometheus.NewRegistry(),
+		mux: server.NewMux(),
+	}
+	d.hub.Preload(st)
+	if err := processor.Register(d.env, d.hub); err != nil {
+		return nil, config.Configf("registering the sigma processor: %v", err)
+	}
+	if err := processor.RegisterPrometheus(d.env, d.reg); err != nil {
+		return nil, config.Configf("registering the metrics exporter: %v", err)
+	}
+	server.HandleHealth(d.mux, d.hub.Ready)
+	d.mux.Handle("/metrics", promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{}))
+	ln, err := server.Listen(o.APIAddr)
+	if err != nil {
+		return nil, config.Configf("--api-addr %s: %v", o.APIAddr, err)
+	}
+	d.api = server.New(ln, d.mux)
+	return d, nil
+}
+
+// run builds and runs the stream until the source ends or a signal arrives,
+// then drains within --drain-timeout and stops the API server.
+func (d *daemon) run(ctx context.Context, streamYAML string) error {
+	sigCtx, stopSignals := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	defer stopSignals()
+
+	sb := d.env.NewStreamBuilder()
+	sb.SetHTTPMux(d.mux)
+	sb.SetLogger(d.log)
+	if err := sb.SetYAML(streamYAML); err != nil {
+		_ = d.api.Shutdown(context.Background())
+		return config.Configf("stream config: %v", err)
+	}
+	strm, err := sb.Build()
+	if err != nil {
+		_ = d.api.Shutdown(context.Background())
+		return config.Configf("stream config: %v", err)
+	}
+
+	go func() {
+		if err := d.api.Serve(); err != nil {
+			d.log.Error("API server failed", "error", err)
+		}
+	}()
+	d.log.Info("API server listening", "addr", d.api.Addr().String())
+
+	runErr := make(chan error, 1)
+	go func() { runErr <- strm.Run(context.Background()) }()
+	d.log.Info("Sink started", "outputs", fmt.Sprint(d.opts.Outputs))
+
+	var result error
+	select {
+	case err := <-runErr:
+		if err != nil {
+			result = config.Configf("stream: %v", err)
+		} else {
+			d.log.Info("Streaming pipeline complete")
+		}
+	case <-sigCtx.Done():
+		d.log.Info("shutdown signal received, draining", "drain_timeout_secs", d.opts.DrainTimeout.Seconds())
+		if err := strm.StopWithin(d.opts.DrainTimeout); err != nil {
+			d.log.Warn("drain timeout exceeded, some events may be lost", "error", err.Error())
+		}
+		<-runErr
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := d.api.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+		d.log.Warn("API server shutdown", "error", err.Error())
+	}
+	return result
+}

@@ -1,0 +1,67 @@
+package processor
+
+import (
+	"context"
+	"time"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+)
+
+func init() {
+	err := service.RegisterProcessor("sigma_dlq_entry", service.NewConfigSpec().
+		Beta().
+		Summary("Turns a dead-lettered message into the rsigma DLQ entry `{\"original_event\",\"error\",\"timestamp\"}`.").
+		Description("A message marked with an error by the `sigma` processor (an undecodable line) becomes a "+
+			"`parse error` entry holding the raw line. A result that a sink failed to deliver (metadata "+
+			"`fallback_error`, set by the `fallback` output) becomes a `sink delivery failure: <error>` entry "+
+			"holding the results as a JSON array. Each entry is counted in `rsigma_dlq_events_total`."),
+		func(_ *service.ParsedConfig, res *service.Resources) (service.Processor, error) {
+			return &dlqEntry{count: res.Metrics().NewCounter("rsigma_dlq_events_total"), log: res.Logger()}, nil
+		})
+	if err != nil {
+		panic(err)
+	}
+}
+
+type dlqEntry struct {
+	count *service.MetricCounter
+	log   *service.Logger
+}
+
+// Process replaces m's content with its DLQ entry.
+func (d *dlqEntry) Process(_ context.Context, m *service.Message) (service.MessageBatch, error) {
+	raw, err := m.AsBytes()
+	if err != nil {
+		raw = nil
+	}
+	var original, reason string
+	if perr := m.GetError(); perr != nil {
+		original, reason = string(raw), perr.Error()
+	} else {
+		fe, _ := m.MetaGet("fallback_error")
+		original = "[" + string(raw) + "]"
+		reason = "sink delivery failure: " + fe
+		d.log.Warnf("%s", reason)
+	}
+	m.SetBytes(AppendDLQEntry(nil, original, reason, time.Now()))
+	m.SetError(nil)
+	d.count.Incr(1)
+	return service.MessageBatch{m}, nil
+}
+
+func (d *dlqEntry) Close(context.Context) error { return nil }
+
+// dlqTimeLayout is RFC 3339 with microseconds and a numeric UTC offset
+// (`2026-06-02T08:15:00.120004+00:00`), as output.md §7 shows.
+const dlqTimeLayout = "2006-01-02T15:04:05.000000-07:00"
+
+// AppendDLQEntry appends the JSON of one DLQ entry (output.md §7).
+func AppendDLQEntry(dst []byte, original, reason string, at time.Time) []byte {
+	dst = append(dst, `{"original_event":`...)
+	dst = appendString(dst, original)
+	dst = append(dst, `,"error":`...)
+	dst = appendString(dst, reason)
+	dst = append(dst, `,"timestamp":`...)
+	dst = appendString(dst, at.UTC().Format(dlqTimeLayout))
+	return append(dst, '}')
+}

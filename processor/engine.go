@@ -1,0 +1,62 @@
+package processor
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/sigma"
+)
+
+// ErrRulesLoad marks a failure to read or compile the rule set; the daemon
+// maps it to exit code 2.
+var ErrRulesLoad = errors.New("rules could not be loaded")
+
+// State is one loaded, compiled rule set with everything derived from it. A
+// State is immutable once built; a reload builds a new State and swaps it in
+// atomically, so events already being evaluated finish on the old one.
+type State struct {
+	Engine   *sigma.Engine
+	Rejected []*sigma.LoadError
+	LoadedAt time.Time
+	Took     time.Duration
+
+	events sync.Pool // *sigma.JSONEvent bound to Engine.Fields()
+}
+
+// LoadState reads and compiles the rules of s. A rule that cannot be loaded
+// or compiled is kept in State.Rejected and does not fail the load; the error
+// wraps ErrRulesLoad when a rule path cannot be read at all.
+func LoadState(s Settings) (*State, error) {
+	start := time.Now()
+	all := &sigma.RuleSet{}
+	for _, path := range s.Rules {
+		rs, err := sigma.LoadPath(path)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
+		}
+		all.Merge(rs)
+	}
+	eng, rejected, err := sigma.Compile(all, sigma.CompileOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
+	}
+	st := &State{
+		Engine:   eng,
+		Rejected: append(all.Rejected, rejected...),
+		LoadedAt: time.Now(),
+	}
+	st.Took = st.LoadedAt.Sub(start)
+	return st, nil
+}
+
+// jsonEvent takes a reusable JSON event bound to this state's field table.
+func (st *State) jsonEvent() *sigma.JSONEvent {
+	if ev, ok := st.events.Get().(*sigma.JSONEvent); ok {
+		return ev
+	}
+	return sigma.NewJSONEvent(st.Engine.Fields())
+}
+
+func (st *State) releaseJSONEvent(ev *sigma.JSONEvent) { st.events.Put(ev) }

@@ -1,0 +1,67 @@
+package processor
+
+import (
+	"sync"
+	"sync/atomic"
+)
+
+// Hub connects the `sigma` processors a stream builds to the code that runs
+// the stream (the daemon). A nil *Hub is valid and does nothing, which is how
+// processors built by `rsigma-connect run` behave.
+type Hub struct {
+	mu        sync.Mutex
+	preloaded *State
+	procs     []*Processor
+	ready     atomic.Bool
+}
+
+// NewHub returns an empty hub.
+func NewHub() *Hub { return &Hub{} }
+
+// Preload hands st to the next processor built, so that rules loaded (and
+// checked) before the stream starts are not loaded twice.
+func (h *Hub) Preload(st *State) {
+	h.mu.Lock()
+	h.preloaded = st
+	h.mu.Unlock()
+	h.ready.Store(true)
+}
+
+func (h *Hub) takePreloaded() *State {
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	st := h.preloaded
+	h.preloaded = nil
+	return st
+}
+
+func (h *Hub) attach(p *Processor) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	h.procs = append(h.procs, p)
+	h.mu.Unlock()
+	h.ready.Store(true)
+}
+
+// Processors returns the processors attached so far.
+func (h *Hub) Processors() []*Processor {
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return append([]*Processor(nil), h.procs...)
+}
+
+// Ready reports whether rules are loaded: true once rules were preloaded or
+// a processor attached with its rules.
+func (h *Hub) Ready() bool { return h != nil && h.ready.Load() }
+
+// SetReady overrides readiness (a failed rules reload makes the daemon not
+// ready while the previous rules keep serving).
+func (h *Hub) SetReady(ready bool) { h.ready.Store(ready) }

@@ -1,0 +1,173 @@
+package processor
+
+import (
+	"bytes"
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/sigma"
+)
+
+func init() {
+	if err := Register(service.GlobalEnvironment(), nil); err != nil {
+		panic(err)
+	}
+	if err := RegisterPrometheus(service.GlobalEnvironment(), nil); err != nil {
+		panic(err)
+	}
+}
+
+// Register registers the `sigma` processor on env. Processors built from it
+// attach to hub (when non-nil), through which the code running the stream
+// hands over preloaded rules and reaches the processor for reloads and status.
+func Register(env *service.Environment, hub *Hub) error {
+	return env.RegisterBatchProcessor("sigma", Spec(),
+		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchProcessor, error) {
+			s, err := ParseSettings(conf)
+			if err != nil {
+				return nil, err
+			}
+			return New(s, res, hub)
+		})
+}
+
+// Processor is the `sigma` batch processor. ProcessBatch is safe for
+// concurrent calls: the framework shares one instance between all pipeline
+// threads.
+type Processor struct {
+	settings Settings
+	log      *service.Logger
+	metrics  *metrics
+	state    atomic.Pointer[State]
+	scratch  sync.Pool // *scratch
+}
+
+// scratch is per-call working memory reused across batches.
+type scratch struct {
+	matches []sigma.Match
+	buf     []byte
+}
+
+// New builds a processor, loading the rules unless hub holds a preloaded
+// State for these settings. Rule-level problems are logged and counted; an
+// unreadable rule path fails construction with an error wrapping ErrRulesLoad.
+func New(s Settings, res *service.Resources, hub *Hub) (*Processor, error) {
+	p := &Processor{settings: s, log: res.Logger(), metrics: newMetrics(res.Metrics())}
+	st := hub.takePreloaded()
+	if st == nil {
+		var err error
+		if st, err = LoadState(s); err != nil {
+			return nil, err
+		}
+	}
+	p.install(st)
+	hub.attach(p)
+	return p, nil
+}
+
+// install makes st the active state and reports it.
+func (p *Processor) install(st *State) {
+	for _, le := range st.Rejected {
+		p.log.Warnf("rule rejected: %v", le)
+	}
+	n := len(st.Engine.Rules())
+	p.metrics.detectionRules.Set(int64(n))
+	p.metrics.rulesRejected.Set(int64(len(st.Rejected)))
+	p.log.Infof("loaded %d detection rules (%d rejected) in %v", n, len(st.Rejected), st.Took)
+	p.state.Store(st)
+}
+
+// State returns the active rule state.
+func (p *Processor) State() *State { return p.state.Load() }
+
+// ProcessBatch evaluates every message of batch. Each message becomes zero or
+// more result messages (copies of it with the result JSON as content). A
+// message that cannot be decoded is returned unchanged with its error set.
+func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch) ([]service.MessageBatch, error) {
+	start := time.Now()
+	st := p.state.Load()
+	sc, _ := p.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
+	}
+	defer p.scratch.Put(sc)
+
+	out := make(service.MessageBatch, 0, len(batch))
+	events := 0
+	for _, m := range batch {
+		raw, err := m.AsBytes()
+		if err != nil {
+			m.SetError(err)
+			out = append(out, m)
+			continue
+		}
+		line := bytes.TrimSpace(raw)
+		if len(line) == 0 {
+			continue
+		}
+		d, err := decodeLine(st, p.settings.InputFormat, line)
+		if err != nil {
+			p.metrics.parseErrors.Incr(1)
+			p.log.Debugf("parse error: %v", err)
+			m.SetError(errParse)
+			out = append(out, m)
+			continue
+		}
+		events++
+		out = p.evaluate(st, sc, m, d, out)
+		d.release()
+	}
+	p.observe(start, len(batch), events)
+	return []service.MessageBatch{out}, nil
+}
+
+// evaluate appends one message per detection of d to out.
+func (p *Processor) evaluate(st *State, sc *scratch, m *service.Message, d decoded, out service.MessageBatch) service.MessageBatch {
+	sc.matches = st.Engine.Evaluate(d.event, sc.matches[:0])
+	for i := range sc.matches {
+		match := &sc.matches[i]
+		var event []byte
+		if p.settings.IncludeEvent || includeEventAttr(match.Rule) {
+			event = d.json
+		}
+		sc.buf = AppendDetection(sc.buf[:0], match, nil, event)
+		res := m.Copy()
+		res.SetBytes(bytes.Clone(sc.buf))
+		out = append(out, res)
+		p.metrics.matchesByRule.Incr(1, match.Rule.Title, levelLabel(match.Rule.Level))
+	}
+	p.metrics.detectionMatches.Incr(int64(len(sc.matches)))
+	return out
+}
+
+// observe records the per-batch metrics.
+func (p *Processor) observe(start time.Time, batchLen, events int) {
+	if events > 0 {
+		p.metrics.eventsProcessed.Incr(int64(events))
+		took := time.Since(start)
+		per := took.Nanoseconds() / int64(events)
+		for i := 0; i < events; i++ {
+			p.metrics.eventProcessing.Timing(per)
+		}
+		p.metrics.pipelineLatency.Timing(took.Nanoseconds())
+	}
+	p.metrics.batchSize.Timing(int64(batchLen))
+}
+
+// includeEventAttr reports the rule attribute `rsigma.include_event: "true"`.
+func includeEventAttr(r *sigma.Rule) bool {
+	for _, a := range r.CustomAttributes {
+		if a.Key == "rsigma.include_event" {
+			v, _ := a.Value.(string)
+			return v == "true"
+		}
+	}
+	return false
+}
+
+// Close implements service.BatchProcessor.
+func (p *Processor) Close(context.Context) error { return nil }

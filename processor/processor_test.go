@@ -1,0 +1,135 @@
+package processor
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "github.com/redpanda-data/benthos/v4/public/components/pure"
+	"github.com/redpanda-data/benthos/v4/public/service"
+)
+
+const testRule = `title: Whoami Execution
+id: r-whoami
+level: medium
+tags: [attack.discovery]
+logsource: {category: process_creation, product: windows}
+detection:
+    selection:
+        CommandLine|contains: whoami
+    condition: selection
+`
+
+// runStream pushes lines through a real stream with one sigma processor
+// and returns the output messages and the errors they carry.
+func runStream(t *testing.T, procYAML string, threads int, lines []string) (out []string, errs []string) {
+	t.Helper()
+	sb := service.NewStreamBuilder()
+	sb.SetThreads(threads)
+	if err := sb.AddProcessorYAML(procYAML); err != nil {
+		t.Fatal(err)
+	}
+	send, err := sb.AddProducerFunc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	if err := sb.AddConsumerFunc(func(_ context.Context, m *service.Message) error {
+		b, _ := m.AsBytes()
+		mu.Lock()
+		defer mu.Unlock()
+		if e := m.GetError(); e != nil {
+			errs = append(errs, e.Error()+"|"+string(b))
+		} else {
+			out = append(out, string(b))
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	strm, err := sb.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- strm.Run(context.Background()) }()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, l := range lines {
+		if err := send(ctx, service.NewMessage([]byte(l))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := strm.StopWithin(5 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	sort.Strings(out)
+	return out, errs
+}
+
+func writeRule(t *testing.T) string {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "whoami.yml"), []byte(testRule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestProcessorEmitsResultsDropsNonMatchesMarksUndecodable(t *testing.T) {
+	dir := writeRule(t)
+	conf := "sigma:\n  rules: [" + dir + "]\n  input_format: json\n  include_event: true\n"
+	out, errs := runStream(t, conf, 1, []string{
+		`{"CommandLine":"cmd /c whoami /all","User":"alice"}`,
+		`{"CommandLine":"notepad.exe"}`,
+		`not json at all`,
+		`   `,
+	})
+	if len(out) != 1 {
+		t.Fatalf("got %d results, want 1: %v", len(out), out)
+	}
+	want := `{"rule_title":"Whoami Execution","rule_id":"r-whoami","level":"medium","tags":["attack.discovery"],` +
+		`"matched_selections":["selection"],"matched_fields":[{"field":"CommandLine","value":"cmd /c whoami /all"}],` +
+		`"event":{"CommandLine":"cmd /c whoami /all","User":"alice"}}`
+	if out[0] != want {
+		t.Errorf("got  %s\nwant %s", out[0], want)
+	}
+	if len(errs) != 1 || errs[0] != "parse error|not json at all" {
+		t.Errorf("errored messages = %q, want the undecodable line with its error", errs)
+	}
+}
+
+func TestProcessorConcurrentThreads(t *testing.T) {
+	dir := writeRule(t)
+	var lines []string
+	for i := 0; i < 2000; i++ {
+		if i%2 == 0 {
+			lines = append(lines, `{"CommandLine":"whoami","n":`+strings.Repeat("1", 1+i%5)+`}`)
+		} else {
+			lines = append(lines, `{"CommandLine":"dir"}`)
+		}
+	}
+	out, errs := runStream(t, "sigma:\n  rules: ["+dir+"]\n", 4, lines)
+	if len(out) != 1000 || len(errs) != 0 {
+		t.Fatalf("got %d results and %d errors, want 1000 and 0", len(out), len(errs))
+	}
+	for _, o := range out {
+		var v map[string]any
+		if err := json.Unmarshal([]byte(o), &v); err != nil || v["rule_id"] != "r-whoami" {
+			t.Fatalf("bad result %s (%v)", o, err)
+		}
+	}
+}
+
+func TestProcessorRejectsUnreadableRulesPath(t *testing.T) {
+	_, err := LoadState(Settings{Rules: []string{filepath.Join(t.TempDir(), "missing")}, InputFormat: "auto"})
+	if err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Fatalf("LoadState of a missing path: err = %v, want an error naming the path", err)
+	}
+}

@@ -1,0 +1,186 @@
+package processor
+
+import (
+	"bytes"
+	"encoding/json"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/rsigma-connect/rsigma-connect/sigma"
+)
+
+// Enrichment is one key of a result's `enrichments` object, in the order the
+// enrichers wrote them. Value is raw JSON.
+type Enrichment struct {
+	Key   string
+	Value json.RawMessage
+}
+
+// appendHeader appends the keys every result starts with (output.md §2):
+// rule_title, rule_id, level, tags, then custom_attributes and enrichments
+// when non-empty. The object is left open: the caller appends the body keys
+// and the closing brace.
+func appendHeader(dst []byte, title, id, level string, tags []string, attrs []sigma.Attribute, enr []Enrichment) []byte {
+	dst = append(dst, `{"rule_title":`...)
+	dst = appendString(dst, title)
+	dst = append(dst, `,"rule_id":`...)
+	dst = appendNullableString(dst, id)
+	dst = append(dst, `,"level":`...)
+	dst = appendNullableString(dst, level)
+	dst = append(dst, `,"tags":[`...)
+	for i, t := range tags {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, t)
+	}
+	dst = append(dst, ']')
+	if len(attrs) > 0 {
+		dst = append(dst, `,"custom_attributes":`...)
+		dst = appendAttributes(dst, attrs)
+	}
+	if len(enr) > 0 {
+		dst = append(dst, `,"enrichments":{`...)
+		for i, e := range enr {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendString(dst, e.Key)
+			dst = append(dst, ':')
+			dst = append(dst, e.Value...)
+		}
+		dst = append(dst, '}')
+	}
+	return dst
+}
+
+// AppendDetection appends the JSON of a detection result (output.md §3).
+// event is the raw JSON of the event for the `event` key, or nil to omit it.
+func AppendDetection(dst []byte, m *sigma.Match, enr []Enrichment, event []byte) []byte {
+	r := m.Rule
+	dst = appendHeader(dst, r.Title, r.ID, r.Level, r.Tags, r.CustomAttributes, enr)
+	dst = append(dst, `,"matched_selections":[`...)
+	for i, s := range m.Selections {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, s)
+	}
+	dst = append(dst, `],"matched_fields":[`...)
+	for i, f := range m.Fields {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, `{"field":`...)
+		dst = appendString(dst, f.Field)
+		dst = append(dst, `,"value":`...)
+		dst = sigma.AppendValueJSON(dst, f.Value)
+		dst = append(dst, '}')
+	}
+	dst = append(dst, ']')
+	if event != nil {
+		dst = append(dst, `,"event":`...)
+		dst = append(dst, event...)
+	}
+	return append(dst, '}')
+}
+
+func appendNullableString(dst []byte, s string) []byte {
+	if s == "" {
+		return append(dst, "null"...)
+	}
+	return appendString(dst, s)
+}
+
+// appendAttributes writes an ordered mapping as a JSON object.
+func appendAttributes(dst []byte, attrs []sigma.Attribute) []byte {
+	dst = append(dst, '{')
+	for i, a := range attrs {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendString(dst, a.Key)
+		dst = append(dst, ':')
+		dst = appendAny(dst, a.Value)
+	}
+	return append(dst, '}')
+}
+
+// appendAny writes a YAML-derived value as JSON without HTML escaping.
+func appendAny(dst []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(dst, "null"...)
+	case string:
+		return appendString(dst, x)
+	case bool:
+		return strconv.AppendBool(dst, x)
+	case []sigma.Attribute:
+		return appendAttributes(dst, x)
+	case []any:
+		dst = append(dst, '[')
+		for i, e := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendAny(dst, e)
+		}
+		return append(dst, ']')
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return append(dst, "null"...)
+	}
+	return append(dst, bytes.TrimRight(buf.Bytes(), "\n")...)
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendString appends s as a JSON string: standard escaping, UTF-8 kept as
+// is, no HTML escaping, `/` not escaped, invalid UTF-8 replaced by U+FFFD.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}

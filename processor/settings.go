@@ -1,0 +1,43 @@
+package processor
+
+import (
+	"fmt"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+)
+
+// Settings is the parsed configuration of one `sigma` processor.
+type Settings struct {
+	Rules        []string
+	IncludeEvent bool
+	InputFormat  string
+}
+
+// ParseSettings reads Settings from a parsed `sigma` config.
+func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
+	var s Settings
+	var err error
+	if s.Rules, err = conf.FieldStringList(fieldRules); err != nil {
+		return s, err
+	}
+	if len(s.Rules) == 0 {
+		return s, fmt.Errorf("%s: at least one rule path is required", fieldRules)
+	}
+	if s.IncludeEvent, err = conf.FieldBool(fieldIncludeEvent); err != nil {
+		return s, err
+	}
+	if s.InputFormat, err = conf.FieldString(fieldInputFormat); err != nil {
+		return s, err
+	}
+	return s, nil
+}
+
+// ParseSettingsYAML parses the YAML body of a `sigma` processor (the mapping
+// under the `sigma:` key) with the processor's spec.
+func ParseSettingsYAML(yamlBody string) (Settings, error) {
+	conf, err := Spec().ParseYAML(yamlBody, nil)
+	if err != nil {
+		return Settings{}, err
+	}
+	return ParseSettings(conf)
+}

@@ -1,0 +1,57 @@
+package processor
+
+import "github.com/redpanda-data/benthos/v4/public/service"
+
+// Field names of the `sigma` processor config.
+const (
+	fieldRules        = "rules"
+	fieldIncludeEvent = "include_event"
+	fieldInputFormat  = "input_format"
+)
+
+// Spec is the config spec of the `sigma` processor: the single source of truth
+// for its YAML fields (the daemon's flag translator emits YAML this spec
+// validates). Feature files contribute their fields through the lists below.
+func Spec() *service.ConfigSpec {
+	spec := service.NewConfigSpec().
+		Beta().
+		Categories("Utility").
+		Summary("Evaluates Sigma detection and correlation rules against each message and emits one message per result.").
+		Description(`
+Each input message is one event (one line of NDJSON, syslog, logfmt, CEF or plain text, per `+"`input_format`"+`).
+The processor evaluates every loaded Sigma rule against it and replaces the message with one message per
+result: detections in rule order, then correlation results, each a JSON object in the rsigma result format.
+An event with no result is dropped. An event that cannot be decoded is passed on unchanged and marked with an
+error (`+"`errored()`"+` in Bloblang), so that a `+"`switch`"+` output can route it to a dead-letter queue.
+
+Rules are compiled once at startup (and on reload); evaluation is safe to run on several pipeline threads.`).
+		Example("Detections from stdin to stdout", "Evaluate the rules of a directory against NDJSON events.", `
+input:
+  stdin: {}
+pipeline:
+  processors:
+    - sigma:
+        rules: [ ./rules ]
+output:
+  stdout: {}
+`)
+	for _, f := range ruleFields() {
+		spec = spec.Field(f)
+	}
+	return spec
+}
+
+// ruleFields are the fields of the detection core.
+func ruleFields() []*service.ConfigField {
+	return []*service.ConfigField{
+		service.NewStringListField(fieldRules).
+			Description("Sigma rule files or directories (walked recursively; `.yml`/`.yaml` files). Detection, correlation and filter rules may be mixed.").
+			Example([]string{"./rules"}),
+		service.NewBoolField(fieldIncludeEvent).
+			Description("Add the decoded event under the key `event` of every detection result.").
+			Default(false),
+		service.NewStringEnumField(fieldInputFormat, "auto", "json", "plain").
+			Description("How a message is decoded into an event. `json`: exactly one JSON value, anything else is an error. `plain`: a keyword-only event. `auto`: JSON when the message starts with `{` or `[` and parses, else plain; never an error.").
+			Default("auto"),
+	}
+}

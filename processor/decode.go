@@ -2,7 +2,9 @@ package processor
 
 import (
 	"errors"
+	"fmt"
 
+	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
@@ -19,25 +21,52 @@ type decoded struct {
 	release func()
 }
 
-// decodeLine turns one trimmed, non-empty line into an event per format.
-// Only `json` can fail: `auto` falls back to a plain event.
-func decodeLine(st *State, format string, line []byte) (decoded, error) {
-	switch {
-	case format == "json", format == "auto" && (line[0] == '{' || line[0] == '['):
-		ev := st.jsonEvent()
-		if err := ev.Reset(line); err != nil {
-			st.releaseJSONEvent(ev)
-			if format == "json" {
-				return decoded{}, err
-			}
-			return plainEvent(string(line)), nil
-		}
-		return decoded{event: ev, json: line, release: func() { st.releaseJSONEvent(ev) }}, nil
-	}
-	return plainEvent(string(line)), nil
+// newDecoder builds the line decoder of s (input_format, syslog_tz, jq,
+// jsonpath). jq runtime errors are logged and the failing output skipped.
+func newDecoder(s Settings, warn func(string, ...any)) (*format.Decoder, error) {
+	return format.New(format.Options{
+		Format:        format.Name(s.InputFormat),
+		SyslogTZ:      s.SyslogTZ,
+		SyslogKeepBOM: !s.SyslogStripBOM,
+		JQ:            s.JQ,
+		JSONPath:      s.JSONPath,
+		OnFilterError: func(err error) { warn("event filter: %v", err) },
+	})
 }
 
-func plainEvent(line string) decoded {
-	raw := appendString(append(make([]byte, 0, len(line)+12), `{"_raw":`...), line)
-	return decoded{event: sigma.NewPlainEvent(line), json: append(raw, '}'), release: func() {}}
+// decodeEach decodes one line and calls fn once per resulting event (jq and
+// JSONPath may yield zero or several). It returns the number of events
+// evaluated; a non-nil error means the line is undecodable for the input
+// format and nothing was evaluated.
+func (p *Processor) decodeEach(st *State, line []byte, fn func(decoded)) (int, error) {
+	events := 0
+	err := p.decoder.Decode(line, func(fd format.Decoded) error {
+		d, err := toEvent(st, &fd)
+		if err != nil {
+			return err
+		}
+		events++
+		fn(d)
+		d.release()
+		return nil
+	})
+	return events, err
+}
+
+// toEvent maps a decoded line onto the sigma.Event implementation of its
+// kind. The event's JSON text is copied only when results may need it.
+func toEvent(st *State, fd *format.Decoded) (decoded, error) {
+	switch fd.Kind {
+	case format.KindJSON:
+		ev := st.jsonEvent()
+		if err := ev.Reset(fd.JSON); err != nil {
+			st.releaseJSONEvent(ev)
+			return decoded{}, fmt.Errorf("%w: %v", format.ErrParse, err)
+		}
+		return decoded{event: ev, json: fd.JSON, release: func() { st.releaseJSONEvent(ev) }}, nil
+	case format.KindFields:
+		return decoded{event: sigma.NewFieldsEvent(fd.Keys, fd.Values), json: fd.AppendEventJSON(nil), release: func() {}}, nil
+	default:
+		return decoded{event: sigma.NewPlainEvent(fd.Line), json: fd.AppendEventJSON(nil), release: func() {}}, nil
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
+	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
@@ -44,6 +45,7 @@ type Processor struct {
 	metrics  *metrics
 	state    atomic.Pointer[State]
 	scratch  sync.Pool // *scratch
+	decoder  *format.Decoder
 }
 
 // scratch is per-call working memory reused across batches.
@@ -57,6 +59,11 @@ type scratch struct {
 // unreadable rule path fails construction with an error wrapping ErrRulesLoad.
 func New(s Settings, res *service.Resources, hub *Hub) (*Processor, error) {
 	p := &Processor{settings: s, log: res.Logger(), metrics: newMetrics(res.Metrics())}
+	dec, err := newDecoder(s, res.Logger().Warnf)
+	if err != nil {
+		return nil, err
+	}
+	p.decoder = dec
 	st := hub.takePreloaded()
 	if st == nil {
 		var err error
@@ -109,17 +116,14 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 		if len(line) == 0 {
 			continue
 		}
-		d, err := decodeLine(st, p.settings.InputFormat, line)
+		n, err := p.decodeEach(st, raw, func(d decoded) { out = p.evaluate(st, sc, m, d, out) })
+		events += n
 		if err != nil {
 			p.metrics.parseErrors.Incr(1)
 			p.log.Debugf("parse error: %v", err)
 			m.SetError(errParse)
 			out = append(out, m)
-			continue
 		}
-		events++
-		out = p.evaluate(st, sc, m, d, out)
-		d.release()
 	}
 	p.observe(start, len(batch), events)
 	return []service.MessageBatch{out}, nil

@@ -11,6 +11,10 @@ type Settings struct {
 	Rules        []string
 	IncludeEvent bool
 	InputFormat  string
+	// Input-format settings (spec_format.go).
+	SyslogTZ       string
+	SyslogStripBOM bool
+	JQ, JSONPath   string
 }
 
 // ParseSettings reads Settings from a parsed `sigma` config.
@@ -26,7 +30,7 @@ func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
 	if s.IncludeEvent, err = conf.FieldBool(fieldIncludeEvent); err != nil {
 		return s, err
 	}
-	if s.InputFormat, err = conf.FieldString(fieldInputFormat); err != nil {
+	if err = parseFormatSettings(conf, &s); err != nil {
 		return s, err
 	}
 	return s, nil

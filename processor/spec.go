@@ -38,6 +38,9 @@ output:
 	for _, f := range ruleFields() {
 		spec = spec.Field(f)
 	}
+	for _, f := range formatFields() {
+		spec = spec.Field(f)
+	}
 	return spec
 }
 
@@ -50,8 +53,5 @@ func ruleFields() []*service.ConfigField {
 		service.NewBoolField(fieldIncludeEvent).
 			Description("Add the decoded event under the key `event` of every detection result.").
 			Default(false),
-		service.NewStringEnumField(fieldInputFormat, "auto", "json", "plain").
-			Description("How a message is decoded into an event. `json`: exactly one JSON value, anything else is an error. `plain`: a keyword-only event. `auto`: JSON when the message starts with `{` or `[` and parses, else plain; never an error.").
-			Default("auto"),
 	}
 }

@@ -1,0 +1,100 @@
+package nats
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	natsgo "github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// Logger is the subset of *service.Logger the connection reports to.
+type Logger interface {
+	Infof(format string, args ...any)
+	Warnf(format string, args ...any)
+}
+
+type discardLogger struct{}
+
+func (discardLogger) Infof(string, ...any) {}
+func (discardLogger) Warnf(string, ...any) {}
+
+// connectTimeout bounds the initial dial and handshake.
+const connectTimeout = 5 * time.Second
+
+// Conn is one client connection with its JetStream context.
+type Conn struct {
+	NC *natsgo.Conn
+	JS jetstream.JetStream
+}
+
+// Close drains nothing: pending acks and publishes are the caller's to await.
+func (c *Conn) Close() {
+	if c != nil && c.NC != nil {
+		c.NC.Close()
+	}
+}
+
+// Connect dials server with auth and checks that JetStream is enabled for
+// the account. It never retries the initial dial: an unreachable server,
+// refused credentials, a TLS mismatch or a core-only server are returned as
+// errors. After a successful dial the client reconnects forever, logging
+// each disconnect and reconnect at info. onClosed, when not nil, runs once
+// the connection is closed for good.
+func Connect(ctx context.Context, server string, auth Auth, log Logger, onClosed func()) (*Conn, error) {
+	if log == nil {
+		log = discardLogger{}
+	}
+	opts, err := auth.Options()
+	if err != nil {
+		return nil, err
+	}
+	opts = append(opts,
+		natsgo.Name("rsigma-connect"),
+		natsgo.Timeout(connectTimeout),
+		natsgo.MaxReconnects(-1),
+		natsgo.DisconnectErrHandler(func(_ *natsgo.Conn, err error) {
+			if err != nil {
+				log.Infof("NATS disconnected from %s: %v", redact(server), err)
+			}
+		}),
+		natsgo.ReconnectHandler(func(nc *natsgo.Conn) {
+			log.Infof("NATS reconnected to %s", redact(nc.ConnectedUrl()))
+		}),
+		natsgo.ClosedHandler(func(*natsgo.Conn) {
+			if onClosed != nil {
+				onClosed()
+			}
+		}),
+	)
+	nc, err := natsgo.Connect(server, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to NATS %s: %w", redact(server), err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("NATS %s: JetStream: %w", redact(server), err)
+	}
+	if _, err := js.AccountInfo(ctx); err != nil {
+		nc.Close()
+		return nil, fmt.Errorf("NATS %s: JetStream is not available: %w", redact(server), err)
+	}
+	log.Infof("NATS connected to %s", redact(server))
+	return &Conn{NC: nc, JS: js}, nil
+}
+
+// redact hides credentials embedded in a server URL before it is logged.
+func redact(server string) string {
+	rest, ok := strings.CutPrefix(server, URLScheme)
+	if !ok {
+		return server
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return server
+	}
+	return URLScheme + "***@" + rest[at+1:]
+}

@@ -1,0 +1,44 @@
+package nats
+
+import (
+	"testing"
+	"time"
+)
+
+// Two streams in one consumer group share a durable: 10k events are split
+// between them and every event is processed by exactly one of them.
+func TestConsumerGroupSplitsTheStream(t *testing.T) {
+	const total = 10000
+	s := startServer(t, nil)
+	_, js := testJS(t, s)
+	if _, err := EnsureStream(testCtx(t), js, "rsigma-events", "events.>"); err != nil {
+		t.Fatal(err)
+	}
+	a, b := &collector{}, &collector{}
+	in := inputYAML(serverURL(s), "events.>", "consumer_group: detectors", "batch_size: 32")
+	runStream(t, in, "", a)
+	runStream(t, in, "", b)
+	publish(t, js, "events.x", events(total)...)
+
+	waitFor(t, "all events processed", 60*time.Second, func() bool {
+		return len(a.snapshot())+len(b.snapshot()) >= total
+	})
+	waitFor(t, "every message acked", 10*time.Second, func() bool {
+		info := consumerState(t, js, "rsigma-events", "detectors")
+		return info.NumAckPending == 0 && info.AckFloor.Stream == total
+	})
+	seen := make(map[int64]int, total)
+	for _, r := range append(a.snapshot(), b.snapshot()...) {
+		seen[r.seq]++
+	}
+	for seq := int64(1); seq <= total; seq++ {
+		if seen[seq] != 1 {
+			t.Fatalf("event %d processed %d times", seq, seen[seq])
+		}
+	}
+	na, nb := len(a.snapshot()), len(b.snapshot())
+	if na == 0 || nb == 0 {
+		t.Fatalf("work not split: %d / %d", na, nb)
+	}
+	t.Logf("split %d events: %d / %d", total, na, nb)
+}

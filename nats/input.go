@@ -1,0 +1,218 @@
+package nats
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/redpanda-data/benthos/v4/public/service"
+)
+
+// Metadata keys set by the input on every message.
+const (
+	MetaSubject       = "nats_subject"
+	MetaSequence      = "nats_sequence"
+	MetaTimestampUnix = "nats_timestamp_unix"
+	MetaTimestampNano = "nats_timestamp_unix_nano"
+	MetaNumDelivered  = "nats_num_delivered"
+)
+
+func init() {
+	service.MustRegisterBatchInput("nats_jetstream", inputSpec(),
+		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchInput, error) {
+			cfg, err := parseInputConfig(conf)
+			if err != nil {
+				return nil, err
+			}
+			return newInput(cfg, res), nil
+		})
+}
+
+// input reads a durable pull consumer. The consumer's callback hands
+// messages to ReadBatch through msgs; ReadBatch forms batches from what has
+// arrived and the returned AckFunc acks (or naks) every message of a batch.
+type input struct {
+	cfg      InputConfig
+	log      *service.Logger
+	position *Position
+
+	mu      sync.Mutex
+	conn    *Conn
+	consume jetstream.ConsumeContext
+	msgs    chan jetstream.Msg
+	stop    chan struct{} // closed when this connection's consumption stops
+	ended   chan struct{} // closed when the connection closed by itself
+	closing bool
+}
+
+func newInput(cfg InputConfig, res *service.Resources) *input {
+	return &input{cfg: cfg.withDefaults(), log: res.Logger(), position: SharedPosition(res)}
+}
+
+// Connect prepares stream and durable and starts pulling.
+func (in *input) Connect(ctx context.Context) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.conn != nil {
+		return nil
+	}
+	ended := make(chan struct{})
+	var once sync.Once
+	onClosed := func() {
+		in.mu.Lock()
+		byUs := in.closing
+		in.mu.Unlock()
+		if !byUs {
+			once.Do(func() { close(ended) })
+		}
+	}
+	conn, cons, err := PrepareInput(ctx, in.cfg, in.log, onClosed)
+	if err != nil {
+		return err
+	}
+	msgs := make(chan jetstream.Msg, in.cfg.BatchSize)
+	stop := make(chan struct{})
+	cc, err := cons.Consume(
+		func(m jetstream.Msg) {
+			select {
+			case msgs <- m:
+			case <-stop:
+			}
+		},
+		jetstream.PullMaxMessages(max(2*in.cfg.BatchSize, 16)),
+		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
+			in.log.Warnf("NATS consumer %s: %v", in.cfg.Durable, err)
+		}),
+	)
+	if err != nil {
+		conn.Close()
+		return err
+	}
+	in.conn, in.consume, in.msgs, in.stop, in.ended = conn, cc, msgs, stop, ended
+	in.log.Infof("NATS input consuming %s (stream %s, durable %s, %s)", in.cfg.Subject, in.cfg.Stream, in.cfg.Durable, in.cfg.Replay)
+	return nil
+}
+
+// ReadBatch blocks for one message, then adds whatever else has already
+// arrived, up to the batch size. Blank messages are acked and skipped.
+func (in *input) ReadBatch(ctx context.Context) (service.MessageBatch, service.AckFunc, error) {
+	in.mu.Lock()
+	msgs, ended := in.msgs, in.ended
+	in.mu.Unlock()
+	if msgs == nil {
+		return nil, nil, service.ErrNotConnected
+	}
+	for {
+		var taken []jetstream.Msg
+		select {
+		case m := <-msgs:
+			taken = append(taken, m)
+		case <-ended:
+			return nil, nil, service.ErrEndOfInput
+		case <-ctx.Done():
+			return nil, nil, ctx.Err()
+		}
+	fill:
+		for len(taken) < in.cfg.BatchSize {
+			select {
+			case m := <-msgs:
+				taken = append(taken, m)
+			default:
+				break fill
+			}
+		}
+		batch, kept := in.toBatch(taken)
+		if len(batch) > 0 {
+			return batch, in.ackFunc(kept), nil
+		}
+	}
+}
+
+// toBatch converts messages to Benthos messages, acking blank ones at once.
+func (in *input) toBatch(taken []jetstream.Msg) (service.MessageBatch, []jetstream.Msg) {
+	batch := make(service.MessageBatch, 0, len(taken))
+	kept := taken[:0]
+	for _, m := range taken {
+		data := m.Data()
+		if len(bytes.TrimSpace(data)) == 0 {
+			in.ack(m)
+			continue
+		}
+		if !utf8.Valid(data) {
+			data = []byte(strings.ToValidUTF8(string(data), "\uFFFD"))
+		}
+		msg := service.NewMessage(data)
+		msg.MetaSetMut(MetaSubject, m.Subject())
+		if md, err := m.Metadata(); err == nil {
+			msg.MetaSetMut(MetaSequence, int64(md.Sequence.Stream))
+			msg.MetaSetMut(MetaTimestampUnix, md.Timestamp.Unix())
+			msg.MetaSetMut(MetaTimestampNano, md.Timestamp.UnixNano())
+			msg.MetaSetMut(MetaNumDelivered, int64(md.NumDelivered))
+		}
+		batch = append(batch, msg)
+		kept = append(kept, m)
+	}
+	return batch, kept
+}
+
+// ackFunc acks every message once the pipeline acked the batch, or naks them
+// (redelivery after NakDelay) when it reports an error.
+func (in *input) ackFunc(msgs []jetstream.Msg) service.AckFunc {
+	return func(_ context.Context, err error) error {
+		if err != nil {
+			in.log.Warnf("NATS input: %d messages not delivered, redelivering after %v: %v", len(msgs), in.cfg.NakDelay, err)
+			for _, m := range msgs {
+				if nerr := m.NakWithDelay(in.cfg.NakDelay); nerr != nil {
+					in.log.Warnf("NATS input: nak: %v", nerr)
+				}
+			}
+			return nil
+		}
+		for _, m := range msgs {
+			in.ack(m)
+		}
+		return nil
+	}
+}
+
+// ack sends a plain ack and raises the high-water mark; a failed ack is only
+// logged (the message will be redelivered).
+func (in *input) ack(m jetstream.Msg) {
+	if err := m.Ack(); err != nil {
+		in.log.Warnf("NATS input: ack: %v", err)
+		return
+	}
+	if md, err := m.Metadata(); err == nil {
+		in.position.Observe(md.Sequence.Stream, md.Timestamp)
+	}
+}
+
+// Close stops pulling, hands back messages that were pulled but never read
+// (nak without delay) and closes the connection. Benthos calls it after
+// every pending ack has resolved.
+func (in *input) Close(context.Context) error {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.closing = true
+	if in.conn == nil {
+		return nil
+	}
+	in.consume.Stop()
+	close(in.stop)
+	for {
+		select {
+		case m := <-in.msgs:
+			_ = m.Nak()
+			continue
+		default:
+		}
+		break
+	}
+	in.conn.NC.Flush()
+	in.conn.Close()
+	in.conn, in.msgs = nil, nil
+	return nil
+}

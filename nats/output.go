@@ -1,0 +1,112 @@
+package nats
+
+import (
+	"context"
+	"sync"
+
+	natsgo "github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"github.com/redpanda-data/benthos/v4/public/service"
+)
+
+func init() {
+	service.MustRegisterBatchOutput("nats_jetstream", outputSpec(),
+		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchOutput, service.BatchPolicy, int, error) {
+			var policy service.BatchPolicy
+			cfg, err := parseOutputConfig(conf)
+			if err != nil {
+				return nil, policy, 0, err
+			}
+			if policy, err = conf.FieldBatchPolicy(outputFieldBatching); err != nil {
+				return nil, policy, 0, err
+			}
+			inFlight, err := conf.FieldInt("max_in_flight")
+			if err != nil {
+				return nil, policy, 0, err
+			}
+			return &output{cfg: cfg.withDefaults(), log: res.Logger()}, policy, max(inFlight, 1), nil
+		})
+}
+
+// output publishes every message of a batch asynchronously, in order, then
+// waits for all publish acknowledgements.
+type output struct {
+	cfg OutputConfig
+	log *service.Logger
+
+	mu   sync.RWMutex
+	conn *Conn
+}
+
+// Connect dials the server and ensures the stream.
+func (o *output) Connect(ctx context.Context) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.conn != nil {
+		return nil
+	}
+	conn, err := PrepareOutput(ctx, o.cfg, o.log)
+	if err != nil {
+		return err
+	}
+	o.conn = conn
+	o.log.Infof("NATS output publishing to %s", o.cfg.Subject)
+	return nil
+}
+
+// WriteBatch returns nil when every message was acknowledged by JetStream,
+// a *service.BatchError naming the failed messages otherwise.
+func (o *output) WriteBatch(ctx context.Context, batch service.MessageBatch) error {
+	o.mu.RLock()
+	conn := o.conn
+	o.mu.RUnlock()
+	if conn == nil {
+		return service.ErrNotConnected
+	}
+	var berr *service.BatchError
+	fail := func(i int, err error) {
+		if berr == nil {
+			berr = service.NewBatchError(batch, err)
+		}
+		berr.Failed(i, err)
+	}
+	futures := make([]jetstream.PubAckFuture, len(batch))
+	for i, m := range batch {
+		data, err := m.AsBytes()
+		if err != nil {
+			fail(i, err)
+			continue
+		}
+		f, err := conn.JS.PublishMsgAsync(&natsgo.Msg{Subject: o.cfg.Subject, Data: data})
+		if err != nil {
+			fail(i, err)
+			continue
+		}
+		futures[i] = f
+	}
+	for i, f := range futures {
+		if f == nil {
+			continue
+		}
+		select {
+		case <-f.Ok():
+		case err := <-f.Err():
+			fail(i, err)
+		case <-ctx.Done():
+			fail(i, ctx.Err())
+		}
+	}
+	if berr != nil {
+		return berr
+	}
+	return nil
+}
+
+// Close closes the connection; WriteBatch has already awaited every ack.
+func (o *output) Close(context.Context) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.conn.Close()
+	o.conn = nil
+	return nil
+}

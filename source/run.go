@@ -1,0 +1,118 @@
+package source
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// startupRetryDelay is how long after startup optional sources that failed
+// are retried once.
+const startupRetryDelay = 5 * time.Second
+
+// Run re-resolves sources in the background until ctx ends: queued
+// triggers (Trigger), interval timers, file watches (refresh: watch) and a
+// single retry of optional sources that failed at startup.
+func (r *Resolver) Run(ctx context.Context) {
+	for _, s := range r.sources {
+		if s.Refresh == RefreshInterval {
+			go r.every(ctx, s)
+		}
+	}
+	if w := r.watch(); w != nil {
+		defer w.Close()
+		go r.forwardWatch(ctx, w)
+	}
+	var retry <-chan time.Time
+	if len(r.retry) > 0 {
+		t := time.NewTimer(startupRetryDelay)
+		defer t.Stop()
+		retry = t.C
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case id := <-r.triggers:
+			if id == "" {
+				_ = r.resolveEach(ctx)
+			} else {
+				_ = r.Resolve(ctx, id)
+			}
+		case <-retry:
+			for _, id := range r.retry {
+				_ = r.Resolve(ctx, id)
+			}
+		}
+	}
+}
+
+// resolveEach re-resolves every source, keeping going past failures.
+func (r *Resolver) resolveEach(ctx context.Context) error {
+	var first error
+	for _, s := range r.sources {
+		if err := r.resolve(ctx, s); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+func (r *Resolver) every(ctx context.Context, s *Source) {
+	t := time.NewTicker(s.Interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			_ = r.resolve(ctx, s)
+		}
+	}
+}
+
+// watch starts a watcher on the directories of file sources with
+// refresh: watch (directories survive editors that replace files).
+func (r *Resolver) watch() *fsnotify.Watcher {
+	var w *fsnotify.Watcher
+	for _, s := range r.sources {
+		if s.Refresh != RefreshWatch {
+			continue
+		}
+		if w == nil {
+			var err error
+			if w, err = fsnotify.NewWatcher(); err != nil {
+				r.opts.Logger.Warn("cannot watch dynamic source files", "error", err.Error())
+				return nil
+			}
+		}
+		if err := w.Add(filepath.Dir(s.Path)); err != nil {
+			r.opts.Logger.Warn("cannot watch dynamic source file", "source_id", s.ID, "error", err.Error())
+		}
+	}
+	return w
+}
+
+func (r *Resolver) forwardWatch(ctx context.Context, w *fsnotify.Watcher) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev, ok := <-w.Events:
+			if !ok {
+				return
+			}
+			for _, s := range r.sources {
+				if s.Refresh == RefreshWatch && filepath.Clean(ev.Name) == filepath.Clean(s.Path) {
+					_ = r.resolve(ctx, s)
+				}
+			}
+		case _, ok := <-w.Errors:
+			if !ok {
+				return
+			}
+		}
+	}
+}

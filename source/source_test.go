@@ -1,0 +1,293 @@
+package source
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func write(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestParseRejectsInvalidSources(t *testing.T) {
+	tests := []struct{ name, src, want string }{
+		{"missing_id", "sources: [{type: file, path: x}]", "id: required"},
+		{"unknown_type", "sources: [{id: a, type: ftp}]", `type: expected file, http, command or nats, got "ftp"`},
+		{"file_without_path", "sources: [{id: a, type: file}]", "path: required"},
+		{"http_bad_url", "sources: [{id: a, type: http, url: 'ftp://x'}]", "url: expected an http(s) URL"},
+		{"command_without_argv", "sources: [{id: a, type: command}]", "command: required argv list"},
+		{"bad_format", "sources: [{id: a, type: file, path: x, format: xml}]", "format: expected json"},
+		{"watch_on_http", "sources: [{id: a, type: http, url: 'http://x', refresh: watch}]", "refresh: watch is only valid for file sources"},
+		{"refresh_below_one_second", "sources: [{id: a, type: file, path: x, refresh: 500ms}]", "at least 1s"},
+		{"use_default_without_default", "sources: [{id: a, type: file, path: x, on_error: use_default}]", "default: required"},
+		{"bad_jq", "sources: [{id: a, type: file, path: x, extract: '.['}]", "invalid jq expression"},
+		{"cel_unsupported", "sources: [{id: a, type: file, path: x, extract: {type: cel, expr: x}}]", "cel is not supported"},
+		{"unknown_key", "sources: [{id: a, type: file, path: x, pth: y}]", "field pth not found"},
+		{"duplicate_in_file", "sources: [{id: a, type: file, path: x}, {id: a, type: file, path: y}]", `duplicate source id "a"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("s.yml", []byte(tc.src))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrConfig) {
+				t.Fatalf("err = %v, want ErrConfig containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadPathsRejectsIdsDeclaredTwice(t *testing.T) {
+	dir := t.TempDir()
+	a := write(t, dir, "a.yml", "sources: [{id: shared, type: file, path: x}]")
+	b := write(t, dir, "b.yaml", "sources: [{id: shared, type: file, path: y}]")
+	_, err := LoadPaths([]string{dir})
+	if err == nil || !strings.Contains(err.Error(), a) || !strings.Contains(err.Error(), b) {
+		t.Fatalf("err = %v, want both files named", err)
+	}
+	srcs, err := LoadPaths([]string{a})
+	if err != nil || len(srcs) != 1 || srcs[0].Origin != "external:"+a {
+		t.Fatalf("single file: %v %+v", err, srcs)
+	}
+	if srcs[0].TypeName() != "File" || srcs[0].RefreshName() != "Once" || !srcs[0].Required {
+		t.Fatalf("defaults: %s %s %v", srcs[0].TypeName(), srcs[0].RefreshName(), srcs[0].Required)
+	}
+}
+
+func TestResolveFormatsAndTransports(t *testing.T) {
+	dir := t.TempDir()
+	var calls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		if r.Header.Get("Authorization") != "Bearer tok-123" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, `{"ips":["10.0.0.1","10.0.0.2"]}`)
+	}))
+	defer srv.Close()
+	t.Setenv("FEED_TOKEN", "tok-123")
+	tests := []struct {
+		name, decl string
+		want       any
+	}{
+		{"json_file", fmt.Sprintf("{id: s, type: file, path: %s}", write(t, dir, "a.json", `["a","b"]`)), []any{"a", "b"}},
+		{"yaml_multi_document", fmt.Sprintf("{id: s, type: file, path: %s, format: yaml}", write(t, dir, "a.yaml", "a: 1\n---\nb\n")), []any{map[string]any{"a": 1}, "b"}},
+		{"lines_skip_blanks", fmt.Sprintf("{id: s, type: file, path: %s, format: lines}", write(t, dir, "a.txt", "x\r\n\n  \ny\n")), []any{"x", "y"}},
+		{"csv_rows_to_objects", fmt.Sprintf("{id: s, type: file, path: %s, format: csv}", write(t, dir, "a.csv", "ip,owner\n1.2.3.4,alice\n")), []any{map[string]any{"ip": "1.2.3.4", "owner": "alice"}}},
+		{"jq_extract", fmt.Sprintf("{id: s, type: file, path: %s, extract: '.users[].name'}", write(t, dir, "u.json", `{"users":[{"name":"a"},{"name":"b"}]}`)), []any{"a", "b"}},
+		{"jsonpath_extract", fmt.Sprintf("{id: s, type: file, path: %s, extract: {type: jsonpath, expr: '$.users[0].name'}}", write(t, dir, "u2.json", `{"users":[{"name":"a"}]}`)), "a"},
+		{"http_with_env_header", fmt.Sprintf("{id: s, type: http, url: '%s/feed', headers: {Authorization: 'Bearer ${FEED_TOKEN}'}, extract: .ips}", srv.URL), []any{"10.0.0.1", "10.0.0.2"}},
+		{"command_argv_without_shell", "{id: s, type: command, command: [echo, '[1, \"$HOME\"]']}", []any{float64(1), "$HOME"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srcs, err := Parse("s.yml", []byte("sources: ["+tc.decl+"]"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := NewResolver(srcs, Options{})
+			if err := r.ResolveAll(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			got, _, _ := r.Snapshot().Value("s")
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("value = %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+}
+
+type recorder struct {
+	resolved, errors, hits atomic.Int32
+	lastKind               atomic.Value
+}
+
+func (r *recorder) Resolved(_ *Source, _ time.Duration, err *ResolveError) {
+	r.resolved.Add(1)
+	if err != nil {
+		r.errors.Add(1)
+		r.lastKind.Store(err.Kind)
+	}
+}
+func (r *recorder) CacheHit(*Source) { r.hits.Add(1) }
+
+func TestErrorPolicies(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.json")
+	tests := []struct {
+		name, decl string
+		wantErr    bool
+		want       any
+	}{
+		{"required_fail_is_fatal", "required: true, on_error: fail", true, nil},
+		{"optional_fail_yields_null", "required: false, on_error: fail", false, nil},
+		{"use_default", "on_error: use_default, default: [x]", false, []any{"x"}},
+		{"use_cached_without_cache_is_fatal_when_required", "on_error: use_cached", true, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srcs, err := Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: file, path: %s, %s}]", missing, tc.decl)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec := &recorder{}
+			r := NewResolver(srcs, Options{Observer: rec})
+			err = r.ResolveAll(context.Background())
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
+			}
+			if rec.errors.Load() != 1 || rec.lastKind.Load() != KindFetch {
+				t.Fatalf("observer: %d errors, kind %v", rec.errors.Load(), rec.lastKind.Load())
+			}
+			if !tc.wantErr {
+				if got, _, ok := r.Snapshot().Value("s"); !ok || !reflect.DeepEqual(got, tc.want) {
+					t.Fatalf("value = %#v (%v), want %#v", got, ok, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestUseCachedKeepsLastValueUntilInvalidated(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "list.json", `["malware.exe"]`)
+	srcs, _ := Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: file, path: %s, on_error: use_cached}]", p)))
+	rec := &recorder{}
+	r := NewResolver(srcs, Options{Observer: rec})
+	ctx := context.Background()
+	if err := r.ResolveAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(p)
+	if err := r.Resolve(ctx, "s"); err != nil {
+		t.Fatalf("use_cached resolve failed: %v", err)
+	}
+	if v, _, _ := r.Snapshot().Value("s"); !reflect.DeepEqual(v, []any{"malware.exe"}) || rec.hits.Load() != 1 {
+		t.Fatalf("value %v, cache hits %d", v, rec.hits.Load())
+	}
+	r.Invalidate("s")
+	if err := r.Resolve(ctx, "s"); err == nil {
+		t.Fatal("resolve after invalidation must fail")
+	}
+	if st := r.Stats(); st.Resolves != 3 || st.Errors != 2 {
+		t.Fatalf("stats = %+v", st)
+	}
+}
+
+func TestCommandTimeoutAndLimits(t *testing.T) {
+	tests := []struct {
+		name, decl string
+		kind       ErrorKind
+	}{
+		{"timeout_kills_command", "{id: s, type: command, command: [sleep, '5'], timeout: 100ms}", KindTimeout},
+		{"stdout_cap", "{id: s, type: command, command: [echo, '[1,2,3,4,5,6,7,8]'], max_stdout: 4}", KindResourceLimit},
+		{"non_zero_exit_carries_stderr", "{id: s, type: command, command: [ls, /definitely/missing]}", KindFetch},
+		{"bad_json_is_a_parse_error", "{id: s, type: command, command: [echo, 'not json']}", KindParse},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srcs, err := Parse("s.yml", []byte("sources: ["+tc.decl+"]"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			err = NewResolver(srcs, Options{}).ResolveAll(context.Background())
+			var re *ResolveError
+			if !errors.As(err, &re) || re.Kind != tc.kind {
+				t.Fatalf("err = %v, want kind %s", err, tc.kind)
+			}
+			if time.Since(start) > 3*time.Second {
+				t.Fatalf("took %s", time.Since(start))
+			}
+		})
+	}
+}
+
+func TestSnapshotTemplating(t *testing.T) {
+	snap := NewSnapshot(map[string]any{
+		"list": []any{"a", "b*"},
+		"cfg":  map[string]any{"name": "corp", "ports": []any{80, 443}},
+		"none": nil,
+	})
+	tests := []struct {
+		text    string
+		want    []string
+		wantErr string
+	}{
+		{"${source.list}", []string{"a", "b*"}, ""},
+		{"${source.cfg.ports}", []string{"80", "443"}, ""},
+		{"x-${source.cfg.name}", []string{"x-corp"}, ""},
+		{"${source.cfg.ports.1}", []string{"443"}, ""},
+		{"${source.none}", []string{}, ""},
+		{"plain", []string{"plain"}, ""},
+		{"${source.nope}", nil, `unknown or unresolved dynamic source "nope"`},
+		{"${source.cfg.name.deeper}", nil, "cannot descend"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			got, err := snap.ExpandVar(tc.text)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || !reflect.DeepEqual(got, tc.want) {
+				t.Fatalf("got %#v, %v; want %#v", got, err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRunReResolvesOnTriggerAndWatch(t *testing.T) {
+	dir := t.TempDir()
+	p := write(t, dir, "list.json", `["one"]`)
+	q := write(t, dir, "other.json", `["uno"]`)
+	srcs, _ := Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: file, path: %s, refresh: watch}, {id: t, type: file, path: %s}]", p, q)))
+	r := NewResolver(srcs, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := r.ResolveAll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	go r.Run(ctx)
+	waitFor := func(id, want string) {
+		t.Helper()
+		deadline := time.Now().Add(5 * time.Second)
+		for time.Now().Before(deadline) {
+			if v, _, _ := r.Snapshot().Value(id); reflect.DeepEqual(v, []any{want}) {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		v, _, _ := r.Snapshot().Value(id)
+		t.Fatalf("value stayed %v, want [%s]", v, want)
+	}
+	time.Sleep(100 * time.Millisecond) // let the watcher start
+	write(t, dir, "list.json", `["two"]`)
+	waitFor("s", "two")
+	// "t" is not watched: its change is picked up only by a triggered resolution.
+	write(t, dir, "other.json", `["dos"]`)
+	time.Sleep(100 * time.Millisecond)
+	if v, _, _ := r.Snapshot().Value("t"); !reflect.DeepEqual(v, []any{"uno"}) {
+		t.Fatalf("unwatched source changed without a trigger: %v", v)
+	}
+	if !r.Trigger("") {
+		t.Fatal("trigger refused")
+	}
+	waitFor("t", "dos")
+}

@@ -1,6 +1,9 @@
 package sigma
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // This file holds the validating JSON scanner primitives shared by the
 // single-pass extractor (jsonscan_extract.go) and the slow-path path resolver
@@ -79,9 +82,7 @@ func scanString(b []byte, i int) (int, bool, error) {
 // eight at a time while the word holds no quote, backslash or control byte.
 func skipPlain(b []byte, i int) int {
 	for i+8 <= len(b) {
-		w := uint64(b[i]) | uint64(b[i+1])<<8 | uint64(b[i+2])<<16 | uint64(b[i+3])<<24 |
-			uint64(b[i+4])<<32 | uint64(b[i+5])<<40 | uint64(b[i+6])<<48 | uint64(b[i+7])<<56
-		if wordNeedsAttention(w) {
+		if wordNeedsAttention(binary.LittleEndian.Uint64(b[i:])) {
 			break
 		}
 		i += 8

@@ -13,7 +13,7 @@ type extractPlan struct {
 }
 
 type planNode struct {
-	children map[string]int32
+	children keyTable
 	// terminal lists the fields whose nested path ends at this node.
 	terminal []int32
 	// literal lists the dotted fields whose whole name is this key of the
@@ -39,15 +39,12 @@ func newExtractPlan(fields []*Field) *extractPlan {
 }
 
 func (p *extractPlan) child(parent int32, key string) int32 {
-	if c, ok := p.nodes[parent].children[key]; ok {
+	if c, ok := p.nodes[parent].children.get([]byte(key)); ok {
 		return c
 	}
 	c := int32(len(p.nodes))
 	p.nodes = append(p.nodes, planNode{})
-	if p.nodes[parent].children == nil {
-		p.nodes[parent].children = make(map[string]int32)
-	}
-	p.nodes[parent].children[key] = c
+	p.nodes[parent].children.put(key, c)
 	return c
 }
 
@@ -137,7 +134,7 @@ func (x *extraction) object(i int, n int32, depth int, root bool) (int, error) {
 		return i, &jsonSyntaxError{Offset: i, Msg: "exceeded maximum nesting depth"}
 	}
 	b := x.buf
-	children := x.plan.nodes[n].children
+	children := &x.plan.nodes[n].children
 	x.objSeq++
 	seq := x.objSeq
 	i = skipSpace(b, i+1)
@@ -161,7 +158,7 @@ func (x *extraction) object(i int, n int32, depth int, root bool) (int, error) {
 			x.keyBuf = appendUnescaped(x.keyBuf[:0], key)
 			key = x.keyBuf
 		}
-		c, ok := children[string(key)]
+		c, ok := children.get(key)
 		if !ok {
 			i, err = skipValue(b, i, depth)
 		} else {
@@ -188,9 +185,9 @@ func (x *extraction) member(i int, c int32, depth int, root bool, seq uint32) (i
 	start := i
 	var err error
 	switch {
-	case node.children != nil && i < len(b) && b[i] == '{':
+	case node.children.n > 0 && i < len(b) && b[i] == '{':
 		i, err = x.object(i, c, depth+1, false)
-	case node.children != nil && i < len(b) && b[i] == '[':
+	case node.children.n > 0 && i < len(b) && b[i] == '[':
 		i, err = x.array(i, c, depth+1)
 	default:
 		i, err = skipValue(b, i, depth)

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Whole-process benchmark: the bare stdin→stdout stream (bench/bare.yaml) versus
+# `engine daemon` with the full SigmaHQ corpus, on the same generated lane, with
+# the same binary. Runs alternate (bare, daemon, bare, daemon, ...) so both see
+# the same machine load; each figure is the median of ROUNDS runs.
+#
+#   bench/run.sh                      # 100000 events per lane, 3 rounds
+#   COUNT=50000 ROUNDS=5 bench/run.sh
+#
+# Environment: COUNT (events per lane), ROUNDS, LANES ("sysmon_proc syslog_raw"),
+# RULES (corpus path), BIN (binary; built from ./cmd/rsigma-connect unless
+# SKIP_BUILD=1), DAEMON_ARGS (extra daemon flags, e.g. --bloom-prefilter).
+#
+# Printed per lane: events/s of each net of start-up (an empty-input run of the
+# same command is subtracted, which removes rule loading for the daemon), their
+# ratio, peak RSS (/usr/bin/time -v) of each, the rule-load time the daemon
+# logs, and the detections written.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+COUNT=${COUNT:-100000}
+ROUNDS=${ROUNDS:-3}
+LANES=${LANES:-"sysmon_proc syslog_raw"}
+RULES=${RULES:-../shared/sigma-rules}
+BIN=${BIN:-bin/rsigma-connect}
+DAEMON_ARGS=${DAEMON_ARGS:-}
+GEN=../shared/lanes/gen_lanes.py
+
+if [ ! -x /usr/bin/time ]; then
+	echo "installing GNU time (apt)" >&2
+	apt-get install -y -qq time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+fi
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+	go build -o "$BIN" ./cmd/rsigma-connect
+fi
+[ -x "$BIN" ] || { echo "no binary at $BIN" >&2; exit 1; }
+[ -d "$RULES" ] || { echo "no rules at $RULES" >&2; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/rsc-bench.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+python3 "$GEN" --out-dir "$WORK" --count "$COUNT" 2>/dev/null
+
+BARE=("$BIN" run bench/bare.yaml)
+# shellcheck disable=SC2206
+DAEMON=("$BIN" engine daemon -r "$RULES" --input-format json --allow-plaintext --api-addr 127.0.0.1:0 $DAEMON_ARGS)
+
+# timed NAME INPUT CMD...: runs CMD < INPUT and appends "start end rss_kb
+# out_lines load" to $WORK/NAME.runs.
+timed() {
+	local name=$1 input=$2 t0 t1 load
+	shift 2
+	t0=$(date +%s.%N)
+	/usr/bin/time -v -o "$WORK/time.txt" "$@" <"$input" >"$WORK/out.txt" 2>"$WORK/err.txt" ||
+		{ echo "$* failed:" >&2; tail -5 "$WORK/err.txt" >&2; exit 1; }
+	t1=$(date +%s.%N)
+	load=$(grep -o 'detection rules ([0-9]* rejected) in [0-9.]*[a-zµ]*s' "$WORK/err.txt" | sed 's/.* in //' | tail -1 || true)
+	echo "$t0 $t1 $(awk -F': ' '/Maximum resident/ {print $2}' "$WORK/time.txt") $(wc -l <"$WORK/out.txt") ${load:--}" >>"$WORK/$name.runs"
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+	timed bare_empty /dev/null "${BARE[@]}"
+	timed daemon_empty /dev/null "${DAEMON[@]}"
+	for lane in $LANES; do
+		timed "bare_$lane" "$WORK/$lane.ndjson" "${BARE[@]}"
+		timed "daemon_$lane" "$WORK/$lane.ndjson" "${DAEMON[@]}"
+	done
+	echo "round $round/$ROUNDS done" >&2
+done
+
+python3 - "$WORK" "$COUNT" "$LANES" <<'PY'
+import statistics, sys
+work, count, lanes = sys.argv[1], int(sys.argv[2]), sys.argv[3].split()
+
+def runs(name):
+    out = []
+    for line in open(f"{work}/{name}.runs"):
+        t0, t1, rss, lines, load = line.split()
+        out.append(dict(wall=float(t1) - float(t0), rss=int(rss), lines=int(lines), load=load))
+    return out
+
+def seconds(d):
+    for unit, f in (("ms", 1e-3), ("µs", 1e-6), ("us", 1e-6), ("ns", 1e-9), ("s", 1.0)):
+        if d.endswith(unit):
+            return float(d[: -len(unit)]) * f
+    return float("nan")
+
+bare0 = statistics.median(r["wall"] for r in runs("bare_empty"))
+dmn0 = statistics.median(r["wall"] for r in runs("daemon_empty"))
+loads = [seconds(r["load"]) for r in runs("daemon_empty") if r["load"] != "-"]
+load = statistics.median(loads) if loads else float("nan")
+rss0 = max(r["rss"] for r in runs("daemon_empty"))
+print(f"events per lane: {count}; empty-input start-up: bare {bare0:.3f} s, daemon {dmn0:.3f} s; "
+      f"corpus load (logged): {load:.3f} s; daemon peak RSS with no events: {rss0/1024:.1f} MB")
+print(f"{'lane':<12} {'bare ev/s':>11} {'daemon ev/s':>12} {'ratio':>6} {'bare RSS':>9} {'daemon RSS':>11} {'load s':>7} {'detections':>10}")
+for lane in lanes:
+    b, d = runs(f"bare_{lane}"), runs(f"daemon_{lane}")
+    bw = statistics.median(r["wall"] for r in b)
+    dw = statistics.median(r["wall"] for r in d)
+    brate = count / max(bw - bare0, 1e-9)
+    drate = count / max(dw - dmn0, 1e-9)
+    dl = [seconds(r["load"]) for r in d if r["load"] != "-"]
+    bad = [r["lines"] for r in b if r["lines"] != count]
+    note = f"  (bare echoed {bad} lines, expected {count})" if bad else ""
+    print(f"{lane:<12} {brate:>11,.0f} {drate:>12,.0f} {drate/brate:>6.0%} {max(r['rss'] for r in b)/1024:>7.1f}MB "
+          f"{max(r['rss'] for r in d)/1024:>9.1f}MB {statistics.median(dl) if dl else float('nan'):>7.3f} "
+          f"{statistics.median(r['lines'] for r in d):>10.0f}{note}")
+PY

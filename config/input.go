@@ -5,6 +5,10 @@ const maxLineBytes = 16 << 20
 
 // inputSection is the stream input for --input.
 func inputSection(o *Options) omap {
+	if o.Input == "http" {
+		// Lines POSTed to /api/v1/events (daemon-only input, queue bounded by --buffer-size).
+		return omap{{"sigma_http_events", omap{{"batch_size", o.BatchSize}}}}
+	}
 	return omap{{"stdin", omap{
 		{"scanner", omap{{"lines", omap{{"max_buffer_size", maxLineBytes}}}}},
 	}}}

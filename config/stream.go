@@ -55,11 +55,11 @@ func httpSection(o *Options) omap {
 // ProcessorSection is the body of the `sigma` processor for o. It is
 // exported so that the daemon can preload the rules with the same settings.
 func ProcessorSection(o *Options) omap {
-	return omap{
+	return append(omap{
 		{"rules", o.Rules},
 		{"include_event", o.IncludeEvent},
 		{"input_format", o.InputFormat},
-	}
+	}, formatSection(o)...)
 }
 
 // ProcessorYAML is ProcessorSection encoded as YAML.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
+	"github.com/rsigma-connect/rsigma-connect/source"
 )
 
 // Report records, per rule, the ids of the processing items that fired
@@ -65,7 +66,26 @@ func applyRule(pipelines []*Pipeline, r *sigma.Rule, rep *Report) *sigma.LoadErr
 			}
 		}
 	}
+	if path := leftoverReference(r); path != "" {
+		return &sigma.LoadError{File: r.File, Rule: r.DisplayName(), Path: path,
+			Err: fmt.Errorf("unresolved ${source.…} reference in a detection value (dynamic values reach rules only through pipeline vars)")}
+	}
 	return nil
+}
+
+// leftoverReference returns the path of the first detection item whose
+// values still hold a ${source.…} reference.
+func leftoverReference(r *sigma.Rule) string {
+	found := ""
+	_ = eachItem(r, func(_ *sigma.Search, _ *sigma.Group, it *sigma.Item) error {
+		for _, v := range it.Values {
+			if found == "" && v.Kind == sigma.RuleString && source.HasReference(v.Text) {
+				found = itemName(it)
+			}
+		}
+		return nil
+	})
+	return found
 }
 
 func applyCorrelation(pipelines []*Pipeline, c *sigma.CorrelationDoc) *sigma.LoadError {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
+	"github.com/rsigma-connect/rsigma-connect/source"
 	"gopkg.in/yaml.v3"
 )
 
@@ -59,7 +60,7 @@ func parseItem(where string, n *yaml.Node, depth int) (*Item, error) {
 	}
 	if p.has("include") {
 		inc := p.node("include")
-		if inc.Kind != yaml.ScalarNode || inc.Value == "" {
+		if inc.Kind != yaml.ScalarNode || !source.HasReference(inc.Value) {
 			return nil, p.errf("include", "expected a ${source.<id>} reference")
 		}
 		it.Include, it.where = inc.Value, p.where

@@ -11,6 +11,7 @@ import (
 var implemented = map[string]bool{
 	"rules": true, "input": true, "input-format": true, "output": true, "dlq": true,
 	"include-event": true, "pretty": true, "api-addr": true, "allow-plaintext": true,
+	"tls-cert": true, "tls-key": true, "tls-key-password": true, "tls-client-ca": true, "tls-min-version": true,
 	"buffer-size": true, "batch-size": true, "drain-timeout": true, "print-config": true,
 }
 

@@ -15,7 +15,7 @@ func Validate(o *Options) error {
 	if err := checkImplemented(o); err != nil {
 		return err
 	}
-	checks := []func(*Options) error{validateInput, validateFormat, validateOutputs, validateAPIAddr, validateThroughput}
+	checks := []func(*Options) error{validateInput, validateFormat, validateOutputs, validateNATS, validateAPIAddr, validateThroughput}
 	for _, check := range checks {
 		if err := check(o); err != nil {
 			return err
@@ -29,8 +29,7 @@ func validateInput(o *Options) error {
 	case o.Input == "stdin" || o.Input == "stdin://":
 		o.Input = "stdin"
 	case o.Input == "http":
-	case strings.HasPrefix(o.Input, "nats://"):
-		return Configf("not implemented yet: --input %s", o.Input)
+	case strings.HasPrefix(o.Input, "nats://"): // checked by validateNATS
 	default:
 		return Configf("--input %q: unsupported input (want stdin, http or nats://host:port/subject)", o.Input)
 	}
@@ -69,7 +68,7 @@ func checkSinkURL(flag, u string) (string, error) {
 		}
 		return u, nil
 	case strings.HasPrefix(u, "nats://"):
-		return "", Configf("not implemented yet: %s %s", flag, u)
+		return checkNATSSink(flag, u)
 	}
 	return "", Configf("%s %q: unsupported sink (want stdout, file://path or nats://host:port/subject)", flag, u)
 }
@@ -79,16 +78,10 @@ func checkSinkURL(flag, u string) (string, error) {
 func FilePath(u string) string { return strings.TrimPrefix(u, "file://") }
 
 func validateAPIAddr(o *Options) error {
-	ap, err := netip.ParseAddrPort(o.APIAddr)
-	if err != nil {
+	if _, err := netip.ParseAddrPort(o.APIAddr); err != nil {
 		return Configf("--api-addr %q: want a literal IP:port such as 127.0.0.1:9090 or [::1]:9090", o.APIAddr)
 	}
-	tls := o.TLSCert != "" || o.TLSKey != ""
-	if !tls && !o.AllowPlaintext && !ap.Addr().IsLoopback() {
-		return Configf("--api-addr %s: refusing plaintext HTTP on a non-loopback address; "+
-			"configure --tls-cert/--tls-key or pass --allow-plaintext", o.APIAddr)
-	}
-	return nil
+	return validateTLS(o) // TLS flags and the plaintext refusal rule (validate_tls.go)
 }
 
 func validateThroughput(o *Options) error {

@@ -17,7 +17,7 @@ func TestValidateRejects(t *testing.T) {
 		{"unsupported_output_scheme", func(o *Options) { o.Outputs = []string{"s3://bucket"} }, "unsupported sink"},
 		{"dlq_on_stdout", func(o *Options) { o.DLQ = "stdout" }, "cannot share stdout"},
 		{"host_name_api_addr", func(o *Options) { o.APIAddr = "localhost:9090" }, "literal IP:port"},
-		{"plaintext_on_all_interfaces", func(o *Options) { o.APIAddr = "0.0.0.0:9090" }, "refusing plaintext"},
+		{"plaintext_on_all_interfaces", func(o *Options) { o.APIAddr = "0.0.0.0:9090" }, "refusing to bind plaintext"},
 		{"zero_buffer", func(o *Options) { o.BufferSize = 0 }, "--buffer-size 0"},
 		{"unimplemented_flag", func(o *Options) { o.SetGiven("rules", "state-db") }, "not implemented yet: --state-db"},
 	}

@@ -47,6 +47,9 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	if err := config.CheckSinks(o); err != nil {
 		return err
 	}
+	if err := config.CheckNATS(ctx, o, log); err != nil { // unreachable server, refused credentials → 3
+		return err
+	}
 	d, err := newDaemon(o, st, log)
 	if err != nil {
 		return err
@@ -81,6 +84,8 @@ type daemon struct {
 	reg  *prometheus.Registry
 	mux  *server.Mux
 	api  *server.Server
+
+	certs *server.CertStore // nil without --tls-cert; reloadTLS (tls.go) swaps it
 }
 
 func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {
@@ -100,9 +105,10 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 	}
 	server.HandleHealth(d.mux, d.hub.Ready)
 	d.mux.Handle("/metrics", promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{}))
-	ln, err := server.Listen(o.APIAddr)
+	d.mountOTLP(nil) // otlp.go; pass the input queue once the daemon owns one (--input http)
+	ln, err := d.listenAPI() // plain or TLS (tls.go)
 	if err != nil {
-		return nil, config.Configf("--api-addr %s: %v", o.APIAddr, err)
+		return nil, err
 	}
 	d.api = server.New(ln, d.mux)
 	return d, nil

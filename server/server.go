@@ -22,7 +22,13 @@ func Listen(addr string) (net.Listener, error) {
 
 // New returns a server of h on ln.
 func New(ln net.Listener, h http.Handler) *Server {
-	return &Server{ln: ln, srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
+	// HTTP/2 over TLS (ALPN h2) and in plaintext with prior knowledge (h2c),
+	// which OTLP/gRPC clients use (http-api.md §1).
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetHTTP2(true)
+	protocols.SetUnencryptedHTTP2(true)
+	return &Server{ln: ln, srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, Protocols: &protocols}}
 }
 
 // Addr is the bound address (useful with port 0).

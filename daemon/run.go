@@ -105,7 +105,7 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 	}
 	server.HandleHealth(d.mux, d.hub.Ready)
 	d.mux.Handle("/metrics", promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{}))
-	d.mountOTLP(nil) // otlp.go; pass the input queue once the daemon owns one (--input http)
+	d.mountOTLP(nil)         // otlp.go; pass the input queue once the daemon owns one (--input http)
 	ln, err := d.listenAPI() // plain or TLS (tls.go)
 	if err != nil {
 		return nil, err

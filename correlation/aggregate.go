@@ -2,6 +2,7 @@ package correlation
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -29,7 +30,7 @@ func (c *compiled) evaluate(g *group) (value float64, fire bool) {
 		}
 	default:
 		var ok bool
-		if value, ok = c.numericAggregate(g.entries); !ok {
+		if value, ok = c.numericAggregate(g.nums); !ok {
 			return 0, false
 		}
 	}
@@ -69,25 +70,22 @@ func ordered(entries []entry, n int) bool {
 	return true
 }
 
-func (c *compiled) numericAggregate(entries []entry) (float64, bool) {
-	if len(entries) == 0 {
+func (c *compiled) numericAggregate(nums []float64) (float64, bool) {
+	if len(nums) == 0 {
 		return 0, false
 	}
 	switch c.rule.Type {
 	case ValueSum, ValueAvg:
 		sum := 0.0
-		for _, e := range entries {
-			sum += e.num
+		for _, n := range nums {
+			sum += n
 		}
 		if c.rule.Type == ValueAvg {
-			return sum / float64(len(entries)), true
+			return sum / float64(len(nums)), true
 		}
 		return sum, true
 	}
-	vals := make([]float64, len(entries))
-	for i, e := range entries {
-		vals[i] = e.num
-	}
+	vals := slices.Clone(nums)
 	sort.Float64s(vals)
 	p := 50.0
 	if c.rule.Type == ValuePercentile {

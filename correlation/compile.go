@@ -38,10 +38,23 @@ type compiled struct {
 	// never carry events.
 	chained bool
 	groups  map[string]*group
-	// newHits sizes group.hits (temporal types); wantDistinct enables the
-	// value multiplicity map (value_count).
-	newHits      int
-	wantDistinct bool
+	// newHits sizes group.hits (temporal types).
+	newHits int
+}
+
+// newGroup returns an empty group shaped for c's type.
+func (c *compiled) newGroup(key string, pairs []GroupPair) *group {
+	g := &group{key: key, pairs: pairs}
+	switch {
+	case c.rule.Type == ValueCount:
+		g.payload, g.distinct = payloadVal, map[string]int{}
+	case c.rule.Type.numeric():
+		g.payload = payloadNum
+	}
+	if c.newHits > 0 {
+		g.hits = make([]int, c.newHits)
+	}
+	return g
 }
 
 // link routes hits to a correlation's reference slot.

@@ -2,15 +2,12 @@ package correlation
 
 import (
 	"math"
-
-	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
 // contribution is one update of one (correlation, group).
 type contribution struct {
 	ts     int64
 	slots  []int
-	event  sigma.Event
 	val    string  // value_count
 	num    float64 // value_*
 	hasVal bool
@@ -22,20 +19,14 @@ func isNonFinite(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) }
 
 // contribute applies ct to the group key of c, evaluates the condition and
 // appends an emitted result to dst (correlation.md §6, §11).
-func (e *Engine) contribute(c *compiled, key string, pairs func() []GroupPair, ct contribution, dst []Result) []Result {
-	g := c.groups[key]
+func (e *Engine) contribute(c *compiled, key []byte, src pairSource, ct contribution, dst []Result) []Result {
+	g := c.groups[string(key)]
 	if g == nil {
 		if e.live >= e.opts.maxStateEntries() {
 			e.makeRoom(ct.ts)
 		}
-		g = &group{key: key, pairs: pairs()}
-		if c.wantDistinct {
-			g.distinct = map[string]int{}
-		}
-		if c.newHits > 0 {
-			g.hits = make([]int, c.newHits)
-		}
-		c.groups[key] = g
+		g = c.newGroup(string(key), src.pairs(c))
+		c.groups[g.key] = g
 		e.live++
 	}
 	if c.advance(g, ct.ts) {
@@ -107,17 +98,17 @@ func (c *compiled) add(g *group, ct contribution) {
 	switch c.rule.Type {
 	case Temporal, TemporalOrdered:
 		for _, s := range ct.slots {
-			g.insert(entry{ts: ct.ts, slot: int32(s)})
+			g.insert(entry{ts: ct.ts, slot: int32(s)}, 0, "")
 			c.capGroup(g, int32(s))
 		}
 		return
 	case EventCount:
-		g.insert(entry{ts: ct.ts})
+		g.insert(entry{ts: ct.ts}, 0, "")
 	default:
 		if !ct.hasVal {
 			return
 		}
-		g.insert(entry{ts: ct.ts, val: ct.val, num: ct.num})
+		g.insert(entry{ts: ct.ts}, ct.num, ct.val)
 	}
 	c.capGroup(g, -1)
 }
@@ -198,7 +189,7 @@ func (e *Engine) chain(dst []Result, start int) []Result {
 				continue
 			}
 			ct := contribution{ts: ts, slots: []int{l.slot}}
-			dst = e.contribute(p, key, func() []GroupPair { return chainPairs(p, pairs) }, ct, dst)
+			dst = e.contribute(p, key, pairSource{chain: pairs}, ct, dst)
 		}
 	}
 	return dst
@@ -206,18 +197,17 @@ func (e *Engine) chain(dst []Result, start int) []Result {
 
 // chainKey builds a parent's group key from a child's output pairs by field
 // name.
-func (e *Engine) chainKey(p *compiled, pairs []GroupPair) (string, bool) {
+func (e *Engine) chainKey(p *compiled, pairs []GroupPair) ([]byte, bool) {
 	s := &e.scratch
 	s.values, s.present = s.values[:0], s.present[:0]
 	for _, name := range p.rule.GroupBy {
 		v, ok := lookupPair(pairs, name)
 		if !ok && !e.opts.IncludeMissingGroups {
-			return "", false
+			return nil, false
 		}
 		s.values, s.present = append(s.values, v), append(s.present, ok)
 	}
-	s.key = encodeKey(s.key[:0], s.values, s.present)
-	return string(s.key), true
+	return encodeKey(nil, s.values, s.present), true
 }
 
 func lookupPair(pairs []GroupPair, name string) (string, bool) {

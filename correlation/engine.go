@@ -74,9 +74,6 @@ func (e *Engine) link(rules []*Rule, targets [][]target, index []int, errs []err
 		if c.rule.Type.isTemporal() {
 			c.newHits = len(c.targets)
 		}
-		if c.rule.Type == ValueCount {
-			c.wantDistinct = true
-		}
 	}
 	for d := range e.hidden {
 		e.hidden[d] = e.hidden[d] && !visible[d]

@@ -2,26 +2,41 @@ package correlation
 
 import (
 	"encoding/binary"
+	"slices"
 	"sort"
 )
 
 // GroupPair is one `[field, value]` element of a result's group_key.
 type GroupPair struct{ Field, Value string }
 
-// entry is one contribution retained in a group's window.
+// entry is one contribution retained in a group's window. The aggregated
+// value, when the type has one, lives in the parallel slice group.nums
+// (value_sum/avg/percentile/median) or group.vals (value_count), so that
+// event_count and temporal entries stay 16 bytes.
 type entry struct {
-	ts   int64   // event time, Unix ms
-	slot int32   // reference slot (temporal types)
-	num  float64 // value_sum/avg/percentile/median
-	val  string  // value_count distinct value
+	ts   int64 // event time, Unix ms
+	slot int32 // reference slot (temporal types)
 }
+
+// payload says which parallel value slice a group keeps.
+type payload uint8
+
+const (
+	payloadNone payload = iota
+	payloadNum
+	payloadVal
+)
 
 // group is the state of one (correlation, group key).
 type group struct {
 	key   string
 	pairs []GroupPair
-	// entries are sorted by ts (late arrivals are inserted in place).
+	// entries are sorted by ts (late arrivals are inserted in place); nums
+	// or vals run parallel to them according to payload.
 	entries []entry
+	payload payload
+	nums    []float64
+	vals    []string
 	// newest is the largest contribution time seen (the group watermark).
 	newest  int64
 	started bool
@@ -50,27 +65,31 @@ func encodeKey(dst []byte, values []string, present []bool) []byte {
 	return dst
 }
 
-// insert adds e keeping entries sorted by time (stable for equal times).
-func (g *group) insert(e entry) {
+// insert adds e (with its value) keeping entries sorted by time, stable for
+// equal times.
+func (g *group) insert(e entry, num float64, val string) {
 	n := len(g.entries)
-	if n == 0 || g.entries[n-1].ts <= e.ts {
-		g.entries = append(g.entries, e)
-	} else {
-		i := sort.Search(n, func(i int) bool { return g.entries[i].ts > e.ts })
-		g.entries = append(g.entries, entry{})
-		copy(g.entries[i+1:], g.entries[i:])
-		g.entries[i] = e
+	i := n
+	if n > 0 && g.entries[n-1].ts > e.ts {
+		i = sort.Search(n, func(i int) bool { return g.entries[i].ts > e.ts })
 	}
-	g.count(e, 1)
+	g.entries = slices.Insert(g.entries, i, e)
+	switch g.payload {
+	case payloadNum:
+		g.nums = slices.Insert(g.nums, i, num)
+	case payloadVal:
+		g.vals = slices.Insert(g.vals, i, val)
+	}
+	g.count(e, val, 1)
 }
 
-func (g *group) count(e entry, delta int) {
-	if g.distinct != nil && e.val != "" {
-		n := g.distinct[e.val] + delta
+func (g *group) count(e entry, val string, delta int) {
+	if g.payload == payloadVal {
+		n := g.distinct[val] + delta
 		if n == 0 {
-			delete(g.distinct, e.val)
+			delete(g.distinct, val)
 		} else {
-			g.distinct[e.val] = n
+			g.distinct[val] = n
 		}
 	}
 	if g.hits != nil {
@@ -78,31 +97,46 @@ func (g *group) count(e entry, delta int) {
 	}
 }
 
+func (g *group) valAt(i int) string {
+	if g.payload == payloadVal {
+		return g.vals[i]
+	}
+	return ""
+}
+
 // evictBefore drops entries older than cutoff (and buffered events).
 func (g *group) evictBefore(cutoff int64) {
 	i := 0
 	for i < len(g.entries) && g.entries[i].ts < cutoff {
-		g.count(g.entries[i], -1)
+		g.count(g.entries[i], g.valAt(i), -1)
 		i++
 	}
 	if i > 0 {
-		g.entries = append(g.entries[:0], g.entries[i:]...)
+		g.removeRange(0, i)
 	}
 	g.buf.evictBefore(cutoff)
 }
 
 // removeAt drops the entry at index i.
 func (g *group) removeAt(i int) {
-	g.count(g.entries[i], -1)
-	g.entries = append(g.entries[:i], g.entries[i+1:]...)
+	g.count(g.entries[i], g.valAt(i), -1)
+	g.removeRange(i, i+1)
+}
+
+func (g *group) removeRange(i, j int) {
+	g.entries = slices.Delete(g.entries, i, j)
+	switch g.payload {
+	case payloadNum:
+		g.nums = slices.Delete(g.nums, i, j)
+	case payloadVal:
+		g.vals = slices.Delete(g.vals, i, j)
+	}
 }
 
 // clear empties the window and the event buffer; suppression is kept.
 func (g *group) clear() {
-	g.entries = g.entries[:0]
-	for k := range g.distinct {
-		delete(g.distinct, k)
-	}
+	g.entries, g.nums, g.vals = g.entries[:0], g.nums[:0], g.vals[:0]
+	clear(g.distinct)
 	for i := range g.hits {
 		g.hits[i] = 0
 	}

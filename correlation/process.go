@@ -1,7 +1,7 @@
 package correlation
 
 import (
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,17 +12,13 @@ import (
 type scratch struct {
 	routes  []link
 	slots   []int
-	key     []byte
 	values  []string
 	present []bool
-	pending []pendingGroup
-}
-
-// pendingGroup is one distinct group an event contributes to.
-type pendingGroup struct {
-	key   string
-	slots []int
-	slot0 int // first slot, whose fields produced the key
+	// arena holds the group keys computed for e.scratch.slots; offs[2i],
+	// offs[2i+1] delimit slot i's key (-1 when skipped).
+	arena      []byte
+	offs       []int
+	groupSlots []int
 }
 
 // Process feeds one event's detection hits to the correlations, in event
@@ -49,10 +45,14 @@ func (e *Engine) Process(in Input, dst []Result) []Result {
 	if ts > e.maxTime {
 		e.maxTime = ts
 	}
-	sort.Slice(s.routes, func(i, j int) bool {
-		a, b := s.routes[i], s.routes[j]
-		return a.corr < b.corr || a.corr == b.corr && a.slot < b.slot
-	})
+	if len(s.routes) > 1 {
+		slices.SortFunc(s.routes, func(a, b link) int {
+			if a.corr != b.corr {
+				return a.corr - b.corr
+			}
+			return a.slot - b.slot
+		})
+	}
 	start := len(dst)
 	for i := 0; i < len(s.routes); {
 		j := i
@@ -71,53 +71,73 @@ func (e *Engine) Process(in Input, dst []Result) []Result {
 }
 
 // processDirect applies one event to correlation c for the slots in
-// e.scratch.slots.
+// e.scratch.slots: one contribution per distinct group key, carrying every
+// slot that produced that key (correlation.md §8.1, §8.3).
 func (e *Engine) processDirect(c *compiled, in Input, ts int64, dst []Result) []Result {
 	s := &e.scratch
-	s.pending = s.pending[:0]
+	s.arena, s.offs = s.arena[:0], s.offs[:0]
 	for _, slot := range s.slots {
-		key, ok := e.groupKey(c.groupFields[slot], in.Event)
+		start := len(s.arena)
+		var ok bool
+		s.arena, ok = e.appendGroupKey(s.arena, c.groupFields[slot], in.Event)
 		if !ok {
+			s.arena = s.arena[:start]
+			s.offs = append(s.offs, -1, -1)
 			continue
 		}
-		found := false
-		for i := range s.pending {
-			if s.pending[i].key == key {
-				s.pending[i].slots = append(s.pending[i].slots, slot)
-				found = true
-				break
+		s.offs = append(s.offs, start, len(s.arena))
+	}
+	for i, slot := range s.slots {
+		if s.offs[2*i] < 0 {
+			continue
+		}
+		key := s.arena[s.offs[2*i]:s.offs[2*i+1]]
+		s.groupSlots = append(s.groupSlots[:0], slot)
+		for j := i + 1; j < len(s.slots); j++ {
+			if s.offs[2*j] >= 0 && string(s.arena[s.offs[2*j]:s.offs[2*j+1]]) == string(key) {
+				s.groupSlots = append(s.groupSlots, s.slots[j])
+				s.offs[2*j], s.offs[2*j+1] = -1, -1
 			}
 		}
-		if !found {
-			s.pending = append(s.pending, pendingGroup{key: key, slots: []int{slot}, slot0: slot})
-		}
-	}
-	for _, p := range s.pending {
-		ct := contribution{ts: ts, slots: p.slots, event: in.Event}
+		ct := contribution{ts: ts, slots: s.groupSlots}
 		c.readValue(in.Event, &ct)
 		if c.settings.eventMode != EventModeNone && !c.chained {
 			ct.stored, ct.store = e.storedEvent(c.settings.eventMode, in, ts), true
 		}
-		fields := c.groupFields[p.slot0]
-		dst = e.contribute(c, p.key, func() []GroupPair { return e.eventPairs(c, fields, in.Event) }, ct, dst)
+		src := pairSource{fields: c.groupFields[slot], event: in.Event}
+		dst = e.contribute(c, key, src, ct, dst)
 	}
 	return dst
 }
 
-// groupKey reads the group-by components from ev; ok is false when the
-// contribution must be skipped (a component missing, correlation.md §7.1).
-func (e *Engine) groupKey(fields []*sigma.Field, ev sigma.Event) (string, bool) {
+// appendGroupKey appends the encoded group key read from ev; ok is false
+// when the contribution must be skipped (a component missing, §7.1).
+func (e *Engine) appendGroupKey(dst []byte, fields []*sigma.Field, ev sigma.Event) ([]byte, bool) {
 	s := &e.scratch
 	s.values, s.present = s.values[:0], s.present[:0]
 	for _, f := range fields {
 		v, ok := groupValue(ev, f)
 		if !ok && !e.opts.IncludeMissingGroups {
-			return "", false
+			return dst, false
 		}
 		s.values, s.present = append(s.values, v), append(s.present, ok)
 	}
-	s.key = encodeKey(s.key[:0], s.values, s.present)
-	return string(s.key), true
+	return encodeKey(dst, s.values, s.present), true
+}
+
+// pairSource produces the output group_key of a new group, from the event
+// (direct contributions) or from a child's result (chained ones).
+type pairSource struct {
+	fields []*sigma.Field
+	event  sigma.Event
+	chain  []GroupPair
+}
+
+func (p pairSource) pairs(c *compiled) []GroupPair {
+	if p.event == nil {
+		return chainPairs(c, p.chain)
+	}
+	return eventPairs(c, p.fields, p.event)
 }
 
 // groupValue renders a scalar event value as group-key text.
@@ -135,7 +155,7 @@ func groupValue(ev sigma.Event, f *sigma.Field) (string, bool) {
 
 // eventPairs builds the output group_key for a new group (strings copied
 // out of the event).
-func (e *Engine) eventPairs(c *compiled, fields []*sigma.Field, ev sigma.Event) []GroupPair {
+func eventPairs(c *compiled, fields []*sigma.Field, ev sigma.Event) []GroupPair {
 	pairs := make([]GroupPair, 0, len(fields))
 	for i, f := range fields {
 		if v, ok := groupValue(ev, f); ok {

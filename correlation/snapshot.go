@@ -76,10 +76,13 @@ func snapshotOf(c *compiled, g *group) snapshotGroup {
 	for _, p := range g.pairs {
 		sg.Pairs = append(sg.Pairs, [2]string{p.Field, p.Value})
 	}
-	for _, en := range g.entries {
-		se := snapshotEntry{T: en.ts, N: en.num}
-		if en.val != "" {
-			se.V = []byte(en.val)
+	for i, en := range g.entries {
+		se := snapshotEntry{T: en.ts}
+		switch g.payload {
+		case payloadNum:
+			se.N = g.nums[i]
+		case payloadVal:
+			se.V = []byte(g.vals[i])
 		}
 		if c.rule.Type.isTemporal() {
 			se.Ref = c.rule.Refs[en.slot]
@@ -153,18 +156,14 @@ func (e *Engine) restore(s *snapshot) {
 }
 
 func restoreGroup(c *compiled, sg snapshotGroup) *group {
-	g := &group{key: string(sg.Key), newest: sg.Newest, started: true}
+	pairs := make([]GroupPair, 0, len(sg.Pairs))
 	for _, p := range sg.Pairs {
-		g.pairs = append(g.pairs, GroupPair{Field: p[0], Value: p[1]})
+		pairs = append(pairs, GroupPair{Field: p[0], Value: p[1]})
 	}
-	if c.wantDistinct {
-		g.distinct = map[string]int{}
-	}
-	if c.newHits > 0 {
-		g.hits = make([]int, c.newHits)
-	}
+	g := c.newGroup(string(sg.Key), pairs)
+	g.newest, g.started = sg.Newest, true
 	for _, se := range sg.Entries {
-		en := entry{ts: se.T, num: se.N, val: string(se.V)}
+		en := entry{ts: se.T}
 		if c.rule.Type.isTemporal() {
 			slot := slices.Index(c.rule.Refs, se.Ref)
 			if slot < 0 {
@@ -172,7 +171,7 @@ func restoreGroup(c *compiled, sg snapshotGroup) *group {
 			}
 			en.slot = int32(slot)
 		}
-		g.insert(en)
+		g.insert(en, se.N, string(se.V))
 	}
 	if sg.LastEmit != nil {
 		g.emitted, g.lastEmit = true, *sg.LastEmit

@@ -5,6 +5,9 @@ const maxLineBytes = 16 << 20
 
 // inputSection is the stream input for --input.
 func inputSection(o *Options) omap {
+	if IsNATS(o.Input) {
+		return natsInput(o) // nats_stream.go
+	}
 	if o.Input == "http" {
 		// Lines POSTed to /api/v1/events (daemon-only input, queue bounded by --buffer-size).
 		return omap{{"sigma_http_events", omap{{"batch_size", o.BatchSize}}}}

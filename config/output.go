@@ -57,6 +57,9 @@ func sink(o *Options, u string, pretty bool) omap {
 		}
 		return out
 	}
+	if IsNATS(u) {
+		return natsOutput(o, u) // nats_stream.go
+	}
 	return omap{{"file", omap{{"path", FilePath(u)}, {"codec", "lines"}}}}
 }
 

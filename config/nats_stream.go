@@ -1,0 +1,62 @@
+package config
+
+import (
+	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/nats"
+)
+
+// natsInput is the nats_jetstream input for a nats:// --input (validated).
+func natsInput(o *Options) omap {
+	loc, _ := nats.ParseURL(o.Input)
+	body := omap{{"url", loc.Server}, {"subject", loc.Subject}}
+	if o.ConsumerGroup != "" {
+		body = append(body, kv{"consumer_group", o.ConsumerGroup})
+	}
+	switch {
+	case o.ReplayFromSequence > 0:
+		body = append(body, kv{"replay_from_sequence", o.ReplayFromSequence})
+	case o.ReplayFromTime != "":
+		if t, err := nats.ParseReplayTime(o.ReplayFromTime); err == nil {
+			body = append(body, kv{"replay_from_time", t.UTC().Format(time.RFC3339Nano)})
+		}
+	case o.ReplayFromLatest:
+		body = append(body, kv{"replay_from_latest", true})
+	}
+	body = append(body, kv{"batch_size", max(o.BatchSize, 1)})
+	body = append(body, natsSecurity(o)...)
+	return omap{{"nats_jetstream", body}}
+}
+
+// natsOutput is the nats_jetstream output for a nats:// --output or --dlq.
+func natsOutput(o *Options, u string) omap {
+	loc, _ := nats.ParseURL(u)
+	body := append(omap{{"url", loc.Server}, {"subject", loc.Subject}}, natsSecurity(o)...)
+	return omap{{"nats_jetstream", body}}
+}
+
+// natsSecurity is the auth and tls blocks, with only the values that are set.
+func natsSecurity(o *Options) omap {
+	a := NATSAuth(o)
+	var out omap
+	var auth omap
+	for _, f := range []kv{{"creds_file", a.CredsFile}, {"token", a.Token}, {"user", a.User}, {"password", a.Password}, {"nkey_seed", a.NKeySeed}} {
+		if f.Value != "" {
+			auth = append(auth, f)
+		}
+	}
+	if len(auth) > 0 {
+		out = append(out, kv{"auth", auth})
+	}
+	var tls omap
+	if a.RequireTLS {
+		tls = append(tls, kv{"require", true})
+	}
+	if a.TLSCert != "" {
+		tls = append(tls, kv{"cert_file", a.TLSCert}, kv{"key_file", a.TLSKey})
+	}
+	if len(tls) > 0 {
+		out = append(out, kv{"tls", tls})
+	}
+	return out
+}

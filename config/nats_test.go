@@ -1,0 +1,155 @@
+package config
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/redpanda-data/benthos/v4/public/service"
+)
+
+func natsOptions(mutate func(o *Options)) *Options {
+	o := Defaults()
+	o.Rules = []string{"rules/"}
+	o.APIAddr = "127.0.0.1:9090"
+	o.Input = "nats://127.0.0.1:4222/events.>"
+	o.Outputs = []string{"nats://127.0.0.1:4222/detections"}
+	mutate(o)
+	return o
+}
+
+func TestValidateNATS(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(o *Options)
+		want   string // "" = accepted
+	}{
+		{"input_output_dlq_accepted", func(o *Options) { o.DLQ = "nats://127.0.0.1:4222/dlq" }, ""},
+		{"output_caught_by_input_wildcard", func(o *Options) { o.Outputs = []string{"nats://127.0.0.1:4222/events.detections"} }, "caught by the input subject"},
+		{"dlq_caught_by_input_wildcard", func(o *Options) { o.DLQ = "nats://127.0.0.1:4222/events.dlq" }, "--dlq"},
+		{"same_subject_other_server_accepted", func(o *Options) { o.Outputs = []string{"nats://10.0.0.9:4222/events.detections"} }, ""},
+		{"wildcard_output", func(o *Options) { o.Outputs = []string{"nats://127.0.0.1:4222/out.*"} }, "must not contain wildcards"},
+		{"bad_input_subject", func(o *Options) { o.Input = "nats://h:1/a..b" }, "empty token"},
+		{"token_and_creds", func(o *Options) { o.NATSToken, o.NATSCreds = "t", "/c" }, "mutually exclusive"},
+		{"user_and_nkey", func(o *Options) { o.NATSUser, o.NATSPassword, o.NATSNKey = "u", "p", "S" }, "mutually exclusive"},
+		{"user_without_password", func(o *Options) { o.NATSUser = "u" }, "given together"},
+		{"cert_without_key", func(o *Options) { o.NATSTLSCert = "c" }, "given together"},
+		{"two_replay_flags", func(o *Options) { o.ReplayFromSequence, o.ReplayFromLatest = 3, true }, "mutually exclusive"},
+		{"bad_replay_time", func(o *Options) { o.ReplayFromTime = "yesterday" }, "--replay-from-time"},
+		{"replay_time_accepted", func(o *Options) { o.ReplayFromTime = "2026-05-15T10:00:00Z" }, ""},
+		{"bad_consumer_group", func(o *Options) { o.ConsumerGroup = "a.b" }, "--consumer-group"},
+		{"conflict_checked_without_nats_urls", func(o *Options) {
+			o.Input, o.Outputs = "stdin", []string{"stdout"}
+			o.NATSToken, o.NATSNKey = "t", "S"
+		}, "mutually exclusive"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			err := Validate(natsOptions(c.mutate))
+			if c.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || CodeOf(err) != ExitConfig || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("err = %v (code %d), want exit 3 containing %q", err, CodeOf(err), c.want)
+			}
+		})
+	}
+}
+
+// The NATS translation is compared with its golden file and passes the
+// framework's linter with the nats_jetstream plugins registered.
+func TestStreamYAMLForNATS(t *testing.T) {
+	o := natsOptions(func(o *Options) {
+		o.Outputs = append(o.Outputs, "file:///var/log/rsigma/results.ndjson")
+		o.DLQ = "nats://127.0.0.1:4222/dlq"
+		o.ConsumerGroup = "detectors"
+		o.ReplayFromTime = "2026-05-15T12:00:00+02:00"
+		o.NATSUser, o.NATSPassword = "alice", "pw"
+		o.NATSRequireTLS = true
+		o.BatchSize = 32
+	})
+	if err := Validate(o); err != nil {
+		t.Fatal(err)
+	}
+	got, err := StreamYAML(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "nats_input_outputs_dlq.yaml")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("generated config differs from %s:\n%s", golden, got)
+	}
+	lints, err := service.GlobalEnvironment().FullConfigSchema("", "").NewStreamConfigLinter().LintYAML(got)
+	if err != nil {
+		t.Fatalf("lint: %v", err)
+	}
+	for _, l := range lints {
+		t.Errorf("lint: %v", l.Error())
+	}
+}
+
+// CheckNATS fails (exit 3) when the server is unreachable or refuses the
+// credentials, and succeeds against a JetStream server that accepts them.
+func TestCheckNATS(t *testing.T) {
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(),
+		NoLog: true, NoSigs: true, Authorization: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("server not ready")
+	}
+	defer s.Shutdown()
+	url := "nats://" + s.Addr().String()
+	cases := []struct {
+		name   string
+		mutate func(o *Options)
+		ok     bool
+	}{
+		{"accepted_token", func(o *Options) { o.NATSToken = "s3cret" }, true},
+		{"refused_token", func(o *Options) { o.NATSToken = "wrong" }, false},
+		{"no_credentials", func(o *Options) {}, false},
+		{"unreachable_server", func(o *Options) {
+			o.NATSToken = "s3cret"
+			o.Input = "nats://127.0.0.1:1/events.>"
+		}, false},
+		{"output_overlaps_an_existing_stream", func(o *Options) {
+			o.NATSToken = "s3cret"
+			o.Input = "stdin"
+			o.Outputs = []string{url + "/events.x"} // rsigma-events (events.>) exists from the first case
+		}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := natsOptions(func(o *Options) {
+				o.Input = url + "/events.>"
+				o.Outputs = []string{url + "/detections"}
+				c.mutate(o)
+			})
+			err := CheckNATS(context.Background(), o, nil)
+			if (err == nil) != c.ok {
+				t.Fatalf("err = %v, want ok %v", err, c.ok)
+			}
+			if err != nil && CodeOf(err) != ExitConfig {
+				t.Fatalf("exit code %d, want 3", CodeOf(err))
+			}
+		})
+	}
+}

@@ -86,6 +86,7 @@ type daemon struct {
 	api  *server.Server
 
 	certs *server.CertStore // nil without --tls-cert; reloadTLS (tls.go) swaps it
+	ops   *operations       // input queue, /api/v1, readiness, hot reload (api.go)
 }
 
 func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {
@@ -103,10 +104,13 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 	if err := processor.RegisterPrometheus(d.env, d.reg); err != nil {
 		return nil, config.Configf("registering the metrics exporter: %v", err)
 	}
-	server.HandleHealth(d.mux, d.hub.Ready)
 	d.mux.Handle("/metrics", promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{}))
-	d.mountOTLP(nil)         // otlp.go; pass the input queue once the daemon owns one (--input http)
-	ln, err := d.listenAPI() // plain or TLS (tls.go)
+	if err := d.mountOperations(); err != nil { // /healthz, /readyz, /api/v1/*, reload (api.go)
+		return nil, err
+	}
+	d.addReloadStep("tls", d.reloadTLS)
+	d.mountOTLP(d.inputQueue()) // otlp.go
+	ln, err := d.listenAPI()    // plain or TLS (tls.go)
 	if err != nil {
 		return nil, err
 	}
@@ -132,6 +136,7 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 		_ = d.api.Shutdown(context.Background())
 		return config.Configf("stream config: %v", err)
 	}
+	defer d.startOperations()() // reload task, file watcher, SIGHUP (api.go)
 
 	go func() {
 		if err := d.api.Serve(); err != nil {

@@ -1,0 +1,112 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/server"
+)
+
+// httpEventsInput is the stream input of `--input http`: it reads the lines
+// that POST /api/v1/events queued (daemon.md §6.1). It exists only inside
+// the daemon, which owns the queue and the API listener.
+const httpEventsInput = "sigma_http_events"
+
+// ingestQueue is the input queue shared by the HTTP handlers (producers) and
+// the stream input (consumer), with the queue metrics bound once the
+// framework hands the input its metrics.
+type ingestQueue struct {
+	*server.LineQueue
+	metrics atomic.Pointer[ingestMetrics]
+	mu      sync.Mutex // orders depth updates with their Set
+	depth   int64
+}
+
+func (iq *ingestQueue) addDepth(n int64) {
+	iq.mu.Lock()
+	defer iq.mu.Unlock()
+	iq.depth += n
+	if m := iq.metrics.Load(); m != nil {
+		m.depth.Set(iq.depth)
+	}
+}
+
+type ingestMetrics struct {
+	depth    *service.MetricGauge
+	pressure *service.MetricCounter
+}
+
+func newIngestQueue(capacity int) *ingestQueue {
+	iq := &ingestQueue{}
+	iq.LineQueue = server.NewLineQueue(capacity, server.QueueHooks{
+		// The framework's gauge Incr/Decr do not accumulate across calls
+		// (each call starts from 0), so the depth is kept here and Set.
+		Enqueued: func() { iq.addDepth(1) },
+		Dequeued: func() { iq.addDepth(-1) },
+		BackPressure: func() {
+			if m := iq.metrics.Load(); m != nil {
+				m.pressure.Incr(1)
+			}
+		},
+	})
+	return iq
+}
+
+// registerHTTPEventsInput registers the input on env, reading from iq.
+func registerHTTPEventsInput(env *service.Environment, iq *ingestQueue) error {
+	spec := service.NewConfigSpec().
+		Summary("Reads the events POSTed to /api/v1/events of the daemon's API listener (one message per NDJSON line).").
+		Field(service.NewIntField("batch_size").
+			Description("Most lines handed to the pipeline at once; whatever is queued, without waiting to fill.").
+			Default(1))
+	return env.RegisterBatchInput(httpEventsInput, spec,
+		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchInput, error) {
+			n, err := conf.FieldInt("batch_size")
+			if err != nil {
+				return nil, err
+			}
+			iq.metrics.Store(&ingestMetrics{
+				depth:    res.Metrics().NewGauge("rsigma_input_queue_depth"),
+				pressure: res.Metrics().NewCounter("rsigma_back_pressure_events_total"),
+			})
+			return &queueInput{q: iq.LineQueue, batch: max(n, 1)}, nil
+		})
+}
+
+// queueInput drains a LineQueue; the source is at-most-once, so acks are
+// no-ops (daemon.md §5: the HTTP answer only means "queued").
+type queueInput struct {
+	q     *server.LineQueue
+	batch int
+}
+
+func (in *queueInput) Connect(context.Context) error { return nil }
+
+func (in *queueInput) ReadBatch(ctx context.Context) (service.MessageBatch, service.AckFunc, error) {
+	line, err := in.q.Pop(ctx)
+	if errors.Is(err, server.ErrQueueClosed) {
+		return nil, nil, service.ErrEndOfInput
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	batch := service.MessageBatch{service.NewMessage(line)}
+	for len(batch) < in.batch {
+		next, ok := in.q.TryPop()
+		if !ok {
+			break
+		}
+		batch = append(batch, service.NewMessage(next))
+	}
+	return batch, func(context.Context, error) error { return nil }, nil
+}
+
+// Close refuses further ingest; requests still waiting get 503.
+func (in *queueInput) Close(context.Context) error {
+	in.q.Close()
+	return nil
+}

@@ -1,0 +1,27 @@
+package processor
+
+// Reload support: the daemon builds a new State (LoadState) and swaps it into
+// every processor of the stream; a failed build leaves the old State active.
+
+// InstallAll makes st the active state of every attached processor. Events
+// already being evaluated finish on the state they started with.
+func (h *Hub) InstallAll(st *State) {
+	for _, p := range h.Processors() {
+		p.install(st)
+	}
+}
+
+// CountReload adds one reload pass, and failed failed components, to
+// rsigma_reloads_total and rsigma_reloads_failed_total. It does nothing
+// before a processor is attached (the metrics belong to the stream).
+func (h *Hub) CountReload(failed int) {
+	procs := h.Processors()
+	if len(procs) == 0 {
+		return
+	}
+	m := procs[0].metrics
+	m.reloads.Incr(1)
+	if failed > 0 {
+		m.reloadsFailed.Incr(int64(failed))
+	}
+}

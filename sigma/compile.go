@@ -69,8 +69,8 @@ func Compile(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError, error) {
 	if !opts.DisableCandidateIndex {
 		e.index = buildIndex(e.rules)
 	}
-	n := len(e.rules)
-	e.scratch.New = func() any { return newEvalScratch(n) }
+	n, ix := len(e.rules), e.index
+	e.scratch.New = func() any { return newEvalScratch(n, ix) }
 	return e, rejected, nil
 }
 
@@ -138,7 +138,7 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 	if n.kind == itemKeywords {
 		if n.all {
 			for _, m := range n.values {
-				n.kwFns = append(n.kwFns, m.match)
+				n.kwFns = append(n.kwFns, leafMatcher{m}.leaf)
 			}
 		} else {
 			n.kwFns = []func(*Value) bool{n.matchLeafAny}

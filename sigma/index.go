@@ -1,13 +1,210 @@
 package sigma
 
-// candidateIndex selects, per event, the rules that can possibly match.
-type candidateIndex struct{}
+import "math/bits"
 
-func buildIndex(rules []*compiledRule) *candidateIndex { return nil }
+// candidateIndex selects, per event, the rules that can possibly match
+// (sigma-rules.md §11): every rule either has a witness set (index_witness.go)
+// registered here, or is in the always-evaluate set. A rule whose witnesses
+// all fail cannot match, so skipping it changes no result.
+//
+// Layout, per field that some witness reads:
+//   - exact:   folded member text → rule positions (string, bool and number
+//     literal texts)
+//   - numbers: integer value → rule positions (numeric equality)
+//   - substr:  one Aho-Corasick automaton over the folded member text whose
+//     outputs are rule positions (required substrings, prefixes, suffixes,
+//     glob segments, regex literals), needles cut to maxNeedle bytes.
+//
+// Keyword witnesses share one automaton run over every string leaf.
+type candidateIndex struct {
+	nRules   int
+	always   []uint64 // bitset of rules evaluated on every event
+	nAlways  int
+	fields   []*fieldIndex
+	keywords *substringSet
+}
 
-func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int { return nil }
+// fieldIndex holds the witnesses of one field.
+type fieldIndex struct {
+	field   *Field
+	exact   map[string][]int32
+	numbers map[int64][]int32
+	substr  *substringSet
+}
 
-type evalScratch struct{}
+// buildIndex derives every rule's witnesses and builds the lookup structures.
+func buildIndex(rules []*compiledRule) *candidateIndex {
+	x := &candidateIndex{nRules: len(rules), always: make([]uint64, (len(rules)+63)/64)}
+	byField := map[*Field]*fieldIndex{}
+	needles := map[*Field][]string{}
+	needleIDs := map[*Field][]int32{}
+	var kwNeedles []string
+	var kwIDs []int32
+	var order []*Field
+	for _, cr := range rules {
+		ws, ok := ruleWitnesses(cr)
+		pos := int32(cr.pos)
+		if !ok {
+			x.always[pos/64] |= 1 << (pos % 64)
+			x.nAlways++
+			continue
+		}
+		for _, w := range ws {
+			if w.kind == witnessKeyword {
+				kwNeedles = append(kwNeedles, w.key)
+				kwIDs = append(kwIDs, pos)
+				continue
+			}
+			fi := byField[w.field]
+			if fi == nil {
+				fi = &fieldIndex{field: w.field, exact: map[string][]int32{}, numbers: map[int64][]int32{}}
+				byField[w.field] = fi
+				order = append(order, w.field)
+			}
+			switch w.kind {
+			case witnessExact:
+				fi.exact[w.key] = appendPos(fi.exact[w.key], pos)
+			case witnessNumber:
+				fi.numbers[w.num] = appendPos(fi.numbers[w.num], pos)
+			case witnessSubstring:
+				needles[w.field] = append(needles[w.field], w.key)
+				needleIDs[w.field] = append(needleIDs[w.field], pos)
+			}
+		}
+	}
+	for _, f := range order {
+		fi := byField[f]
+		if len(needles[f]) > 0 {
+			fi.substr = newSubstringSet(needles[f], needleIDs[f])
+		}
+		x.fields = append(x.fields, fi)
+	}
+	if len(kwNeedles) > 0 {
+		x.keywords = newSubstringSet(kwNeedles, kwIDs)
+	}
+	return x
+}
 
-func newEvalScratch(n int) *evalScratch { return &evalScratch{} }
-func (sc *evalScratch) reset()          {}
+func appendPos(list []int32, pos int32) []int32 {
+	if n := len(list); n > 0 && list[n-1] == pos {
+		return list
+	}
+	return append(list, pos)
+}
+
+// evalScratch is the per-evaluation working memory, pooled by the Engine so
+// that Evaluate does not allocate.
+type evalScratch struct {
+	marks []uint64
+	list  []int
+	ix    *candidateIndex
+	// mark and leaf are bound once so that passing them as callbacks does
+	// not allocate.
+	mark func(id int32)
+	leaf func(v *Value) bool
+}
+
+func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
+	sc := &evalScratch{marks: make([]uint64, (n+63)/64), list: make([]int, 0, 64), ix: ix}
+	sc.mark = sc.markRule
+	sc.leaf = sc.scanLeaf
+	return sc
+}
+
+func (sc *evalScratch) markRule(id int32) { sc.marks[id/64] |= 1 << (uint(id) % 64) }
+
+func (sc *evalScratch) scanLeaf(v *Value) bool {
+	sc.ix.keywords.scan(v.Fold, sc.mark)
+	return false
+}
+
+func (sc *evalScratch) reset() {
+	clear(sc.marks)
+	sc.list = sc.list[:0]
+}
+
+// candidates returns, in rule order, the positions of the rules that may
+// match ev.
+func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
+	copy(sc.marks, x.always)
+	for _, fi := range x.fields {
+		v := ev.Field(fi.field)
+		if v.Kind != KindMissing && v.Kind != KindNull {
+			fi.visit(&v, sc)
+		}
+	}
+	if x.keywords != nil {
+		ev.Keywords(sc.leaf)
+	}
+	for w, word := range sc.marks {
+		for word != 0 {
+			b := bits.TrailingZeros64(word)
+			sc.list = append(sc.list, w*64+b)
+			word &^= 1 << uint(b)
+		}
+	}
+	return sc.list
+}
+
+// visit marks the rules whose witnesses on this field hold for v.
+func (fi *fieldIndex) visit(v *Value, sc *evalScratch) {
+	if v.Kind == KindArray {
+		for i := range v.Items {
+			fi.visit(&v.Items[i], sc)
+		}
+		return
+	}
+	s, ok := text(v, false)
+	if !ok {
+		return
+	}
+	if len(fi.exact) > 0 {
+		for _, pos := range fi.exact[s] {
+			sc.mark(pos)
+		}
+	}
+	if len(fi.numbers) > 0 {
+		var n RuleValue
+		if parseDecimalInto(v.Str, &n) && n.IsInt {
+			for _, pos := range fi.numbers[n.Int] {
+				sc.mark(pos)
+			}
+		}
+	}
+	if fi.substr != nil {
+		fi.substr.scan(s, sc.mark)
+	}
+}
+
+// IndexStats describes the candidate index (for logs and benchmarks).
+type IndexStats struct {
+	Rules        int // compiled rules
+	Always       int // rules evaluated on every event
+	Fields       int // fields with index entries
+	ExactKeys    int
+	NumberKeys   int
+	SubstrStates int // automaton states over all fields and keywords
+	SubstrBytes  int // memory of the automata transition tables
+}
+
+// IndexStats reports the size of the candidate index; zero when disabled.
+func (e *Engine) IndexStats() IndexStats {
+	x := e.index
+	if x == nil {
+		return IndexStats{Rules: len(e.rules)}
+	}
+	st := IndexStats{Rules: x.nRules, Always: x.nAlways, Fields: len(x.fields)}
+	for _, fi := range x.fields {
+		st.ExactKeys += len(fi.exact)
+		st.NumberKeys += len(fi.numbers)
+		if fi.substr != nil {
+			st.SubstrStates += fi.substr.states()
+			st.SubstrBytes += fi.substr.size()
+		}
+	}
+	if x.keywords != nil {
+		st.SubstrStates += x.keywords.states()
+		st.SubstrBytes += x.keywords.size()
+	}
+	return st
+}

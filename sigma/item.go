@@ -91,7 +91,7 @@ func (n *itemNode) anyValue(v *Value) bool {
 		return false
 	}
 	for _, m := range n.values {
-		if m.match(v) {
+		if m.match(v.Kind, v.Str, v.Fold) {
 			return true
 		}
 	}
@@ -108,13 +108,13 @@ func anyMember(v *Value, m valueMatcher) bool {
 		}
 		return false
 	}
-	return m.match(v)
+	return matchValue(m, v)
 }
 
 // matchLeafAny is the keyword callback for OR keyword items.
 func (n *itemNode) matchLeafAny(v *Value) bool {
 	for _, m := range n.values {
-		if m.match(v) {
+		if m.match(v.Kind, v.Str, v.Fold) {
 			return true
 		}
 	}

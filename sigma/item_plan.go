@@ -210,9 +210,9 @@ func lowerPattern(p pattern) pattern {
 // anyOf matches when any of its matchers does (transform variants).
 type anyOf []valueMatcher
 
-func (a anyOf) match(v *Value) bool {
+func (a anyOf) match(k Kind, str, fold string) bool {
 	for _, m := range a {
-		if m.match(v) {
+		if m.match(k, str, fold) {
 			return true
 		}
 	}

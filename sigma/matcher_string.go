@@ -23,8 +23,8 @@ type strMatcher struct {
 	cased  bool
 }
 
-func (m *strMatcher) match(v *Value) bool {
-	s, ok := text(v, m.cased)
+func (m *strMatcher) match(k Kind, str, fold string) bool {
+	s, ok := scalarTextOf(k, str, fold, m.cased)
 	if !ok {
 		return false
 	}
@@ -65,8 +65,8 @@ func newGlobMatcher(p pattern, cased bool) *globMatcher {
 	return g
 }
 
-func (g *globMatcher) match(v *Value) bool {
-	s, ok := text(v, g.cased)
+func (g *globMatcher) match(k Kind, str, fold string) bool {
+	s, ok := scalarTextOf(k, str, fold, g.cased)
 	if !ok {
 		return false
 	}

@@ -16,16 +16,16 @@ type numberMatcher struct {
 	litFold string
 }
 
-func (m *numberMatcher) match(v *Value) bool {
+func (m *numberMatcher) match(k Kind, str, fold string) bool {
 	var got RuleValue
-	switch v.Kind {
+	switch k {
 	case KindNumber:
-		return parseDecimalInto(v.Str, &got) && numbersEqual(&m.want, &got)
+		return parseDecimalInto(str, &got) && numbersEqual(&m.want, &got)
 	case KindString:
-		if parseDecimalInto(v.Str, &got) {
+		if parseDecimalInto(str, &got) {
 			return numbersEqual(&m.want, &got)
 		}
-		return v.Fold == m.litFold
+		return fold == m.litFold
 	}
 	return false
 }
@@ -61,12 +61,12 @@ func compareNumbers(a, b *RuleValue) int {
 // boolMatcher is equality with a Bool rule value.
 type boolMatcher struct{ want string } // "true" or "false"
 
-func (m *boolMatcher) match(v *Value) bool {
-	switch v.Kind {
+func (m *boolMatcher) match(k Kind, str, fold string) bool {
+	switch k {
 	case KindBool:
-		return v.Str == m.want
+		return str == m.want
 	case KindString:
-		return v.Fold == m.want
+		return fold == m.want
 	}
 	return false
 }
@@ -74,19 +74,19 @@ func (m *boolMatcher) match(v *Value) bool {
 // regexMatcher searches the event text with a compiled regular expression.
 type regexMatcher struct{ re *regexp.Regexp }
 
-func (m *regexMatcher) match(v *Value) bool {
-	s, ok := text(v, true)
+func (m *regexMatcher) match(k Kind, str, fold string) bool {
+	s, ok := scalarTextOf(k, str, fold, true)
 	return ok && m.re.MatchString(s)
 }
 
 // cidrMatcher tests whether an event string is an address inside a network.
 type cidrMatcher struct{ prefix netip.Prefix }
 
-func (m *cidrMatcher) match(v *Value) bool {
-	if v.Kind != KindString {
+func (m *cidrMatcher) match(k Kind, str, fold string) bool {
+	if k != KindString {
 		return false
 	}
-	addr, err := netip.ParseAddr(v.Str)
+	addr, err := netip.ParseAddr(str)
 	if err != nil || addr.Zone() != "" {
 		return false
 	}
@@ -120,12 +120,12 @@ type numCmpMatcher struct {
 	want RuleValue
 }
 
-func (m *numCmpMatcher) match(v *Value) bool {
-	if v.Kind != KindNumber && v.Kind != KindString {
+func (m *numCmpMatcher) match(k Kind, str, fold string) bool {
+	if k != KindNumber && k != KindString {
 		return false
 	}
 	var got RuleValue
-	if !parseDecimalInto(v.Str, &got) {
+	if !parseDecimalInto(str, &got) {
 		return false
 	}
 	return cmpHolds(m.op, compareNumbers(&got, &m.want))
@@ -152,8 +152,8 @@ type datePartMatcher struct {
 	want int64
 }
 
-func (m *datePartMatcher) match(v *Value) bool {
-	t, ok := eventTime(v)
+func (m *datePartMatcher) match(k Kind, str, fold string) bool {
+	t, ok := eventTime(k, str)
 	if !ok {
 		return false
 	}
@@ -180,12 +180,12 @@ var timeLayouts = []string{time.RFC3339Nano, "2006-01-02T15:04:05.999999999", "2
 
 // eventTime reads RFC 3339, ISO 8601 without offset (UTC) or epoch seconds /
 // milliseconds (above 10^12).
-func eventTime(v *Value) (time.Time, bool) {
-	if v.Kind != KindNumber && v.Kind != KindString {
+func eventTime(k Kind, str string) (time.Time, bool) {
+	if k != KindNumber && k != KindString {
 		return time.Time{}, false
 	}
-	if isDecimal(v.Str) {
-		f, err := strconv.ParseFloat(v.Str, 64)
+	if isDecimal(str) {
+		f, err := strconv.ParseFloat(str, 64)
 		if err != nil {
 			return time.Time{}, false
 		}
@@ -195,11 +195,11 @@ func eventTime(v *Value) (time.Time, bool) {
 		sec := int64(f)
 		return time.Unix(sec, int64((f-float64(sec))*1e9)), true
 	}
-	if v.Kind != KindString {
+	if k != KindString {
 		return time.Time{}, false
 	}
 	for _, layout := range timeLayouts {
-		if t, err := time.Parse(layout, v.Str); err == nil {
+		if t, err := time.Parse(layout, str); err == nil {
 			return t, true
 		}
 	}

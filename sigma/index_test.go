@@ -1,0 +1,111 @@
+package sigma
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"math/rand"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestSubstringSetFindsEveryOccurrence(t *testing.T) {
+	needles := []string{"he", "she", "his", "hers", "a", "abcab", "bca", "\\windows\\", "é"}
+	ids := make([]int32, len(needles))
+	for i := range ids {
+		ids[i] = int32(i)
+	}
+	set := newSubstringSet(needles, ids)
+	rng := rand.New(rand.NewSource(1))
+	alphabet := "abcehirs\\windowsé "
+	for trial := 0; trial < 2000; trial++ {
+		var b strings.Builder
+		for n := rng.Intn(30); n > 0; n-- {
+			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
+		}
+		text := b.String()
+		got := map[int32]bool{}
+		set.scan(text, func(id int32) { got[id] = true })
+		for i, nd := range needles {
+			if want := strings.Contains(text, nd); want != got[int32(i)] {
+				t.Fatalf("text %q needle %q: found=%v, want %v", text, nd, got[int32(i)], want)
+			}
+		}
+	}
+}
+
+func TestRegexLiteralIsRequired(t *testing.T) {
+	cases := map[string]string{
+		`ami\s+/all$`:                 "/all",
+		`(?i)\\(cmd|powershell)\.exe$`: ".exe",
+		`a*b`:                         "b",
+		`(foo|bar)`:                   "",
+		`x{2,}yz`:                     "yz",
+		`(?i)invoke-mimikatz`:         "invoke-mimikatz",
+	}
+	for expr, want := range cases {
+		if got := strings.ToLower(regexLiteral(expr)); got != want {
+			t.Errorf("regexLiteral(%q) = %q, want %q", expr, got, want)
+		}
+	}
+}
+
+// TestIndexKeepsEveryMatchOnLanes evaluates the whole corpus on generated
+// benchmark lanes with the candidate index on and off and requires identical
+// match sets (rule, selections, fields).
+func TestIndexKeepsEveryMatchOnLanes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the corpus")
+	}
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skip("corpus not available")
+	}
+	dir := t.TempDir()
+	out, err := exec.Command("python3", "../../shared/lanes/gen_lanes.py", "--out-dir", dir, "--count", "1500").CombinedOutput()
+	if err != nil {
+		t.Skipf("lane generator unavailable: %v %s", err, out)
+	}
+	rs, err := LoadPath(corpusDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	on, _, _ := Compile(rs, CompileOptions{})
+	off, _, _ := Compile(rs, CompileOptions{DisableCandidateIndex: true})
+	for _, lane := range []string{"sysmon_proc", "syslog_raw"} {
+		data, err := os.ReadFile(filepath.Join(dir, lane+".ndjson"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(bytes.NewReader(data))
+		sc.Buffer(nil, 1<<20)
+		events, matches := 0, 0
+		for sc.Scan() {
+			ev := newTestEvent(t, sc.Text())
+			a, b := describeMatches(on.Evaluate(ev, nil)), describeMatches(off.Evaluate(ev, nil))
+			if a != b {
+				t.Fatalf("%s event %d: index on:\n%s\nindex off:\n%s", lane, events, a, b)
+			}
+			events++
+			matches += strings.Count(b, "\n")
+		}
+		if matches == 0 {
+			t.Errorf("%s: no matches at all in %d events; the comparison proves nothing", lane, events)
+		}
+		t.Logf("%s: %d events, %d matches, identical with and without the index", lane, events, matches)
+	}
+}
+
+func describeMatches(ms []Match) string {
+	var b strings.Builder
+	for _, m := range ms {
+		fmt.Fprintf(&b, "%s %v", m.Rule.Title, m.Selections)
+		for _, f := range m.Fields {
+			fmt.Fprintf(&b, " %s=%q", f.Field, f.Value.Str)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -1,0 +1,222 @@
+package sigma
+
+import (
+	"regexp/syntax"
+	"strings"
+)
+
+// witnessKind is the kind of literal evidence a rule needs from an event.
+type witnessKind uint8
+
+const (
+	witnessExact     witnessKind = iota // a field member's folded text equals key
+	witnessNumber                       // a field member parses as the integer num
+	witnessSubstring                    // a field member's folded text contains key
+	witnessKeyword                      // some string leaf's folded text contains key
+)
+
+// witness is one piece of evidence: if a rule matches an event, at least one
+// witness of the rule's witness set holds for that event. Witnesses are
+// derived from positive literals only, so negated parts never contribute.
+type witness struct {
+	kind  witnessKind
+	field *Field // nil for keyword witnesses
+	key   string // folded literal
+	num   int64
+}
+
+// maxNeedle bounds substring needles: any window of a required substring is
+// itself required, and short needles keep the automata small.
+const maxNeedle = 12
+
+// cost estimates how many candidate evaluations a witness set causes; lower
+// is better. Exact hashes are most selective, short substrings least.
+func witnessCost(ws []witness) int {
+	c := 0
+	for _, w := range ws {
+		switch w.kind {
+		case witnessExact:
+			c += 2
+		case witnessNumber:
+			c += 6
+		default:
+			if l := len(w.key); l >= 6 {
+				c += 3
+			} else {
+				c += 12 - l
+			}
+		}
+	}
+	return c
+}
+
+// ruleWitnesses returns the witness set of a rule (OR over its conditions), or
+// ok=false when some way of matching needs no positive literal.
+func ruleWitnesses(cr *compiledRule) ([]witness, bool) {
+	var all []witness
+	for _, c := range cr.conds {
+		ws, ok := condWitnesses(cr, c)
+		if !ok {
+			return nil, false
+		}
+		all = append(all, ws...)
+	}
+	return all, len(all) > 0
+}
+
+func condWitnesses(cr *compiledRule, c *condEval) ([]witness, bool) {
+	switch c.op {
+	case CondIdent:
+		return searchWitnesses(cr.searches[c.search])
+	case CondNot:
+		return nil, false
+	case CondAnd:
+		return bestOf(len(c.args), func(i int) ([]witness, bool) { return condWitnesses(cr, c.args[i]) })
+	case CondOr:
+		return unionOf(len(c.args), func(i int) ([]witness, bool) { return condWitnesses(cr, c.args[i]) })
+	}
+	sub := func(i int) ([]witness, bool) { return searchWitnesses(cr.searches[c.set[i]]) }
+	if c.count == 0 {
+		return bestOf(len(c.set), sub)
+	}
+	return unionOf(len(c.set), sub)
+}
+
+// bestOf picks the cheapest witness set among AND-ed parts.
+func bestOf(n int, part func(int) ([]witness, bool)) ([]witness, bool) {
+	var best []witness
+	found := false
+	for i := 0; i < n; i++ {
+		ws, ok := part(i)
+		if ok && (!found || witnessCost(ws) < witnessCost(best)) {
+			best, found = ws, true
+		}
+	}
+	return best, found
+}
+
+// unionOf joins the witness sets of OR-ed parts; one part without witnesses
+// makes the whole OR unusable.
+func unionOf(n int, part func(int) ([]witness, bool)) ([]witness, bool) {
+	var all []witness
+	for i := 0; i < n; i++ {
+		ws, ok := part(i)
+		if !ok {
+			return nil, false
+		}
+		all = append(all, ws...)
+	}
+	return all, true
+}
+
+func searchWitnesses(s *searchNode) ([]witness, bool) {
+	return unionOf(len(s.groups), func(i int) ([]witness, bool) {
+		g := s.groups[i]
+		return bestOf(len(g), func(j int) ([]witness, bool) { return itemWitnesses(g[j]) })
+	})
+}
+
+// itemWitnesses derives the witnesses of one item: OR over its values (the
+// cheapest single value with `all`).
+func itemWitnesses(n *itemNode) ([]witness, bool) {
+	if n.neq || (n.kind != itemValues && n.kind != itemKeywords) {
+		return nil, false
+	}
+	perValue := func(i int) ([]witness, bool) { return valueWitnesses(n, i) }
+	if n.all {
+		return bestOf(len(n.values), perValue)
+	}
+	return unionOf(len(n.values), perValue)
+}
+
+func valueWitnesses(n *itemNode, i int) ([]witness, bool) {
+	if re, ok := n.values[i].(*regexMatcher); ok {
+		lit := regexLiteral(re.re.String())
+		if lit == "" {
+			return nil, false
+		}
+		return []witness{substringWitness(n, lit)}, true
+	}
+	var ws []witness
+	for _, v := range n.variants[i] {
+		switch {
+		case v.num != nil:
+			ws = append(ws, witness{kind: witnessExact, field: n.field, key: strings.ToLower(v.num.Text)})
+			if v.num.IsInt {
+				ws = append(ws, witness{kind: witnessNumber, field: n.field, num: v.num.Int})
+			} else {
+				return nil, false
+			}
+		case v.boolean != "":
+			ws = append(ws, witness{kind: witnessExact, field: n.field, key: v.boolean})
+		case v.isStr:
+			if v.op == strEqual && !v.pat.hasWildcards() && n.kind == itemValues {
+				ws = append(ws, witness{kind: witnessExact, field: n.field, key: strings.ToLower(v.pat.literal())})
+				continue
+			}
+			lit := longestLiteral(v.pat)
+			if lit == "" {
+				return nil, false
+			}
+			ws = append(ws, substringWitness(n, lit))
+		default:
+			return nil, false
+		}
+	}
+	return ws, len(ws) > 0
+}
+
+func substringWitness(n *itemNode, lit string) witness {
+	lit = strings.ToLower(lit)
+	if len(lit) > maxNeedle {
+		lit = lit[len(lit)-maxNeedle:] // suffixes tested more selective than prefixes or "rare byte" windows
+	}
+	if n.kind == itemKeywords {
+		return witness{kind: witnessKeyword, key: lit}
+	}
+	return witness{kind: witnessSubstring, field: n.field, key: lit}
+}
+
+// longestLiteral returns the longest literal run of a pattern.
+func longestLiteral(p pattern) string {
+	best := ""
+	for _, part := range p {
+		if part.Kind == PartLiteral && len(part.Text) > len(best) {
+			best = part.Text
+		}
+	}
+	return best
+}
+
+// regexLiteral returns the longest literal that every match of the regular
+// expression must contain, or "".
+func regexLiteral(expr string) string {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	return requiredLiteral(re.Simplify())
+}
+
+func requiredLiteral(re *syntax.Regexp) string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		return string(re.Rune)
+	case syntax.OpCapture, syntax.OpPlus:
+		return requiredLiteral(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min > 0 {
+			return requiredLiteral(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		best := ""
+		for _, sub := range re.Sub {
+			if lit := requiredLiteral(sub); len(lit) > len(best) {
+				best = lit
+			}
+		}
+		return best
+	}
+	return ""
+}
+

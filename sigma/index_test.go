@@ -39,12 +39,12 @@ func TestSubstringSetFindsEveryOccurrence(t *testing.T) {
 
 func TestRegexLiteralIsRequired(t *testing.T) {
 	cases := map[string]string{
-		`ami\s+/all$`:                 "/all",
+		`ami\s+/all$`:                  "/all",
 		`(?i)\\(cmd|powershell)\.exe$`: ".exe",
-		`a*b`:                         "b",
-		`(foo|bar)`:                   "",
-		`x{2,}yz`:                     "yz",
-		`(?i)invoke-mimikatz`:         "invoke-mimikatz",
+		`a*b`:                          "b",
+		`(foo|bar)`:                    "",
+		`x{2,}yz`:                      "yz",
+		`(?i)invoke-mimikatz`:          "invoke-mimikatz",
 	}
 	for expr, want := range cases {
 		if got := strings.ToLower(regexLiteral(expr)); got != want {

@@ -219,4 +219,3 @@ func requiredLiteral(re *syntax.Regexp) string {
 	}
 	return ""
 }
-

@@ -25,7 +25,8 @@ func CompileExtract(kind, expr string) (Extractor, error) {
 		if err != nil {
 			return nil, fmt.Errorf("invalid jq expression %q: %v", expr, err)
 		}
-		code, err := gojq.Compile(q)
+		// No environment access: expressions may be built from event data.
+		code, err := gojq.Compile(q, gojq.WithEnvironLoader(func() []string { return nil }))
 		if err != nil {
 			return nil, fmt.Errorf("invalid jq expression %q: %v", expr, err)
 		}

@@ -160,6 +160,18 @@ func (r *Resolver) Invalidate(id string) {
 	r.mu.Unlock()
 }
 
+// Value returns the current value of source id (for enrichment lookups);
+// ok is false when the source is unknown or has no value yet.
+func (r *Resolver) Value(id string) (any, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	v, ok := r.values[id]
+	return v, ok
+}
+
+// Has reports whether a source with this id is configured.
+func (r *Resolver) Has(id string) bool { _, ok := r.byID[id]; return ok }
+
 // Snapshot returns an immutable copy of the current values.
 func (r *Resolver) Snapshot() *Snapshot {
 	r.mu.RLock()

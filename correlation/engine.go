@@ -130,3 +130,7 @@ func (e *Engine) StateEntries() int { return e.live }
 // Evictions returns how many groups were dropped because the state cap was
 // reached.
 func (e *Engine) Evictions() uint64 { return e.evictions }
+
+// SetOnEvict replaces Options.OnEvict (the hook called when the state cap
+// forced evictions). Call it before Process runs.
+func (e *Engine) SetOnEvict(fn func(evicted, limit, remaining int)) { e.opts.OnEvict = fn }

@@ -82,6 +82,10 @@ func (e *Engine) makeRoom(now int64) {
 		dropped++
 	}
 	e.evictions += uint64(dropped)
+	if e.opts.OnEvict != nil {
+		e.opts.OnEvict(dropped, limit, e.live)
+		return
+	}
 	e.opts.logger().Warn("correlation state cap reached; evicted the stalest groups",
 		"evicted", dropped, "max_state_entries", limit, "remaining", e.live)
 }

@@ -102,7 +102,12 @@ type Options struct {
 	IncludeMissingGroups bool
 	// Now returns the wall-clock time (time.Now when nil).
 	Now func() time.Time
-	// Logger receives eviction warnings (slog.Default when nil).
+	// OnEvict is called after the state cap forced evictions, with the
+	// number of groups dropped, the cap and the groups left. When nil a
+	// warning goes to Logger.
+	OnEvict func(evicted, limit, remaining int)
+	// Logger receives eviction warnings when OnEvict is nil (slog.Default
+	// when nil).
 	Logger *slog.Logger
 }
 

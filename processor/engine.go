@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rsigma-connect/rsigma-connect/correlation"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
@@ -17,10 +18,13 @@ var ErrRulesLoad = errors.New("rules could not be loaded")
 // State is immutable once built; a reload builds a new State and swaps it in
 // atomically, so events already being evaluated finish on the old one.
 type State struct {
-	Engine   *sigma.Engine
-	Rejected []*sigma.LoadError
-	LoadedAt time.Time
-	Took     time.Duration
+	Engine *sigma.Engine
+	// Correlation holds the compiled correlations; never nil. Unlike the rest
+	// of State it carries live window state (see correlationStep).
+	Correlation *correlation.Engine
+	Rejected    []*sigma.LoadError
+	LoadedAt    time.Time
+	Took        time.Duration
 
 	events sync.Pool // *sigma.JSONEvent bound to Engine.Fields()
 }
@@ -42,10 +46,12 @@ func LoadState(s Settings) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}
+	corr, corrRejected := compileCorrelations(all, eng, s.Correlation)
 	st := &State{
-		Engine:   eng,
-		Rejected: append(all.Rejected, rejected...),
-		LoadedAt: time.Now(),
+		Engine:      eng,
+		Correlation: corr,
+		Rejected:    append(append(all.Rejected, rejected...), corrRejected...),
+		LoadedAt:    time.Now(),
 	}
 	st.Took = st.LoadedAt.Sub(start)
 	return st, nil

@@ -46,6 +46,7 @@ type Processor struct {
 	state    atomic.Pointer[State]
 	scratch  sync.Pool // *scratch
 	decoder  *format.Decoder
+	corr     *correlationStep // correlation.go
 }
 
 // scratch is per-call working memory reused across batches.
@@ -64,10 +65,14 @@ func New(s Settings, res *service.Resources, hub *Hub) (*Processor, error) {
 		return nil, err
 	}
 	p.decoder = dec
+	if p.corr, err = newCorrelationStep(s, res, p.metrics); err != nil {
+		return nil, err
+	}
 	st := hub.takePreloaded()
 	if st == nil {
 		var err error
 		if st, err = LoadState(s); err != nil {
+			_ = p.corr.close()
 			return nil, err
 		}
 	}
@@ -85,6 +90,7 @@ func (p *Processor) install(st *State) {
 	p.metrics.detectionRules.Set(int64(n))
 	p.metrics.rulesRejected.Set(int64(len(st.Rejected)))
 	p.log.Infof("loaded %d detection rules (%d rejected) in %v", n, len(st.Rejected), st.Took)
+	p.corr.install(st)
 	p.state.Store(st)
 }
 
@@ -126,14 +132,20 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 		}
 	}
 	p.observe(start, len(batch), events)
+	p.corr.observe()
 	return []service.MessageBatch{out}, nil
 }
 
 // evaluate appends one message per detection of d to out.
 func (p *Processor) evaluate(st *State, sc *scratch, m *service.Message, d decoded, out service.MessageBatch) service.MessageBatch {
 	sc.matches = st.Engine.Evaluate(d.event, sc.matches[:0])
+	emitted := 0
 	for i := range sc.matches {
 		match := &sc.matches[i]
+		if p.corr.hidden(st, match.Rule) {
+			continue
+		}
+		emitted++
 		var event []byte
 		if p.settings.IncludeEvent || includeEventAttr(match.Rule) {
 			event = d.json
@@ -144,8 +156,8 @@ func (p *Processor) evaluate(st *State, sc *scratch, m *service.Message, d decod
 		out = append(out, res)
 		p.metrics.matchesByRule.Incr(1, match.Rule.Title, levelLabel(match.Rule.Level))
 	}
-	p.metrics.detectionMatches.Incr(int64(len(sc.matches)))
-	return out
+	p.metrics.detectionMatches.Incr(int64(emitted))
+	return p.corr.apply(st, m, d, sc.matches, out)
 }
 
 // observe records the per-batch metrics.
@@ -173,5 +185,6 @@ func includeEventAttr(r *sigma.Rule) bool {
 	return false
 }
 
-// Close implements service.BatchProcessor.
-func (p *Processor) Close(context.Context) error { return nil }
+// Close implements service.BatchProcessor: it writes the final correlation
+// state snapshot (the stream has drained by then).
+func (p *Processor) Close(context.Context) error { return p.corr.close() }

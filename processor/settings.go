@@ -15,6 +15,9 @@ type Settings struct {
 	SyslogTZ       string
 	SyslogStripBOM bool
 	JQ, JSONPath   string
+	// Correlation and state persistence (spec_correlation.go).
+	Correlation CorrelationSettings
+	State       StateSettings
 }
 
 // ParseSettings reads Settings from a parsed `sigma` config.
@@ -31,6 +34,9 @@ func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
 		return s, err
 	}
 	if err = parseFormatSettings(conf, &s); err != nil {
+		return s, err
+	}
+	if err = parseCorrelationSettings(conf, &s); err != nil {
 		return s, err
 	}
 	return s, nil

@@ -41,6 +41,9 @@ output:
 	for _, f := range formatFields() {
 		spec = spec.Field(f)
 	}
+	for _, f := range correlationFields() {
+		spec = spec.Field(f)
+	}
 	return spec
 }
 

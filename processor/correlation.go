@@ -1,0 +1,173 @@
+package processor
+
+import (
+	"bytes"
+	"sync"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/correlation"
+	"github.com/rsigma-connect/rsigma-connect/sigma"
+)
+
+// compileCorrelations parses the correlation documents of rs and compiles
+// them against the detection engine, interning every field they read into
+// the engine's field table (before any event is decoded with it).
+func compileCorrelations(rs *sigma.RuleSet, eng *sigma.Engine, cs CorrelationSettings) (*correlation.Engine, []*sigma.LoadError) {
+	var rejected []*sigma.LoadError
+	rules := make([]*correlation.Rule, 0, len(rs.Correlations))
+	for _, doc := range rs.Correlations {
+		r, err := correlation.Parse(doc)
+		if err != nil {
+			rejected = append(rejected, asLoadError(doc, err))
+			continue
+		}
+		rules = append(rules, r)
+	}
+	ce, errs := correlation.Compile(rules, eng.Rules(), eng.Fields(), cs.options())
+	return ce, append(rejected, errs...)
+}
+
+func asLoadError(doc *sigma.CorrelationDoc, err error) *sigma.LoadError {
+	if le, ok := err.(*sigma.LoadError); ok {
+		return le
+	}
+	return &sigma.LoadError{File: doc.File, Rule: doc.Title, Err: err}
+}
+
+// correlationStep applies the correlation engine of the active State after
+// detection. The engine is shared by every pipeline thread; mu serialises
+// it, so correlation sees events one at a time in the order their detection
+// finished: the input order when the pipeline has one thread, and within a
+// batch always. Results of an event follow its detections.
+type correlationStep struct {
+	mu      sync.Mutex
+	current *correlation.Engine // the engine live state belongs to
+	results []correlation.Result
+	hits    []int
+	buf     []byte
+
+	log     *service.Logger
+	m       *metrics
+	byRule  *service.MetricCounter // rule_title, level, correlation_type
+	keeper  *stateKeeper           // nil without a state path
+	noDets  bool
+	started bool
+}
+
+func newCorrelationStep(s Settings, res *service.Resources, m *metrics) (*correlationStep, error) {
+	c := &correlationStep{log: res.Logger(), m: m, noDets: s.Correlation.NoDetections,
+		byRule: res.Metrics().NewCounter("rsigma_correlation_matches_by_rule_total", "rule_title", "level", "correlation_type")}
+	if s.State.Path != "" {
+		k, err := openStateKeeper(s.State, res)
+		if err != nil {
+			return nil, err
+		}
+		c.keeper = k
+	}
+	return c, nil
+}
+
+// install makes st's correlation engine the live one: the first State
+// restores the stored snapshot, later ones adopt the live state of the
+// engine they replace (daemon.md §9).
+func (c *correlationStep) install(st *State) {
+	ce := st.Correlation
+	ce.SetOnEvict(func(evicted, limit, remaining int) {
+		c.log.Warnf("correlation state cap %d reached: evicted the %d stalest groups, %d remain", limit, evicted, remaining)
+	})
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.started {
+		ce.Adopt(c.current)
+	} else if c.keeper != nil {
+		c.keeper.restore(ce)
+	}
+	c.current, c.started = ce, true
+	c.m.correlationRules.Set(int64(ce.Len()))
+	c.m.stateEntries.Set(int64(ce.StateEntries()))
+	if c.keeper != nil && !c.keeper.running() {
+		c.keeper.start(c.snapshot)
+	}
+}
+
+// hidden reports whether --no-detections drops the detections of r.
+func (c *correlationStep) hidden(st *State, r *sigma.Rule) bool {
+	return c.noDets && st.Correlation.HiddenRule(r)
+}
+
+// apply feeds one event's matches to the correlation engine and appends a
+// message per correlation result to out.
+func (c *correlationStep) apply(st *State, m *service.Message, d decoded, matches []sigma.Match, out service.MessageBatch) service.MessageBatch {
+	ce := st.Correlation
+	if ce.Len() == 0 {
+		return out
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ce != c.current {
+		// Evaluated on a State replaced by a reload: its live state has
+		// moved to the new engine, whose rule indices differ.
+		return out
+	}
+	c.hits = c.hits[:0]
+	for i := range matches {
+		if idx := ce.Index(matches[i].Rule); ce.Routed(idx) {
+			c.hits = append(c.hits, idx)
+		}
+	}
+	if len(c.hits) == 0 {
+		return out
+	}
+	c.results = ce.Process(correlation.Input{Event: d.event, Hits: c.hits, Body: d.json}, c.results[:0])
+	for i := range c.results {
+		r := &c.results[i]
+		c.buf = AppendCorrelation(c.buf[:0], r, nil)
+		res := m.Copy()
+		res.SetBytes(bytes.Clone(c.buf))
+		out = append(out, res)
+		c.byRule.Incr(1, r.Rule.Title, levelLabel(r.Rule.Level), r.Rule.Type.String())
+	}
+	c.m.correlationMatch.Incr(int64(len(c.results)))
+	return out
+}
+
+// observe refreshes rsigma_correlation_state_entries (once per batch).
+func (c *correlationStep) observe() {
+	c.mu.Lock()
+	n := 0
+	if c.current != nil {
+		n = c.current.StateEntries()
+	}
+	c.mu.Unlock()
+	c.m.stateEntries.Set(int64(n))
+}
+
+// snapshot serialises the live state; ok is false when there is nothing to
+// persist (no correlation rules, daemon.md §10).
+func (c *correlationStep) snapshot() ([]byte, bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.current == nil || c.current.Len() == 0 {
+		return nil, false, nil
+	}
+	data, err := c.current.Snapshot()
+	return data, err == nil, err
+}
+
+// close writes the final snapshot and closes the state database.
+func (c *correlationStep) close() error {
+	if c.keeper == nil {
+		return nil
+	}
+	return c.keeper.close(c.snapshot)
+}
+
+// AppendCorrelation appends the JSON of a correlation result (output.md §4).
+func AppendCorrelation(dst []byte, r *correlation.Result, enr []Enrichment) []byte {
+	rule := r.Rule
+	dst = appendHeader(dst, rule.Title, rule.ID, rule.Level, rule.Tags, rule.CustomAttributes, enr)
+	dst = append(dst, ',')
+	dst = r.AppendBody(dst)
+	return append(dst, '}')
+}

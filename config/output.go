@@ -60,7 +60,7 @@ func sink(o *Options, u string, pretty bool) omap {
 	if IsNATS(u) {
 		return natsOutput(o, u) // nats_stream.go
 	}
-	return omap{{"file", omap{{"path", FilePath(u)}, {"codec", "lines"}}}}
+	return omap{{"sigma_file", omap{{"path", FilePath(u)}}}} // reopens a rotated file; fails (→ DLQ) when it cannot
 }
 
 // dlqResource is the dead-letter output. Without --dlq it still exists, as a

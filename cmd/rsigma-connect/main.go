@@ -16,6 +16,7 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/daemon"
 	_ "github.com/rsigma-connect/rsigma-connect/processor"
+	_ "github.com/rsigma-connect/rsigma-connect/sink"
 )
 
 // Set at build time with -ldflags "-X main.version=… -X main.date=…".

@@ -32,7 +32,12 @@ type State struct {
 // LoadState reads and compiles the rules of s. A rule that cannot be loaded
 // or compiled is kept in State.Rejected and does not fail the load; the error
 // wraps ErrRulesLoad when a rule path cannot be read at all.
-func LoadState(s Settings) (*State, error) {
+func LoadState(s Settings) (*State, error) { return LoadStateWith(s, nil) }
+
+// LoadStateWith is LoadState with the dynamic sources of dyn (nil when the
+// settings use none) available to the processing pipelines, which are
+// applied to the loaded rules before they are compiled.
+func LoadStateWith(s Settings, dyn *Dynamic) (*State, error) {
 	start := time.Now()
 	all := &sigma.RuleSet{}
 	for _, path := range s.Rules {
@@ -41,6 +46,9 @@ func LoadState(s Settings) (*State, error) {
 			return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 		}
 		all.Merge(rs)
+	}
+	if err := applyPipelines(s.Dynamic, dyn, all); err != nil { // dynamic.go
+		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}
 	eng, rejected, err := sigma.Compile(all, sigma.CompileOptions{})
 	if err != nil {

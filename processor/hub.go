@@ -13,6 +13,7 @@ type Hub struct {
 	preloaded *State
 	procs     []*Processor
 	ready     atomic.Bool
+	dynamic   *Dynamic // dynamic_hub.go
 }
 
 // NewHub returns an empty hub.

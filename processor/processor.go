@@ -47,6 +47,8 @@ type Processor struct {
 	scratch  sync.Pool // *scratch
 	decoder  *format.Decoder
 	corr     *correlationStep // correlation.go
+	dyn      *Dynamic         // sources and enrichers (dynamic_hub.go); nil when unused
+	stopDyn  func()           // stops a Dynamic this processor opened itself
 }
 
 // scratch is per-call working memory reused across batches.
@@ -68,11 +70,16 @@ func New(s Settings, res *service.Resources, hub *Hub) (*Processor, error) {
 	if p.corr, err = newCorrelationStep(s, res, p.metrics); err != nil {
 		return nil, err
 	}
+	if err := p.attachDynamic(hub, res); err != nil {
+		_ = p.corr.close()
+		return nil, err
+	}
 	st := hub.takePreloaded()
 	if st == nil {
 		var err error
-		if st, err = LoadState(s); err != nil {
+		if st, err = LoadStateWith(s, p.dyn); err != nil {
 			_ = p.corr.close()
+			p.stopDynamic()
 			return nil, err
 		}
 	}
@@ -133,6 +140,7 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 	}
 	p.observe(start, len(batch), events)
 	p.corr.observe()
+	out = p.enrichResults(ctx, out) // enrich.go
 	return []service.MessageBatch{out}, nil
 }
 
@@ -187,4 +195,7 @@ func includeEventAttr(r *sigma.Rule) bool {
 
 // Close implements service.BatchProcessor: it writes the final correlation
 // state snapshot (the stream has drained by then).
-func (p *Processor) Close(context.Context) error { return p.corr.close() }
+func (p *Processor) Close(context.Context) error {
+	p.stopDynamic()
+	return p.corr.close()
+}

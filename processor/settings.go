@@ -18,6 +18,8 @@ type Settings struct {
 	// Correlation and state persistence (spec_correlation.go).
 	Correlation CorrelationSettings
 	State       StateSettings
+	// Pipelines, dynamic sources and enrichers (spec_pipeline.go).
+	Dynamic DynamicSettings
 }
 
 // ParseSettings reads Settings from a parsed `sigma` config.
@@ -37,6 +39,9 @@ func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
 		return s, err
 	}
 	if err = parseCorrelationSettings(conf, &s); err != nil {
+		return s, err
+	}
+	if err = parseDynamicSettings(conf, &s); err != nil {
 		return s, err
 	}
 	return s, nil

@@ -44,6 +44,9 @@ output:
 	for _, f := range correlationFields() {
 		spec = spec.Field(f)
 	}
+	for _, f := range pipelineFields() {
+		spec = spec.Field(f)
+	}
 	return spec
 }
 

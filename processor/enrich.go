@@ -1,0 +1,187 @@
+package processor
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strconv"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/enrich"
+)
+
+// enrichResults runs the enrichers over the result messages of a batch
+// (after evaluation, once per result, never per event). Values are spliced
+// into each result as the `enrichments` object, right before its body keys;
+// a result an `on_error: drop` enricher failed on is removed. Messages
+// carrying an error (undecodable input for the DLQ) pass untouched.
+func (p *Processor) enrichResults(ctx context.Context, batch service.MessageBatch) service.MessageBatch {
+	if p.dyn == nil || p.dyn.Enrichers == nil {
+		return batch
+	}
+	set := p.dyn.Enrichers.Current()
+	if len(set.Enrichers()) == 0 {
+		return batch
+	}
+	var (
+		pos     []int
+		at      []int
+		targets []*enrich.Target
+	)
+	for i, m := range batch {
+		if m.GetError() != nil {
+			continue
+		}
+		b, err := m.AsBytes()
+		if err != nil {
+			continue
+		}
+		if t, insert, ok := parseResult(b); ok {
+			pos, at, targets = append(pos, i), append(at, insert), append(targets, t)
+		}
+	}
+	if len(targets) == 0 {
+		return batch
+	}
+	p.metrics.enrichmentQueue.Set(p.dyn.inflight.Add(int64(len(targets))))
+	vals, drops := set.EnrichAll(ctx, targets)
+	p.metrics.enrichmentQueue.Set(p.dyn.inflight.Add(-int64(len(targets))))
+	dropped := map[int]bool{}
+	for k, i := range pos {
+		if drops[k] {
+			dropped[i] = true
+			continue
+		}
+		if len(vals[k]) > 0 {
+			b, _ := batch[i].AsBytes()
+			batch[i].SetBytes(spliceEnrichments(b, at[k], vals[k]))
+		}
+	}
+	if len(dropped) == 0 {
+		return batch
+	}
+	out := batch[:0]
+	for i, m := range batch {
+		if !dropped[i] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// spliceEnrichments inserts `,"enrichments":{…}` into result b at offset at.
+func spliceEnrichments(b []byte, at int, vals []enrich.Value) []byte {
+	out := make([]byte, 0, len(b)+64)
+	out = append(out, b[:at]...)
+	out = append(out, `,"enrichments":{`...)
+	for i, v := range vals {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = appendString(out, v.Key)
+		out = append(out, ':')
+		out = append(out, v.JSON...)
+	}
+	out = append(out, '}')
+	return append(out, b[at:]...)
+}
+
+// parseResult reads the keys enrichers need from a result object and the
+// offset where `enrichments` belongs (before matched_selections or
+// correlation_type, output.md §2). ok is false for anything else.
+func parseResult(b []byte) (*enrich.Target, int, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, 0, false
+	}
+	t := &enrich.Target{}
+	insert := -1
+	for dec.More() {
+		end := int(dec.InputOffset())
+		tok, err := dec.Token()
+		key, isKey := tok.(string)
+		if err != nil || !isKey {
+			return nil, 0, false
+		}
+		if (key == "matched_selections" || key == "correlation_type") && insert < 0 {
+			insert = end
+		}
+		if err := decodeResultKey(dec, key, t); err != nil {
+			return nil, 0, false
+		}
+	}
+	if insert < 0 || t.Kind == "" {
+		return nil, 0, false
+	}
+	return t, insert, true
+}
+
+func decodeResultKey(dec *json.Decoder, key string, t *enrich.Target) error {
+	var id *string
+	switch key {
+	case "rule_title":
+		return dec.Decode(&t.Title)
+	case "rule_id":
+		err := dec.Decode(&id)
+		if id != nil {
+			t.ID = *id
+		}
+		return err
+	case "level":
+		err := dec.Decode(&id)
+		if id != nil {
+			t.Level = *id
+		}
+		return err
+	case "tags":
+		return dec.Decode(&t.Tags)
+	case "matched_fields":
+		t.Kind = enrich.Detection
+		var fields []struct {
+			Field string `json:"field"`
+			Value any    `json:"value"`
+		}
+		err := dec.Decode(&fields)
+		for _, f := range fields {
+			t.Fields = append(t.Fields, enrich.FieldValue{Name: f.Field, Text: valueText(f.Value)})
+		}
+		return err
+	case "event":
+		var raw json.RawMessage
+		err := dec.Decode(&raw)
+		t.Event = raw
+		return err
+	case "correlation_type":
+		t.Kind = enrich.Correlation
+		return dec.Decode(&t.CorrelationType)
+	case "aggregated_value":
+		var n json.Number
+		err := dec.Decode(&n)
+		t.AggregatedValue, _ = n.Float64()
+		return err
+	case "timespan_secs":
+		return dec.Decode(&t.TimespanSecs)
+	case "group_key":
+		return dec.Decode(&t.GroupKey)
+	}
+	var skip json.RawMessage
+	return dec.Decode(&skip)
+}
+
+// valueText renders a matched field value for templates.
+func valueText(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	b, _ := json.Marshal(v)
+	return string(b)
+}

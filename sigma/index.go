@@ -30,14 +30,15 @@ type fieldIndex struct {
 	exact   map[string][]int32
 	numbers map[int64][]int32
 	substr  *substringSet
+	prefix  *affixSet
+	suffix  *affixSet
 }
 
 // buildIndex derives every rule's witnesses and builds the lookup structures.
 func buildIndex(rules []*compiledRule) *candidateIndex {
 	x := &candidateIndex{nRules: len(rules), always: make([]uint64, (len(rules)+63)/64)}
 	byField := map[*Field]*fieldIndex{}
-	needles := map[*Field][]string{}
-	needleIDs := map[*Field][]int32{}
+	needles := map[*Field]*needleList{}
 	var kwNeedles []string
 	var kwIDs []int32
 	var order []*Field
@@ -66,16 +67,20 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 				fi.exact[w.key] = appendPos(fi.exact[w.key], pos)
 			case witnessNumber:
 				fi.numbers[w.num] = appendPos(fi.numbers[w.num], pos)
-			case witnessSubstring:
-				needles[w.field] = append(needles[w.field], w.key)
-				needleIDs[w.field] = append(needleIDs[w.field], pos)
+			default:
+				nl := needles[w.field]
+				if nl == nil {
+					nl = &needleList{}
+					needles[w.field] = nl
+				}
+				nl.add(w.kind, w.key, pos)
 			}
 		}
 	}
 	for _, f := range order {
 		fi := byField[f]
-		if len(needles[f]) > 0 {
-			fi.substr = newSubstringSet(needles[f], needleIDs[f])
+		if nl := needles[f]; nl != nil {
+			fi.build(nl)
 		}
 		x.fields = append(x.fields, fi)
 	}
@@ -83,6 +88,30 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 		x.keywords = newSubstringSet(kwNeedles, kwIDs)
 	}
 	return x
+}
+
+// needleList collects a field's substring, prefix and suffix witnesses.
+type needleList struct {
+	keys [3][]string
+	ids  [3][]int32
+}
+
+func (nl *needleList) add(kind witnessKind, key string, pos int32) {
+	i := int(kind - witnessSubstring)
+	nl.keys[i] = append(nl.keys[i], key)
+	nl.ids[i] = append(nl.ids[i], pos)
+}
+
+func (fi *fieldIndex) build(nl *needleList) {
+	if len(nl.keys[0]) > 0 {
+		fi.substr = newSubstringSet(nl.keys[0], nl.ids[0])
+	}
+	if len(nl.keys[1]) > 0 {
+		fi.prefix = newAffixSet(nl.keys[1], nl.ids[1], false)
+	}
+	if len(nl.keys[2]) > 0 {
+		fi.suffix = newAffixSet(nl.keys[2], nl.ids[2], true)
+	}
 }
 
 func appendPos(list []int32, pos int32) []int32 {
@@ -174,6 +203,12 @@ func (fi *fieldIndex) visit(v *Value, sc *evalScratch) {
 	if fi.substr != nil {
 		fi.substr.scan(s, sc.mark)
 	}
+	if fi.prefix != nil {
+		fi.prefix.match(s, sc.mark)
+	}
+	if fi.suffix != nil {
+		fi.suffix.match(s, sc.mark)
+	}
 }
 
 // IndexStats describes the candidate index (for logs and benchmarks).
@@ -185,6 +220,7 @@ type IndexStats struct {
 	NumberKeys   int
 	SubstrStates int // automaton states over all fields and keywords
 	SubstrBytes  int // memory of the automata transition tables
+	AffixBytes   int // memory of the prefix/suffix tries
 }
 
 // IndexStats reports the size of the candidate index; zero when disabled.
@@ -200,6 +236,11 @@ func (e *Engine) IndexStats() IndexStats {
 		if fi.substr != nil {
 			st.SubstrStates += fi.substr.states()
 			st.SubstrBytes += fi.substr.size()
+		}
+		for _, a := range []*affixSet{fi.prefix, fi.suffix} {
+			if a != nil {
+				st.AffixBytes += a.size()
+			}
 		}
 	}
 	if x.keywords != nil {

@@ -20,8 +20,13 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 	a := &substringSet{}
 	a.assignClasses(needles)
 	nc := a.nClasses
-	// Trie with dense rows; -1 = no edge yet.
-	a.next = make([]int32, nc)
+	// Trie with dense rows; -1 = no edge yet. The capacity bounds the number
+	// of states so that rows are appended without reallocation.
+	maxStates := 1
+	for _, nd := range needles {
+		maxStates += len(nd)
+	}
+	a.next = make([]int32, nc, maxStates*nc)
 	fill(a.next, -1)
 	own := [][]int32{nil}
 	for i, nd := range needles {
@@ -35,9 +40,9 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 			if t < 0 {
 				t = int32(len(own))
 				own = append(own, nil)
-				row := make([]int32, nc)
-				fill(row, -1)
-				a.next = append(a.next, row...)
+				start := len(a.next)
+				a.next = a.next[:start+nc]
+				fill(a.next[start:], -1)
 				a.next[int(s)*nc+c] = t
 			}
 			s = t
@@ -45,6 +50,7 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 		own[s] = append(own[s], ids[i])
 	}
 	a.link(own)
+	a.next = append([]int32(nil), a.next...) // drop the unused capacity
 	return a
 }
 

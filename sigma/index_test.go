@@ -109,3 +109,22 @@ func describeMatches(ms []Match) string {
 	}
 	return b.String()
 }
+
+func TestAffixSetFindsPrefixesAndSuffixes(t *testing.T) {
+	needles := []string{"c:\\", "c:\\windows\\", ".exe", "\\cmd.exe", "x", ""}
+	ids := []int32{0, 1, 2, 3, 4, 5}
+	pre := newAffixSet(needles, ids, false)
+	suf := newAffixSet(needles, ids, true)
+	for _, text := range []string{"c:\\windows\\system32\\cmd.exe", "x", "", "c:", "d:\\x.exe", "xx"} {
+		gotPre, gotSuf := map[int32]bool{}, map[int32]bool{}
+		pre.match(text, func(id int32) { gotPre[id] = true })
+		suf.match(text, func(id int32) { gotSuf[id] = true })
+		for i, nd := range needles {
+			wantPre := nd != "" && strings.HasPrefix(text, nd)
+			wantSuf := nd != "" && strings.HasSuffix(text, nd)
+			if gotPre[int32(i)] != wantPre || gotSuf[int32(i)] != wantSuf {
+				t.Errorf("text %q needle %q: prefix %v/%v suffix %v/%v", text, nd, gotPre[int32(i)], wantPre, gotSuf[int32(i)], wantSuf)
+			}
+		}
+	}
+}

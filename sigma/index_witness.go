@@ -12,6 +12,8 @@ const (
 	witnessExact     witnessKind = iota // a field member's folded text equals key
 	witnessNumber                       // a field member parses as the integer num
 	witnessSubstring                    // a field member's folded text contains key
+	witnessPrefix                       // a field member's folded text starts with key
+	witnessSuffix                       // a field member's folded text ends with key
 	witnessKeyword                      // some string leaf's folded text contains key
 )
 
@@ -29,25 +31,36 @@ type witness struct {
 // itself required, and short needles keep the automata small.
 const maxNeedle = 12
 
-// cost estimates how many candidate evaluations a witness set causes; lower
-// is better. Exact hashes are most selective, short substrings least.
+// witnessCost estimates how many candidate evaluations a witness set
+// causes; lower is better. Exact hashes are most selective; short literals
+// (".exe", "-") occur in most events and cost most.
 func witnessCost(ws []witness) int {
 	c := 0
 	for _, w := range ws {
+		l := len(w.key)
 		switch w.kind {
 		case witnessExact:
 			c += 2
 		case witnessNumber:
-			c += 6
+			c += 8
+		case witnessPrefix, witnessSuffix:
+			c += lengthCost(l, 3)
 		default:
-			if l := len(w.key); l >= 6 {
-				c += 3
-			} else {
-				c += 12 - l
-			}
+			c += lengthCost(l, 4)
 		}
 	}
 	return c
+}
+
+// lengthCost grows as a literal gets shorter.
+func lengthCost(l, base int) int {
+	switch {
+	case l >= 8:
+		return base
+	case l >= 5:
+		return 2 * base
+	}
+	return 6 * base
 }
 
 // ruleWitnesses returns the witness set of a rule (OR over its conditions), or
@@ -137,6 +150,9 @@ func valueWitnesses(n *itemNode, i int) ([]witness, bool) {
 		}
 		return []witness{substringWitness(n, lit)}, true
 	}
+	if w, ok := commonVariantWitness(n, n.variants[i]); ok {
+		return []witness{w}, true
+	}
 	var ws []witness
 	for _, v := range n.variants[i] {
 		switch {
@@ -154,11 +170,11 @@ func valueWitnesses(n *itemNode, i int) ([]witness, bool) {
 				ws = append(ws, witness{kind: witnessExact, field: n.field, key: strings.ToLower(v.pat.literal())})
 				continue
 			}
-			lit := longestLiteral(v.pat)
-			if lit == "" {
+			w, ok := patternWitness(n, v)
+			if !ok {
 				return nil, false
 			}
-			ws = append(ws, substringWitness(n, lit))
+			ws = append(ws, w)
 		default:
 			return nil, false
 		}
@@ -166,10 +182,97 @@ func valueWitnesses(n *itemNode, i int) ([]witness, bool) {
 	return ws, len(ws) > 0
 }
 
+// patternWitness picks the witness of a string variant: an anchored literal
+// (prefix/suffix) when the operator anchors it and it is long enough,
+// otherwise the longest literal as a substring.
+func patternWitness(n *itemNode, v variant) (witness, bool) {
+	longest := longestLiteral(v.pat)
+	if n.kind == itemValues && len(v.pat) > 0 {
+		anchoredStart := v.op == strEqual || v.op == strPrefix
+		anchoredEnd := v.op == strEqual || v.op == strSuffix
+		first, last := v.pat[0], v.pat[len(v.pat)-1]
+		var pre, suf string
+		if anchoredStart && first.Kind == PartLiteral {
+			pre = first.Text
+		}
+		if anchoredEnd && last.Kind == PartLiteral {
+			suf = last.Text
+		}
+		if len(suf) >= len(pre) && (len(suf) >= 4 || len(suf) >= len(longest)) && suf != "" {
+			suf = strings.ToLower(suf)
+			if len(suf) > maxNeedle {
+				suf = suf[len(suf)-maxNeedle:]
+			}
+			return witness{kind: witnessSuffix, field: n.field, key: suf}, true
+		}
+		if pre != "" && (len(pre) >= 4 || len(pre) >= len(longest)) {
+			pre = strings.ToLower(pre)
+			if len(pre) > maxNeedle {
+				pre = pre[:maxNeedle]
+			}
+			return witness{kind: witnessPrefix, field: n.field, key: pre}, true
+		}
+	}
+	if longest == "" {
+		return witness{}, false
+	}
+	return substringWitness(n, longest), true
+}
+
+// commonVariantWitness returns one substring witness shared by every variant
+// of a value (windash spellings differ only in the dash), when their literals
+// have a common substring of at least 4 bytes.
+func commonVariantWitness(n *itemNode, vars []variant) (witness, bool) {
+	if len(vars) < 2 {
+		return witness{}, false
+	}
+	common := ""
+	for k, v := range vars {
+		if !v.isStr {
+			return witness{}, false
+		}
+		lit := longestLiteral(v.pat)
+		if k == 0 {
+			common = lit
+			continue
+		}
+		common = longestCommonSubstring(common, lit)
+	}
+	if len(common) < 4 {
+		return witness{}, false
+	}
+	return substringWitness(n, common), true
+}
+
+// longestCommonSubstring is the classic O(len(a)·len(b)) dynamic program;
+// rule literals are short and this runs at compile time only.
+func longestCommonSubstring(a, b string) string {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	bestLen, bestEnd := 0, 0
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			if a[i-1] == b[j-1] {
+				cur[j] = prev[j-1] + 1
+				if cur[j] > bestLen {
+					bestLen, bestEnd = cur[j], i
+				}
+			} else {
+				cur[j] = 0
+			}
+		}
+		prev, cur = cur, prev
+	}
+	return a[bestEnd-bestLen : bestEnd]
+}
+
 func substringWitness(n *itemNode, lit string) witness {
 	lit = strings.ToLower(lit)
 	if len(lit) > maxNeedle {
 		lit = lit[len(lit)-maxNeedle:] // suffixes tested more selective than prefixes or "rare byte" windows
+	}
+	if isHex(lit) {
+		lit = lit[len(lit)-8:] // hash fragments are random: 8 hex digits are selective enough
 	}
 	if n.kind == itemKeywords {
 		return witness{kind: witnessKeyword, key: lit}
@@ -218,4 +321,17 @@ func requiredLiteral(re *syntax.Regexp) string {
 		return best
 	}
 	return ""
+}
+
+func isHex(s string) bool {
+	if len(s) < 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }

@@ -9,7 +9,10 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
 )
@@ -44,17 +47,43 @@ func LoadPath(path string) (*RuleSet, error) {
 		return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
 	}
 	sort.Strings(files)
+	return loadFiles(files), nil
+}
+
+// loadFiles parses files on all CPUs and merges the results in file order.
+func loadFiles(files []string) *RuleSet {
+	results := make([]*RuleSet, len(files))
+	workers := runtime.GOMAXPROCS(0)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
+				results[i] = loadFile(files[i])
+			}
+		}()
+	}
+	wg.Wait()
 	rs := &RuleSet{}
-	for _, f := range files {
-		data, err := os.ReadFile(f)
-		if err != nil {
-			rs.Rejected = append(rs.Rejected, &LoadError{File: f, Err: err})
-			continue
-		}
-		one, _ := LoadBytes(f, data)
+	for _, one := range results {
 		rs.Merge(one)
 	}
-	return rs, nil
+	return rs
+}
+
+func loadFile(file string) *RuleSet {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return &RuleSet{Rejected: []*LoadError{{File: file, Err: err}}}
+	}
+	rs, _ := LoadBytes(file, data)
+	return rs
 }
 
 func isRuleFile(p string) bool {

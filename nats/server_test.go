@@ -24,7 +24,7 @@ import (
 
 // startServer runs an embedded JetStream server on a random port; tweak
 // adjusts its options (auth, TLS) before start.
-func startServer(t *testing.T, tweak func(*server.Options)) *server.Server {
+func startServer(t testing.TB, tweak func(*server.Options)) *server.Server {
 	t.Helper()
 	opts := &server.Options{
 		Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(),
@@ -51,7 +51,7 @@ func serverURL(s *server.Server) string {
 }
 
 // testJS opens a plain client connection for publishing and inspecting.
-func testJS(t *testing.T, s *server.Server, opts ...natsgo.Option) (*natsgo.Conn, jetstream.JetStream) {
+func testJS(t testing.TB, s *server.Server, opts ...natsgo.Option) (*natsgo.Conn, jetstream.JetStream) {
 	t.Helper()
 	nc, err := natsgo.Connect(serverURL(s), opts...)
 	if err != nil {
@@ -65,7 +65,7 @@ func testJS(t *testing.T, s *server.Server, opts ...natsgo.Option) (*natsgo.Conn
 	return nc, js
 }
 
-func testCtx(t *testing.T) context.Context {
+func testCtx(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx

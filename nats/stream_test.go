@@ -111,7 +111,7 @@ func inputYAML(url, subject string, extra ...string) string {
 }
 
 // publish sends bodies to subject and waits for every publish ack.
-func publish(t *testing.T, js jetstream.JetStream, subject string, bodies ...string) {
+func publish(t testing.TB, js jetstream.JetStream, subject string, bodies ...string) {
 	t.Helper()
 	futures := make([]jetstream.PubAckFuture, 0, len(bodies))
 	for _, body := range bodies {

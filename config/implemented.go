@@ -12,6 +12,9 @@ var implemented = map[string]bool{
 	"rules": true, "input": true, "input-format": true, "output": true, "dlq": true,
 	"include-event": true, "pretty": true, "api-addr": true, "allow-plaintext": true,
 	"tls-cert": true, "tls-key": true, "tls-key-password": true, "tls-client-ca": true, "tls-min-version": true,
+	"suppress": true, "action": true, "no-detections": true, "correlation-event-mode": true,
+	"max-correlation-events": true, "timestamp-field": true, "timestamp-fallback": true,
+	"state-db": true, "state-save-interval": true, "clear-state": true, "keep-state": true,
 	"buffer-size": true, "batch-size": true, "drain-timeout": true, "print-config": true,
 }
 

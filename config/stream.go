@@ -59,7 +59,7 @@ func ProcessorSection(o *Options) omap {
 		{"rules", o.Rules},
 		{"include_event", o.IncludeEvent},
 		{"input_format", o.InputFormat},
-	}, formatSection(o)...)
+	}, append(formatSection(o), correlationSection(o)...)...)
 }
 
 // ProcessorYAML is ProcessorSection encoded as YAML.

@@ -40,6 +40,9 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	}
 	log := NewLogger(os.Stderr)
 
+	if err := config.CheckStateDB(ctx, o); err != nil { // corrupt, foreign or unwritable → 3
+		return err
+	}
 	st, err := preload(o)
 	if err != nil {
 		return err

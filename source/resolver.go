@@ -39,6 +39,7 @@ type Resolver struct {
 	cache    map[string]any // last successfully fetched value (use_cached)
 	resolves atomic.Int64
 	errs     atomic.Int64
+	hits     atomic.Int64
 	triggers chan string
 	retry    []string // optional sources that failed at startup
 }
@@ -63,10 +64,13 @@ func NewResolver(sources []*Source, opts Options) *Resolver {
 func (r *Resolver) Sources() []*Source { return r.sources }
 
 // Stats are cumulative resolution counters.
-type Stats struct{ Resolves, Errors int64 }
+type Stats struct{ Resolves, Errors, CacheHits int64 }
 
-// Stats returns the resolution counters (every attempt, failed attempts).
-func (r *Resolver) Stats() Stats { return Stats{Resolves: r.resolves.Load(), Errors: r.errs.Load()} }
+// Stats returns the resolution counters: every attempt, failed attempts and
+// failures answered from the cache.
+func (r *Resolver) Stats() Stats {
+	return Stats{Resolves: r.resolves.Load(), Errors: r.errs.Load(), CacheHits: r.hits.Load()}
+}
 
 // ResolveAll resolves every source (startup and full reloads). It returns
 // an error when a required source fails and its policy yields no value.
@@ -114,6 +118,7 @@ func (r *Resolver) resolve(ctx context.Context, s *Source) error {
 	case UseCached:
 		if cached, ok := r.cache[s.ID]; ok {
 			r.values[s.ID] = cached
+			r.hits.Add(1)
 			if r.opts.Observer != nil {
 				r.opts.Observer.CacheHit(s)
 			}

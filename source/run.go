@@ -49,6 +49,11 @@ func (r *Resolver) Run(ctx context.Context) {
 	}
 }
 
+// Refresh re-resolves every source now (a full reload), keeping going past
+// failures; each failure leaves the value its error policy gives. It
+// returns the first error of a source left without a value.
+func (r *Resolver) Refresh(ctx context.Context) error { return r.resolveEach(ctx) }
+
 // resolveEach re-resolves every source, keeping going past failures.
 func (r *Resolver) resolveEach(ctx context.Context) error {
 	var first error

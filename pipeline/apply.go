@@ -54,6 +54,9 @@ func applyRule(pipelines []*Pipeline, r *sigma.Rule, rep *Report) *sigma.LoadErr
 	if r.Detection == nil {
 		r.Detection = &sigma.Detection{}
 	}
+	if len(pipelines) > 0 {
+		ownDetection(r)
+	}
 	for _, pl := range pipelines {
 		t := &target{rule: r, state: newState(pl.varMap())}
 		for _, it := range pl.Items {

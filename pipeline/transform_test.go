@@ -335,3 +335,31 @@ func TestRuleMetadataTransformations(t *testing.T) {
 		match: []string{`{"p.Image":"a","User":"b","CommandLine":"c"}`},
 	}})
 }
+
+// A filter's searches are shared by every rule it applies to; a pipeline
+// pass over one rule must not rewrite the others' copies again.
+func TestValueTransformsRunOncePerRuleWithSharedFilters(t *testing.T) {
+	src := ruleDoc("    sel: {Image: a}\n    condition: sel\n") + `---
+title: Second
+logsource: {category: process_creation, product: windows}
+detection:
+    sel: {Image: b}
+    condition: sel
+---
+title: Filter
+logsource: {product: windows}
+filter:
+    rules: any
+    f: {User: x}
+    condition: not f
+`
+	rs := loadRules(t, src)
+	rs.ApplyFilters()
+	eng, rej := engineFor(t, rs, mustParse(t, "transformations:\n- type: replace_string\n  regex: x\n  replacement: xx\n"))
+	if len(rej) > 0 {
+		t.Fatal(joinErrs(rej))
+	}
+	if fires(t, eng, `{"Image":"a","User":"xx"}`) || !fires(t, eng, `{"Image":"a","User":"xxx"}`) {
+		t.Fatal("filter value rewritten more than once")
+	}
+}

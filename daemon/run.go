@@ -162,6 +162,9 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 		}
 	case <-sigCtx.Done():
 		d.log.Info("shutdown signal received, draining", "drain_timeout_secs", d.opts.DrainTimeout.Seconds())
+		if d.drainQueued(runErr, d.opts.DrainTimeout) { // api_drain.go: --input http evaluates what it accepted
+			break
+		}
 		if err := strm.StopWithin(d.opts.DrainTimeout); err != nil {
 			d.log.Warn("drain timeout exceeded, some events may be lost", "error", err.Error())
 		}

@@ -2,33 +2,139 @@ package sigma
 
 import (
 	"os"
+	"sort"
+	"sync"
 	"testing"
 )
 
 const corpusDir = "../../shared/sigma-rules"
 
-// expectedCorpusRejections lists corpus rules that are rejected on purpose,
-// keyed by file base path, with the reason (a real defect of that rule).
+// expectedCorpusRejections lists corpus rules rejected on purpose, by file,
+// with the defect of the rule. It is empty: every SigmaHQ rule compiles.
 var expectedCorpusRejections = map[string]string{}
+
+var (
+	corpusOnce     sync.Once
+	corpusRS       *RuleSet
+	corpusOn       *Engine
+	corpusOff      *Engine
+	corpusRejected []*LoadError
+	corpusErr      error
+)
+
+// loadCorpus loads and compiles the SigmaHQ corpus once per test binary, with
+// the candidate index on and off.
+func loadCorpus(t testing.TB) (*RuleSet, *Engine, *Engine) {
+	t.Helper()
+	if _, err := os.Stat(corpusDir); err != nil {
+		t.Skipf("corpus not available: %v", err)
+	}
+	corpusOnce.Do(func() {
+		corpusRS, corpusErr = LoadPath(corpusDir)
+		if corpusErr != nil {
+			return
+		}
+		var rej []*LoadError
+		corpusOn, rej, corpusErr = Compile(corpusRS, CompileOptions{})
+		if corpusErr != nil {
+			return
+		}
+		corpusRejected = append(append([]*LoadError{}, corpusRS.Rejected...), rej...)
+		corpusOff, _, corpusErr = Compile(corpusRS, CompileOptions{DisableCandidateIndex: true})
+	})
+	if corpusErr != nil {
+		t.Fatal(corpusErr)
+	}
+	return corpusRS, corpusOn, corpusOff
+}
 
 // TestCorpusLoadsAndCompiles loads the whole SigmaHQ corpus and asserts that
 // every rule compiles except the known-defective ones.
 func TestCorpusLoadsAndCompiles(t *testing.T) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("corpus not available: %v", err)
+	rs, on, _ := loadCorpus(t)
+	for _, le := range corpusRejected {
+		if _, known := expectedCorpusRejections[le.File]; !known {
+			t.Errorf("unexpected rejection: %v", le)
+		}
 	}
-	rs, err := LoadPath(corpusDir)
-	if err != nil {
-		t.Fatal(err)
+	if len(rs.Rules) < 3141 {
+		t.Errorf("loaded %d rules, want the 3141 corpus rules", len(rs.Rules))
 	}
-	e, rejected, err := Compile(rs, CompileOptions{})
-	if err != nil {
-		t.Fatal(err)
+	st := on.IndexStats()
+	t.Logf("loaded %d rules, %d correlations, %d filters; compiled %d; rejected %d; index: %+v",
+		len(rs.Rules), len(rs.Correlations), len(rs.Filters), len(on.Rules()), len(corpusRejected), st)
+}
+
+// TestCorpusRulesFireOnSampleEvents evaluates the whole corpus against
+// hand-written events that must fire (or must not fire) specific SigmaHQ
+// rules, with the candidate index on and off.
+func TestCorpusRulesFireOnSampleEvents(t *testing.T) {
+	_, on, off := loadCorpus(t)
+	const (
+		certutilDecode = "cc9cbe82-7bc0-4ef5-bc23-bbfb83947be7"
+		whoamiAll      = "c248c896-e412-4279-8c15-1c558067b6fa"
+		bufferOverflow = "18b042f0-2ecd-4b6e-9f8d-aa7a7e7de781"
+	)
+	cases := []struct {
+		name     string
+		event    string
+		fires    []string
+		notFires []string
+	}{
+		{"certutil_decode_with_slash_switch",
+			`{"Image":"C:\\Windows\\System32\\certutil.exe","OriginalFileName":"CertUtil.exe","CommandLine":"certutil /decode payload.b64 out.exe"}`,
+			[]string{certutilDecode}, nil},
+		{"certutil_decode_with_en_dash_switch",
+			`{"Image":"C:\\Windows\\System32\\certutil.exe","CommandLine":"certutil –decode payload.b64 out.exe"}`,
+			[]string{certutilDecode}, nil},
+		{"whoami_all_by_original_file_name",
+			`{"Image":"C:\\Temp\\w.exe","OriginalFileName":"whoami.exe","CommandLine":"w.exe /all"}`,
+			[]string{whoamiAll}, nil},
+		{"kernel_stack_smashing_keyword",
+			`{"message":"kernel: *** stack smashing detected ***: terminated"}`,
+			[]string{bufferOverflow}, []string{whoamiAll}},
+		{"benign_certutil_does_not_fire",
+			`{"Image":"C:\\Windows\\System32\\certutil.exe","CommandLine":"certutil -hashfile a.txt"}`,
+			nil, []string{certutilDecode, whoamiAll}},
 	}
-	all := append(append([]*LoadError{}, rs.Rejected...), rejected...)
-	for _, le := range all {
-		t.Errorf("rejected: %v", le)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			ev := newTestEvent(t, c.event)
+			got := matchedIDs(on.Evaluate(ev, nil))
+			if gotOff := matchedIDs(off.Evaluate(ev, nil)); !sameStrings(got, gotOff) {
+				t.Errorf("index on %v, off %v", got, gotOff)
+			}
+			for _, id := range c.fires {
+				if !containsString(got, id) {
+					t.Errorf("rule %s did not fire; fired: %v", id, got)
+				}
+			}
+			for _, id := range c.notFires {
+				if containsString(got, id) {
+					t.Errorf("rule %s fired", id)
+				}
+			}
+		})
 	}
-	t.Logf("loaded %d rules, %d correlations, %d filters; compiled %d; rejected %d",
-		len(rs.Rules), len(rs.Correlations), len(rs.Filters), len(e.Rules()), len(all))
+}
+
+func matchedIDs(ms []Match) []string {
+	var ids []string
+	for _, m := range ms {
+		ids = append(ids, m.Rule.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+func sameStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }

@@ -60,20 +60,12 @@ func TestIndexKeepsEveryMatchOnLanes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the corpus")
 	}
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skip("corpus not available")
-	}
 	dir := t.TempDir()
-	out, err := exec.Command("python3", "../../shared/lanes/gen_lanes.py", "--out-dir", dir, "--count", "1500").CombinedOutput()
+	out, err := exec.Command("python3", "../../shared/lanes/gen_lanes.py", "--out-dir", dir, "--count", "600").CombinedOutput()
 	if err != nil {
 		t.Skipf("lane generator unavailable: %v %s", err, out)
 	}
-	rs, err := LoadPath(corpusDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	on, _, _ := Compile(rs, CompileOptions{})
-	off, _, _ := Compile(rs, CompileOptions{DisableCandidateIndex: true})
+	_, on, off := loadCorpus(t)
 	for _, lane := range []string{"sysmon_proc", "syslog_raw"} {
 		data, err := os.ReadFile(filepath.Join(dir, lane+".ndjson"))
 		if err != nil {

@@ -13,7 +13,9 @@ import (
 // json.Number). It follows the Event contract: flat key first, then the dotted
 // path with fan-out over arrays; Fold is the lower-cased Str.
 type testEvent struct {
-	root map[string]any
+	root   map[string]any
+	cache  map[string]Value
+	leaves []Value
 }
 
 func newTestEvent(t testing.TB, js string) *testEvent {
@@ -24,10 +26,25 @@ func newTestEvent(t testing.TB, js string) *testEvent {
 	if err := dec.Decode(&root); err != nil {
 		t.Fatalf("bad test event %s: %v", js, err)
 	}
-	return &testEvent{root: root}
+	e := &testEvent{root: root, cache: map[string]Value{}}
+	teWalkLeaves(root, func(v *Value) bool {
+		e.leaves = append(e.leaves, *v)
+		return false
+	})
+	return e
 }
 
+// Field answers from a per-event cache (the lookup below is slow).
 func (e *testEvent) Field(f *Field) Value {
+	if v, ok := e.cache[f.Name]; ok {
+		return v
+	}
+	v := e.lookup(f)
+	e.cache[f.Name] = v
+	return v
+}
+
+func (e *testEvent) lookup(f *Field) Value {
 	if v, ok := e.root[f.Name]; ok {
 		return teValue(v)
 	}
@@ -103,7 +120,12 @@ func teCanonical(s string) string {
 }
 
 func (e *testEvent) Keywords(fn func(v *Value) bool) bool {
-	return teWalkLeaves(e.root, fn)
+	for i := range e.leaves {
+		if fn(&e.leaves[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 func teWalkLeaves(node any, fn func(v *Value) bool) bool {

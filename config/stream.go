@@ -59,7 +59,7 @@ func ProcessorSection(o *Options) omap {
 		{"rules", o.Rules},
 		{"include_event", o.IncludeEvent},
 		{"input_format", o.InputFormat},
-	}, append(formatSection(o), correlationSection(o)...)...)
+	}, append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...)...)
 }
 
 // ProcessorYAML is ProcessorSection encoded as YAML.

@@ -134,14 +134,17 @@ func (e *JSONEvent) adhocField(f *Field) Value {
 
 // Keywords implements Event: every string leaf of the document, at any
 // depth and inside arrays, in document order; object keys are not leaves.
-// The leaves are decoded and folded on the first call for each event.
+// The extraction pass recorded where they are; they are decoded and folded
+// on the first call for each event.
 func (e *JSONEvent) Keywords(fn func(v *Value) bool) bool {
 	if !e.valid {
 		return false
 	}
 	if e.leavesGen != e.x.gen {
 		e.leaves = e.leaves[:0]
-		e.collectLeaves(skipSpace(e.x.buf, 0))
+		for _, sp := range e.x.leaves {
+			e.leaves = append(e.leaves, e.vb.value(e.x.buf, sp))
+		}
 		e.leavesGen = e.x.gen
 	}
 	for i := range e.leaves {
@@ -150,44 +153,4 @@ func (e *JSONEvent) Keywords(fn func(v *Value) bool) bool {
 		}
 	}
 	return false
-}
-
-// collectLeaves appends the string leaves of the valid value at buf[i] and
-// returns the offset after it.
-func (e *JSONEvent) collectLeaves(i int) int {
-	b := e.x.buf
-	switch b[i] {
-	case '"':
-		end, _, _ := scanString(b, i)
-		e.leaves = append(e.leaves, e.vb.value(b, valueSpan{int32(i), int32(end)}))
-		return end
-	case '{':
-		i = skipSpace(b, i+1)
-		if b[i] == '}' {
-			return i + 1
-		}
-		for {
-			ke, _, _ := scanString(b, i)
-			vs, _ := afterColon(b, ke)
-			ve := e.collectLeaves(vs)
-			var done bool
-			if i, done, _ = objectNext(b, ve); done {
-				return i
-			}
-		}
-	case '[':
-		i = skipSpace(b, i+1)
-		if b[i] == ']' {
-			return i + 1
-		}
-		for {
-			ve := e.collectLeaves(i)
-			var done bool
-			if i, done, _ = arrayNext(b, ve); done {
-				return i
-			}
-		}
-	}
-	end, _ := skipValue(b, i, 0)
-	return end
 }

@@ -1,21 +1,31 @@
 package sigma
 
-import "unsafe"
+import (
+	"encoding/binary"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
+)
 
 // valueBuilder turns spans of a valid JSON document into Values. Strings
-// that need no unescaping alias the document; unescaped and folded text goes
-// into arena and array members into items, both reused across events. Values
-// it returned are overwritten by the next reset.
+// that need no unescaping alias the document; their folded form aliases a
+// lower-cased copy of the whole document, made in one pass when the first
+// fold is needed. Unescaped and non-ASCII folded text goes into arena and
+// array members into items, all reused across events: Values it returned are
+// overwritten after the next reset.
 type valueBuilder struct {
-	arena []byte
-	items []Value
-	stack []Value
+	arena   []byte
+	items   []Value
+	stack   []Value
+	lower   []byte // the document with ASCII letters lower-cased
+	lowered bool
 }
 
 func (vb *valueBuilder) reset() {
 	vb.arena = vb.arena[:0]
 	vb.items = vb.items[:0]
 	vb.stack = vb.stack[:0]
+	vb.lowered = false
 }
 
 // bytesString returns b as a string without copying; b must not change while
@@ -32,8 +42,7 @@ func (vb *valueBuilder) value(doc []byte, sp valueSpan) Value {
 	raw := doc[sp.start:sp.end:sp.end]
 	switch raw[0] {
 	case '"':
-		s := vb.text(raw[1 : len(raw)-1])
-		return Value{Kind: KindString, Str: s, Fold: vb.fold(s), Raw: raw}
+		return vb.stringValue(doc, sp)
 	case '{':
 		return Value{Kind: KindObject, Raw: raw}
 	case '[':
@@ -47,6 +56,91 @@ func (vb *valueBuilder) value(doc []byte, sp valueSpan) Value {
 	}
 	s := vb.number(bytesString(raw))
 	return Value{Kind: KindNumber, Str: s, Fold: vb.fold(s), Raw: raw}
+}
+
+func (vb *valueBuilder) stringValue(doc []byte, sp valueSpan) Value {
+	raw := doc[sp.start:sp.end:sp.end]
+	content := raw[1 : len(raw)-1]
+	escaped, ascii := classifyString(content)
+	v := Value{Kind: KindString, Raw: raw}
+	switch {
+	case escaped || (!ascii && !utf8.Valid(content)):
+		at := len(vb.arena)
+		vb.arena = appendUnescaped(vb.arena, content)
+		v.Str = bytesString(vb.arena[at:])
+		v.Fold = vb.fold(v.Str)
+	case ascii:
+		v.Str = bytesString(content)
+		v.Fold = bytesString(vb.lowerDoc(doc)[sp.start+1 : sp.end-1])
+	default:
+		v.Str = bytesString(content)
+		v.Fold = vb.fold(v.Str)
+	}
+	return v
+}
+
+// classifyString reports whether a string's content has escapes and
+// whether it is all ASCII, eight bytes at a time.
+func classifyString(c []byte) (escaped, ascii bool) {
+	var high, bs uint64
+	i := 0
+	for ; i+8 <= len(c); i += 8 {
+		w := binary.LittleEndian.Uint64(c[i:])
+		high |= w
+		x := w ^ (lsb8 * '\\')
+		bs |= (x - lsb8) &^ x
+	}
+	for ; i < len(c); i++ {
+		high |= uint64(c[i])
+		if c[i] == '\\' {
+			bs |= msb8
+		}
+	}
+	// A backslash false positive can only come from a byte >= 0x80, and
+	// then the string is handled by the slower non-ASCII branches anyway.
+	return bs&msb8 != 0 && (bs&^high&msb8 != 0 || hasBackslash(c)), high&msb8 == 0
+}
+
+func hasBackslash(c []byte) bool {
+	for _, b := range c {
+		if b == '\\' {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerDoc returns doc with ASCII letters lower-cased, computing it on the
+// first call after reset.
+func (vb *valueBuilder) lowerDoc(doc []byte) []byte {
+	if !vb.lowered {
+		vb.lower = appendLowerBytes(vb.lower[:0], doc)
+		vb.lowered = true
+	}
+	return vb.lower
+}
+
+// appendLowerBytes appends b with A-Z mapped to a-z (other bytes kept),
+// eight bytes at a time.
+func appendLowerBytes(dst, b []byte) []byte {
+	at := len(dst)
+	dst = append(dst, b...)
+	out := dst[at:]
+	i := 0
+	for ; i+8 <= len(out); i += 8 {
+		w := binary.LittleEndian.Uint64(out[i:])
+		// For a byte c < 0x80: c+0x3f has its top bit set iff c >= 'A',
+		// c+0x25 iff c > 'Z'. Bytes >= 0x80 are masked out by &^w.
+		low7 := w &^ msb8
+		isUpper := ((low7 + lsb8*0x3f) ^ (low7 + lsb8*0x25)) &^ w & msb8
+		binary.LittleEndian.PutUint64(out[i:], w|isUpper>>2)
+	}
+	for ; i < len(out); i++ {
+		if c := out[i]; 'A' <= c && c <= 'Z' {
+			out[i] = c + 'a' - 'A'
+		}
+	}
+	return dst
 }
 
 // array materialises the members of the array at doc[start] == '['.
@@ -84,27 +178,28 @@ func (vb *valueBuilder) hits(doc []byte, spans []valueSpan) Value {
 	return Value{Kind: KindArray, Items: vb.commit(base)}
 }
 
-// text returns the decoded text of a JSON string's content.
-func (vb *valueBuilder) text(content []byte) string {
-	if !needsUnquote(content) {
-		return bytesString(content)
-	}
-	at := len(vb.arena)
-	vb.arena = appendUnescaped(vb.arena, content)
-	return bytesString(vb.arena[at:])
-}
-
-// fold returns strings.ToLower(s), lower-casing ASCII into the arena.
+// fold returns strings.ToLower(s) for a valid UTF-8 s, building any new
+// text in the arena.
 func (vb *valueBuilder) fold(s string) string {
 	ascii, upper := foldASCII(s)
-	switch {
-	case !ascii:
-		return foldString(s)
-	case !upper:
+	if ascii && !upper {
 		return s
 	}
 	at := len(vb.arena)
-	vb.arena = appendLowerASCII(vb.arena, s)
+	if ascii {
+		vb.arena = appendLowerASCII(vb.arena, s)
+	} else {
+		changed := false
+		for _, r := range s {
+			l := unicode.ToLower(r)
+			changed = changed || l != r
+			vb.arena = utf8.AppendRune(vb.arena, l)
+		}
+		if !changed {
+			vb.arena = vb.arena[:at]
+			return s
+		}
+	}
 	return bytesString(vb.arena[at:])
 }
 

@@ -83,6 +83,9 @@ type extraction struct {
 	seen   []uint32 // per plan node: the object instance that last set it
 	objSeq uint32
 	keyBuf []byte
+	// leaves are the spans of every string value (not key), in document
+	// order, for Event.Keywords.
+	leaves []valueSpan
 	// dupKey is set when an object repeats a key the plan reads; the pass
 	// then cannot know which occurrence wins, and lookups use the slow path.
 	dupKey bool
@@ -99,17 +102,15 @@ func (x *extraction) bind(p *extractPlan) {
 func (x *extraction) run() error {
 	x.nextGen()
 	x.hits = x.hits[:0]
+	x.leaves = x.leaves[:0]
 	x.dupKey = false
 	b := x.buf
 	i := skipSpace(b, 0)
 	var err error
-	switch {
-	case i < len(b) && b[i] == '{':
+	if i < len(b) && b[i] == '{' {
 		i, err = x.object(i, 0, 1, true)
-	case i < len(b) && b[i] == '[':
-		i, err = x.array(i, 0, 1)
-	default:
-		i, err = skipValue(b, i, 0)
+	} else {
+		i, err = x.value(i, 0, 0)
 	}
 	if err != nil {
 		return err
@@ -127,14 +128,42 @@ func (x *extraction) nextGen() {
 	}
 }
 
+// noNode is the plan node of values no field reads below.
+const noNode = -1
+
+// value walks the value at b[i]: objects and arrays with plan node n (or
+// noNode), strings recorded as leaves, other scalars validated.
+func (x *extraction) value(i int, n int32, depth int) (int, error) {
+	b := x.buf
+	if i >= len(b) {
+		return i, syntaxErr(b, i, "value")
+	}
+	switch b[i] {
+	case '"':
+		end, _, err := scanString(b, i)
+		if err == nil {
+			x.leaves = append(x.leaves, valueSpan{int32(i), int32(end)})
+		}
+		return end, err
+	case '{':
+		return x.object(i, n, depth+1, false)
+	case '[':
+		return x.array(i, n, depth+1)
+	}
+	return skipValue(b, i, depth)
+}
+
 // object walks the object at b[i] == '{' whose members are looked up among
-// the children of plan node n.
+// the children of plan node n (none when n is noNode).
 func (x *extraction) object(i int, n int32, depth int, root bool) (int, error) {
 	if depth > maxJSONDepth {
 		return i, &jsonSyntaxError{Offset: i, Msg: "exceeded maximum nesting depth"}
 	}
 	b := x.buf
-	children := &x.plan.nodes[n].children
+	var children *keyTable
+	if n != noNode && x.plan.nodes[n].children.n > 0 {
+		children = &x.plan.nodes[n].children
+	}
 	x.objSeq++
 	seq := x.objSeq
 	i = skipSpace(b, i+1)
@@ -153,14 +182,17 @@ func (x *extraction) object(i int, n int32, depth int, root bool) (int, error) {
 		if i, err = afterColon(b, ke); err != nil {
 			return i, err
 		}
-		key := b[ks+1 : ke-1]
-		if esc {
-			x.keyBuf = appendUnescaped(x.keyBuf[:0], key)
-			key = x.keyBuf
+		c, ok := int32(0), false
+		if children != nil {
+			key := b[ks+1 : ke-1]
+			if esc {
+				x.keyBuf = appendUnescaped(x.keyBuf[:0], key)
+				key = x.keyBuf
+			}
+			c, ok = children.get(key)
 		}
-		c, ok := children.get(key)
 		if !ok {
-			i, err = skipValue(b, i, depth)
+			i, err = x.value(i, noNode, depth)
 		} else {
 			i, err = x.member(i, c, depth, root, seq)
 		}
@@ -180,18 +212,13 @@ func (x *extraction) member(i int, c int32, depth int, root bool, seq uint32) (i
 		x.dupKey = true
 	}
 	x.seen[c] = seq
-	b := x.buf
 	node := &x.plan.nodes[c]
 	start := i
-	var err error
-	switch {
-	case node.children.n > 0 && i < len(b) && b[i] == '{':
-		i, err = x.object(i, c, depth+1, false)
-	case node.children.n > 0 && i < len(b) && b[i] == '[':
-		i, err = x.array(i, c, depth+1)
-	default:
-		i, err = skipValue(b, i, depth)
+	sub := c
+	if node.children.n == 0 {
+		sub = noNode
 	}
+	i, err := x.value(i, sub, depth)
 	if err != nil {
 		return i, err
 	}
@@ -223,15 +250,7 @@ func (x *extraction) array(i int, n int32, depth int) (int, error) {
 	}
 	for {
 		var err error
-		switch {
-		case i < len(b) && b[i] == '{':
-			i, err = x.object(i, n, depth+1, false)
-		case i < len(b) && b[i] == '[':
-			i, err = x.array(i, n, depth+1)
-		default:
-			i, err = skipValue(b, i, depth)
-		}
-		if err != nil {
+		if i, err = x.value(i, n, depth); err != nil {
 			return i, err
 		}
 		var done bool

@@ -94,7 +94,8 @@ func streamMessages(t *testing.T, js jetstream.JetStream, stream string) []strin
 	}
 	var out []string
 	for uint64(len(out)) < info.State.Msgs {
-		batch, err := cons.Fetch(1000, jetstream.FetchMaxWait(2*time.Second))
+		want := min(info.State.Msgs-uint64(len(out)), 1000) // a full fetch returns at once
+		batch, err := cons.Fetch(int(want), jetstream.FetchMaxWait(2*time.Second))
 		if err != nil {
 			t.Fatal(err)
 		}

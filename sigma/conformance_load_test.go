@@ -177,3 +177,14 @@ func TestLoadPathMissingIsErrRulesPath(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestArraySelectorsAreRejectedOnlyWhenEnabled(t *testing.T) {
+	rs, _ := LoadBytes("v3.yml", []byte("title: t\nsigma-version: 3\ndetection:\n  sel:\n    'conns[any].ip': 1.2.3.4\n  condition: sel\n"))
+	if len(rs.Rejected) != 1 || !strings.Contains(rs.Rejected[0].Error(), "array selectors") {
+		t.Errorf("sigma-version 3 with brackets: %v", rs.Rejected)
+	}
+	rs, _ = LoadBytes("v2.yml", []byte("title: t\ndetection:\n  sel:\n    'conns[any].ip': 1.2.3.4\n  condition: sel\n"))
+	if len(rs.Rejected) != 0 {
+		t.Errorf("brackets are literal without sigma-version 3: %v", rs.Rejected)
+	}
+}

@@ -3,6 +3,7 @@ package sigma
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"gopkg.in/yaml.v3"
 )
@@ -52,7 +53,31 @@ func parseRule(doc *yaml.Node) (*Rule, error) {
 	}
 	r.Detection = d
 	r.Warnings = append(r.Warnings, warn...)
+	if err := checkArraySelectors(doc, d); err != nil {
+		return nil, err
+	}
 	return r, nil
+}
+
+// checkArraySelectors rejects documents that enable the array-selector
+// extension (sigma-version 3, sigma-rules.md §5.6) and use it: the extension
+// is not implemented, and silently treating `[any]` as literal text would
+// never match.
+func checkArraySelectors(doc *yaml.Node, d *Detection) error {
+	v := scalarText(mapGet(doc, "sigma-version"))
+	if v == "" || v < "3" {
+		return nil
+	}
+	for _, s := range d.Searches {
+		for _, g := range s.Groups {
+			for _, it := range g.Items {
+				if strings.ContainsAny(it.Field, "[]") {
+					return atPath(it.Path, fmt.Errorf("array selectors (sigma-version %s) are not supported", v))
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // setKey stores one top-level key of a rule document.

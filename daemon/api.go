@@ -53,6 +53,7 @@ func (d *daemon) mountOperations() error {
 	ops := &operations{ingest: newIngestQueue(d.opts.BufferSize), settings: settings}
 	ops.reload = newReloader(reloadDebounce, d.reloadPass)
 	d.ops = ops
+	d.addReloadStep("enrichers", d.hub.ReloadEnrichers)
 	if err := registerHTTPEventsInput(d.env, ops.ingest); err != nil {
 		return config.Configf("registering the HTTP events input: %v", err)
 	}
@@ -112,7 +113,7 @@ func (d *daemon) startOperations() (stop func()) {
 func (d *daemon) reloadPass(_ context.Context, cause string) {
 	start := time.Now()
 	failed := 0
-	st, err := processor.LoadState(d.ops.settings)
+	st, err := d.hub.LoadState(d.ops.settings)
 	if err != nil {
 		failed++
 		d.ops.rulesFailed.Store(true)

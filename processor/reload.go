@@ -25,3 +25,28 @@ func (h *Hub) CountReload(failed int) {
 		m.reloadsFailed.Incr(int64(failed))
 	}
 }
+
+// dynamicInUse is the Dynamic (sources and enrichers) the stream's processors
+// use, or nil.
+func (h *Hub) dynamicInUse() *Dynamic {
+	if procs := h.Processors(); len(procs) > 0 && procs[0].dyn != nil {
+		return procs[0].dyn
+	}
+	return h.dynamicFor()
+}
+
+// LoadState builds a State for s with the dynamic sources the stream's
+// processors use (pipelines re-read, sources re-templated), for a reload.
+func (h *Hub) LoadState(s Settings) (*State, error) {
+	return LoadStateWith(s, h.dynamicInUse())
+}
+
+// ReloadEnrichers re-reads the enrichers file of the stream's Dynamic; the
+// previous enrichers stay active on error. Without enrichers it does
+// nothing.
+func (h *Hub) ReloadEnrichers() error {
+	if d := h.dynamicInUse(); d != nil {
+		return d.ReloadEnrichers()
+	}
+	return nil
+}

@@ -5,34 +5,49 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/otlp"
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
-// errNoOTLPQueue refuses OTLP records while the daemon has no input queue
-// that merges them into the evaluation stream.
-var errNoOTLPQueue = errors.New("OTLP ingestion needs the daemon's input queue (start with --input http)")
-
 // mountOTLP registers POST /v1/logs and OTLP/gRPC LogsService/Export on the
 // API mux and the rsigma_otlp_* metrics on the registry. Records are pushed,
-// one event per log record, into q, the input queue the stream reads (the
-// same one POST /api/v1/events fills); with a nil q every export is refused
-// with 503 / UNAVAILABLE.
-func (d *daemon) mountOTLP(q *server.LineQueue) *otlp.Receiver {
+// one event per log record, into iq, the input queue POST /api/v1/events
+// fills. With --input http the stream reads that queue directly; with any
+// other input the stream's input is wrapped in sigma_merged_input (see
+// withOTLPInput), which reads the queue beside the primary source.
+func (d *daemon) mountOTLP(iq *ingestQueue) (*otlp.Receiver, error) {
+	if d.opts.Input != "http" {
+		if err := registerMergedInput(d.env, iq, d.opts.BatchSize); err != nil {
+			return nil, config.Configf("registering the OTLP input: %v", err)
+		}
+	}
 	metrics := otlp.NewMetrics()
 	d.reg.MustRegister(metrics.Collectors()...)
-	recv := otlp.NewReceiver(queueSink(q), metrics, d.log)
+	recv := otlp.NewReceiver(queueSink(iq.LineQueue), metrics, d.log)
 	recv.Register(d.mux)
-	return recv
+	return recv, nil
+}
+
+// withOTLPInput returns the stream configuration the daemon runs: the
+// translated one, with its input merged with the OTLP queue unless the input
+// already is that queue (--input http). --print-config shows the
+// translation before this step.
+func (d *daemon) withOTLPInput(streamYAML string) (string, error) {
+	if d.opts.Input == "http" {
+		return streamYAML, nil
+	}
+	merged, err := mergeInputYAML(streamYAML)
+	if err != nil {
+		return "", config.Configf("%v", err)
+	}
+	return merged, nil
 }
 
 // queueSink adapts a LineQueue to otlp.Sink: events are queued in order,
 // waiting while the queue is full; a closed queue is otlp.ErrSinkClosed.
 func queueSink(q *server.LineQueue) otlp.Sink {
 	return func(ctx context.Context, events [][]byte) error {
-		if q == nil {
-			return errNoOTLPQueue
-		}
 		for i, e := range events {
 			if err := q.Push(ctx, e); err != nil {
 				if errors.Is(err, server.ErrQueueClosed) {

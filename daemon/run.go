@@ -112,8 +112,10 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 		return nil, err
 	}
 	d.addReloadStep("tls", d.reloadTLS)
-	d.mountOTLP(d.inputQueue()) // otlp.go
-	ln, err := d.listenAPI()    // plain or TLS (tls.go)
+	if _, err := d.mountOTLP(d.ops.ingest); err != nil { // otlp.go
+		return nil, err
+	}
+	ln, err := d.listenAPI() // plain or TLS (tls.go)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +132,11 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 	sb := d.env.NewStreamBuilder()
 	sb.SetHTTPMux(d.mux)
 	sb.SetLogger(d.log)
+	streamYAML, err := d.withOTLPInput(streamYAML) // otlp.go
+	if err != nil {
+		_ = d.api.Shutdown(context.Background())
+		return err
+	}
 	if err := sb.SetYAML(streamYAML); err != nil {
 		_ = d.api.Shutdown(context.Background())
 		return config.Configf("stream config: %v", err)

@@ -237,3 +237,30 @@ func TestDaemonTLSRotation(t *testing.T) {
 		t.Fatalf("after a failed rotation the daemon serves a certificate expiring %v, want the 365-day one", na)
 	}
 }
+
+// TestDaemonOTLPBesideStdin: OTLP is mounted whatever --input is; with stdin
+// the records join the stdin events, and stdin EOF still ends the daemon.
+func TestDaemonOTLPBesideStdin(t *testing.T) {
+	rules := t.TempDir()
+	if err := os.WriteFile(filepath.Join(rules, "malware.yml"), []byte(malwareRule), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := daemontest.Start(t, "engine", "daemon", "-r", rules, "--api-addr", "127.0.0.1:0")
+	addr := d.APIAddr(10 * time.Second)
+	if _, err := io.WriteString(d.Stdin, `{"CommandLine":"malware-from-stdin.exe"}`+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	exp, err := otlploghttp.New(context.Background(), otlploghttp.WithEndpoint(addr), otlploghttp.WithInsecure())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sendOTLP(t, exp, "malware-over-otlp.exe")
+	lines := d.WaitStdoutLines(2, 10*time.Second)
+	if len(lines) != 2 {
+		t.Fatalf("got %d detections, want 2 (stdin + OTLP):\n%s", len(lines), d.Stdout())
+	}
+	_ = d.Stdin.Close()
+	if code := d.Wait(15 * time.Second); code != 0 {
+		t.Fatalf("exit %d after stdin EOF", code)
+	}
+}

@@ -82,18 +82,6 @@ func (s *CertStore) NotAfter() time.Time { return s.current.Load().notAfter }
 // ExpirySeconds is NotAfter minus now in seconds, negative once expired.
 func (s *CertStore) ExpirySeconds() float64 { return s.NotAfter().Sub(s.now()).Seconds() }
 
-// ServerConfig returns a configuration for tls.NewListener or
-// http.Server.TLSConfig that always hands out the store's current material.
-func (s *CertStore) ServerConfig() *tls.Config {
-	return &tls.Config{
-		MinVersion: s.opts.MinVersion,
-		NextProtos: []string{"h2", "http/1.1"},
-		GetConfigForClient: func(*tls.ClientHelloInfo) (*tls.Config, error) {
-			return s.Config(), nil
-		},
-	}
-}
-
 func (s *CertStore) load() (*tlsMaterial, error) {
 	cert, err := loadKeyPair(s.opts.CertFile, s.opts.KeyFile)
 	if err != nil {

@@ -15,7 +15,8 @@ var implemented = map[string]bool{
 	"suppress": true, "action": true, "no-detections": true, "correlation-event-mode": true,
 	"max-correlation-events": true, "timestamp-field": true, "timestamp-fallback": true,
 	"state-db": true, "state-save-interval": true, "clear-state": true, "keep-state": true,
-	"pipeline": true, "buffer-size": true, "batch-size": true, "drain-timeout": true, "print-config": true,
+	"pipeline": true, "source": true, "allow-remote-include": true, "enrichers": true,
+	"buffer-size": true, "batch-size": true, "drain-timeout": true, "print-config": true,
 }
 
 // checkImplemented returns a configuration error naming the first given flag

@@ -43,10 +43,13 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	if err := config.CheckStateDB(ctx, o); err != nil { // corrupt, foreign or unwritable → 3
 		return err
 	}
-	st, err := preload(o)
+	st, dyn, err := preload(ctx, o, log)
 	if err != nil {
 		return err
 	}
+	dynCtx, stopDynamic := context.WithCancel(ctx)
+	defer stopDynamic()
+	go dyn.Run(dynCtx) // dynamic source refresh (dynamic.go)
 	if err := config.CheckSinks(o); err != nil {
 		return err
 	}
@@ -57,25 +60,31 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
+	d.mountDynamic(dyn)
 	return d.run(ctx, string(streamYAML))
 }
 
-// preload loads the rules before anything is bound, with the settings the
-// stream's processor will have, so that a bad rules path exits 2.
-func preload(o *config.Options) (*processor.State, error) {
+// preload opens the pipelines, dynamic sources and enrichers (exit 3) and
+// loads the rules before anything is bound, with the settings the stream's
+// processor will have, so that a bad rules path exits 2.
+func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*processor.State, *processor.Dynamic, error) {
 	body, err := config.ProcessorYAML(o)
 	if err != nil {
-		return nil, config.Configf("%v", err)
+		return nil, nil, config.Configf("%v", err)
 	}
 	settings, err := processor.ParseSettingsYAML(body)
 	if err != nil {
-		return nil, config.Configf("sigma processor: %v", err)
+		return nil, nil, config.Configf("sigma processor: %v", err)
 	}
-	st, err := processor.LoadState(settings)
+	dyn, err := openDynamic(ctx, settings, log)
 	if err != nil {
-		return nil, &config.ExitError{Code: config.ExitRules, Err: err}
+		return nil, nil, err
 	}
-	return st, nil
+	st, err := processor.LoadStateWith(settings, dyn)
+	if err != nil {
+		return nil, nil, &config.ExitError{Code: config.ExitRules, Err: err}
+	}
+	return st, dyn, nil
 }
 
 // daemon is one running instance.
@@ -88,8 +97,9 @@ type daemon struct {
 	mux  *server.Mux
 	api  *server.Server
 
-	certs *server.CertStore // nil without --tls-cert; reloadTLS (tls.go) swaps it
-	ops   *operations       // input queue, /api/v1, readiness, hot reload (api.go)
+	certs *server.CertStore  // nil without --tls-cert; reloadTLS (tls.go) swaps it
+	dyn   *processor.Dynamic // sources and enrichers (dynamic.go)
+	ops   *operations        // input queue, /api/v1, readiness, hot reload (api.go)
 }
 
 func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/source"
 )
 
 // SetDynamic hands d (opened by the daemon before the stream, so that its
@@ -51,4 +53,13 @@ func (p *Processor) stopDynamic() {
 		p.stopDyn()
 		p.stopDyn = nil
 	}
+}
+
+// Sources returns the dynamic source resolver the stream uses, or nil
+// without --source (for the /api/v1/sources endpoints and status).
+func (h *Hub) Sources() *source.Resolver {
+	if d := h.dynamicInUse(); d != nil {
+		return d.Sources
+	}
+	return nil
 }

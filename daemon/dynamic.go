@@ -1,0 +1,28 @@
+package daemon
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/processor"
+)
+
+// openDynamic checks the pipelines, resolves the dynamic sources and loads
+// the enrichers before anything is bound (daemon.md §2 steps 3, 9-11, 14):
+// every failure exits 3.
+func openDynamic(ctx context.Context, s processor.Settings, log *slog.Logger) (*processor.Dynamic, error) {
+	dyn, err := processor.OpenDynamic(ctx, s.Dynamic, log)
+	if err != nil {
+		return nil, config.Configf("%v", err)
+	}
+	return dyn, nil
+}
+
+// mountDynamic hands dyn (opened by preload) to the processors the stream
+// builds, so that they share its sources and enrichers instead of opening
+// their own.
+func (d *daemon) mountDynamic(dyn *processor.Dynamic) {
+	d.dyn = dyn
+	d.hub.SetDynamic(dyn)
+}

@@ -125,3 +125,23 @@ func TestSourceEndpoints(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+func TestUnknownPathAndWrongMethodHaveEmptyBodies(t *testing.T) {
+	m := NewMux()
+	HandleHealth(m, func() bool { return true })
+	srv := httptest.NewServer(m)
+	defer srv.Close()
+	for _, tc := range []struct {
+		method, path string
+		want         int
+	}{
+		{"GET", "/nope", 404},
+		{"POST", "/healthz", 405},
+		{"DELETE", "/readyz", 405},
+	} {
+		status, body := request(t, tc.method, srv.URL+tc.path, "")
+		if status != tc.want || body != "" {
+			t.Errorf("%s %s = %d %q, want %d with an empty body", tc.method, tc.path, status, body, tc.want)
+		}
+	}
+}

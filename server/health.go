@@ -6,10 +6,16 @@ import "net/http"
 // and GET /readyz (200 when ready() is true, else 503) on m, with the bodies
 // of spec/http-api.md §3.1-3.2.
 func HandleHealth(m *Mux, ready func() bool) {
-	m.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
+	m.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
+		if allowMethods(w, r, http.MethodGet, http.MethodHead) {
+			return
+		}
 		writeJSON(w, http.StatusOK, `{"status":"ok"}`)
 	})
-	m.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
+	m.HandleFunc("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		if allowMethods(w, r, http.MethodGet, http.MethodHead) {
+			return
+		}
 		if ready() {
 			writeJSON(w, http.StatusOK, `{"status":"ready","rules_loaded":true}`)
 			return

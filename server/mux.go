@@ -62,7 +62,7 @@ func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	m.mu.RUnlock()
 	if !ok {
-		http.NotFound(w, r)
+		w.WriteHeader(http.StatusNotFound) // empty body (http-api.md §1)
 		return
 	}
 	h.ServeHTTP(w, r)

@@ -170,3 +170,60 @@ func TestUnusableStateDatabaseFailsConstruction(t *testing.T) {
 		t.Fatalf("error %v", err)
 	}
 }
+
+func TestCorrelationIsSharedByConcurrentThreads(t *testing.T) {
+	dir := bruteDir(t)
+	var lines []string
+	for u := 0; u < 20; u++ {
+		lines = append(lines, failedLogons(1, 7, fmt.Sprintf("user%d", u))...)
+	}
+	out, errs := runStream(t, fmt.Sprintf("sigma:\n  rules: [%s]\n  correlation: {no_detections: true}\n", dir), 4, lines)
+	if len(errs) != 0 {
+		t.Fatal(errs)
+	}
+	// Every user has 7 logons in the window: firings at the 5th, 6th, 7th.
+	if len(out) != 20*3 {
+		t.Fatalf("%d correlation results, want 60", len(out))
+	}
+}
+
+func TestReloadKeepsCorrelationState(t *testing.T) {
+	dir := bruteDir(t)
+	s, err := ParseSettingsYAML(fmt.Sprintf("rules: [%s]\ncorrelation: {no_detections: true}\n", dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := NewHub()
+	p, err := New(s, service.MockResources(), hub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	feed := func(lines []string) []string {
+		var batch service.MessageBatch
+		for _, l := range lines {
+			batch = append(batch, service.NewMessage([]byte(l)))
+		}
+		res, err := p.ProcessBatch(context.Background(), batch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, m := range res[0] {
+			b, _ := m.AsBytes()
+			out = append(out, string(b))
+		}
+		return out
+	}
+	if out := feed(failedLogons(1, 3, "bob")); len(out) != 0 {
+		t.Fatalf("fired early: %q", out)
+	}
+	st, err := LoadState(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub.InstallAll(st)
+	if out := feed(failedLogons(4, 5, "bob")); len(out) != 1 || out[0] != bruteResult {
+		t.Fatalf("after reload: %q, want the 5th logon to fire", out)
+	}
+}

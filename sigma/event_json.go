@@ -23,6 +23,9 @@ type JSONEvent struct {
 	spans   []valueSpan // scratch for collecting a field's hits
 	scratch []byte      // scratch for unescaped keys on the slow path
 
+	vals   []Value  // per field: the Value built this event
+	valGen []uint32 // per field: generation of vals
+
 	leavesGen uint32 // generation whose string leaves are in leaves
 	leaves    []Value
 	adhoc     []adhocValue
@@ -41,8 +44,15 @@ func NewJSONEvent(t *FieldTable) *JSONEvent {
 		t = NewFieldTable()
 	}
 	e := &JSONEvent{table: t}
-	e.x.bind(newExtractPlan(t.All()))
+	e.bind(t.All())
 	return e
+}
+
+func (e *JSONEvent) bind(fs []*Field) {
+	e.x.bind(newExtractPlan(fs))
+	e.vals = make([]Value, len(fs))
+	e.valGen = make([]uint32, len(fs))
+	e.leavesGen = 0
 }
 
 // Reset makes the event hold a copy of raw. It returns an error, and the
@@ -51,14 +61,21 @@ func NewJSONEvent(t *FieldTable) *JSONEvent {
 // root; only objects (and arrays of objects) have fields.
 func (e *JSONEvent) Reset(raw []byte) error {
 	if fs := e.table.All(); len(fs) != len(e.x.plan.fields) {
-		e.x.bind(newExtractPlan(fs))
+		e.bind(fs)
 	}
 	e.x.buf = append(e.x.buf[:0], raw...)
 	e.vb.reset()
 	e.adhoc = e.adhoc[:0]
 	e.valid = false
-	if err := e.x.run(); err != nil {
+	err := e.x.run()
+	if err != nil {
 		e.x.nextGen() // drop the partial hits
+	}
+	if e.x.gen <= 2 { // first events, or the generation counter wrapped
+		clear(e.valGen)
+		e.leavesGen = 0
+	}
+	if err != nil {
 		return err
 	}
 	e.valid = true
@@ -70,24 +87,27 @@ func (e *JSONEvent) Raw() []byte { return e.x.buf }
 
 // Field implements Event.
 func (e *JSONEvent) Field(f *Field) Value {
+	id := f.ID
 	if !e.valid {
 		return Value{}
 	}
-	if f.ID < 0 || f.ID >= len(e.x.plan.fields) || e.x.plan.fields[f.ID] != f {
+	if uint(id) >= uint(len(e.x.plan.fields)) || e.x.plan.fields[id] != f {
 		return e.adhocField(f)
 	}
-	s := &e.x.slots[f.ID]
-	if s.gen == e.x.gen && s.valGen == e.x.gen {
-		return s.val
+	gen := e.x.gen
+	if e.x.slotGen[id] != gen && !e.x.dupKey {
+		return Value{} // the common case: the event lacks the field
+	}
+	if e.valGen[id] == gen {
+		return e.vals[id]
 	}
 	var v Value
 	if e.x.dupKey {
 		v = e.resolve(f)
-	} else if s.gen == e.x.gen {
-		v = e.fromSlot(s)
+	} else {
+		v = e.fromSlot(&e.x.slots[id])
 	}
-	s = e.x.slot(int32(f.ID))
-	s.val, s.valGen = v, e.x.gen
+	e.vals[id], e.valGen[id] = v, gen
 	return v
 }
 

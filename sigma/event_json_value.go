@@ -181,26 +181,36 @@ func (vb *valueBuilder) hits(doc []byte, spans []valueSpan) Value {
 // fold returns strings.ToLower(s) for a valid UTF-8 s, building any new
 // text in the arena.
 func (vb *valueBuilder) fold(s string) string {
-	ascii, upper := foldASCII(s)
-	if ascii && !upper {
+	at := len(vb.arena)
+	if isASCII(s) {
+		vb.arena = appendLowerBytes(vb.arena, unsafe.Slice(unsafe.StringData(s), len(s)))
+		return bytesString(vb.arena[at:])
+	}
+	changed := false
+	for _, r := range s {
+		l := unicode.ToLower(r)
+		changed = changed || l != r
+		vb.arena = utf8.AppendRune(vb.arena, l)
+	}
+	if !changed {
+		vb.arena = vb.arena[:at]
 		return s
 	}
-	at := len(vb.arena)
-	if ascii {
-		vb.arena = appendLowerASCII(vb.arena, s)
-	} else {
-		changed := false
-		for _, r := range s {
-			l := unicode.ToLower(r)
-			changed = changed || l != r
-			vb.arena = utf8.AppendRune(vb.arena, l)
-		}
-		if !changed {
-			vb.arena = vb.arena[:at]
-			return s
-		}
-	}
 	return bytesString(vb.arena[at:])
+}
+
+// isASCII reports whether s has no byte >= 0x80, eight bytes at a time.
+func isASCII(s string) bool {
+	var high uint64
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		high |= uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+	}
+	for ; i < len(s); i++ {
+		high |= uint64(s[i])
+	}
+	return high&msb8 == 0
 }
 
 // number returns the canonical text of the number literal lit.

@@ -61,15 +61,13 @@ type fieldHit struct {
 }
 
 // fieldSlot is the per-event state of one table field. It is valid only
-// while gen equals the event's generation, so Reset never clears slots.
+// while slotGen of the field equals the event's generation, so Reset never
+// clears slots; a field the event lacks costs one 4-byte compare.
 type fieldSlot struct {
-	gen        uint32
 	hasLiteral bool
 	literal    valueSpan
 	head, tail int32
 	count      int32
-	valGen     uint32
-	val        Value
 }
 
 // extraction is the state of one pass; it lives inside JSONEvent so its
@@ -77,8 +75,9 @@ type fieldSlot struct {
 type extraction struct {
 	plan   *extractPlan
 	buf    []byte
-	gen    uint32
-	slots  []fieldSlot
+	gen     uint32
+	slotGen []uint32 // per field: generation whose slot data is valid
+	slots   []fieldSlot
 	hits   []fieldHit
 	seen   []uint32 // per plan node: the object instance that last set it
 	objSeq uint32
@@ -94,6 +93,7 @@ type extraction struct {
 func (x *extraction) bind(p *extractPlan) {
 	x.plan = p
 	x.slots = make([]fieldSlot, len(p.fields))
+	x.slotGen = make([]uint32, len(p.fields))
 	x.seen = make([]uint32, len(p.nodes))
 	x.gen, x.objSeq = 0, 0
 }
@@ -122,7 +122,7 @@ func (x *extraction) nextGen() {
 	x.gen++
 	x.objSeq++
 	if x.gen == 0 || x.objSeq == 0 {
-		clear(x.slots)
+		clear(x.slotGen)
 		clear(x.seen)
 		x.gen, x.objSeq = 1, 1
 	}
@@ -263,8 +263,9 @@ func (x *extraction) array(i int, n int32, depth int) (int, error) {
 // slot returns field f's slot, reset for this event when first touched.
 func (x *extraction) slot(f int32) *fieldSlot {
 	s := &x.slots[f]
-	if s.gen != x.gen {
-		*s = fieldSlot{gen: x.gen, head: -1, tail: -1}
+	if x.slotGen[f] != x.gen {
+		x.slotGen[f] = x.gen
+		*s = fieldSlot{head: -1, tail: -1}
 	}
 	return s
 }

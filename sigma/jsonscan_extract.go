@@ -73,15 +73,15 @@ type fieldSlot struct {
 // extraction is the state of one pass; it lives inside JSONEvent so its
 // buffers are reused across events.
 type extraction struct {
-	plan   *extractPlan
-	buf    []byte
+	plan    *extractPlan
+	buf     []byte
 	gen     uint32
 	slotGen []uint32 // per field: generation whose slot data is valid
 	slots   []fieldSlot
-	hits   []fieldHit
-	seen   []uint32 // per plan node: the object instance that last set it
-	objSeq uint32
-	keyBuf []byte
+	hits    []fieldHit
+	seen    []uint32 // per plan node: the object instance that last set it
+	objSeq  uint32
+	keyBuf  []byte
 	// leaves are the spans of every string value (not key), in document
 	// order, for Event.Keywords.
 	leaves []valueSpan

@@ -2,12 +2,15 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -302,4 +305,65 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+func TestFailedHandshakeIsLoggedAndDoesNotBlockOthers(t *testing.T) {
+	ca := newTestCA(t, "ca")
+	dir := t.TempDir()
+	store, err := NewCertStore(newServerFiles(t, ca, dir, "srv"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	ln := NewTLSListener(inner, store, slog.New(slog.NewJSONHandler(logs, nil)))
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {})}
+	go func() { _ = srv.Serve(ln) }()
+	defer srv.Close()
+	addr := inner.Addr().String()
+
+	stalled, err := net.Dial("tcp", addr) // connects, never says hello
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stalled.Close()
+	garbage, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.WriteString(garbage, "GET / HTTP/1.1\r\n\r\n") // plaintext on the TLS port
+	peer := garbage.LocalAddr().String()
+	f := &tlsFixture{ca: ca}
+	good, err := tls.Dial("tcp", addr, f.clientConfig(t))
+	if err != nil {
+		t.Fatalf("handshake blocked by other clients: %v", err)
+	}
+	good.Close()
+	garbage.Close()
+	waitFor(t, "handshake failure WARN", func() bool {
+		out := logs.String()
+		return strings.Contains(out, `"level":"WARN"`) && strings.Contains(out, "TLS handshake failed") &&
+			strings.Contains(out, peer)
+	})
+}
+
+// syncBuffer is a bytes.Buffer safe for a logger and a reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -335,3 +335,27 @@ func TestEnrichAllBoundsConcurrentChains(t *testing.T) {
 		t.Fatalf("peak concurrency %d > 2", peak.Load())
 	}
 }
+
+// Results enriched concurrently with the same request share one fetch.
+func TestHTTPCacheSharesConcurrentFetches(t *testing.T) {
+	var calls atomic.Int32
+	srv := localServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		time.Sleep(50 * time.Millisecond)
+		fmt.Fprint(w, `{"score":1}`)
+	}))
+	set, err := Parse("e.yml", []byte("enrichers:\n  - {id: e, kind: detection, type: http, inject_field: r, cache_ttl: 1m, url: '"+srv.URL+"/${detection.rule.id}'}\n"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	targets := []*Target{detectionTarget(), detectionTarget(), detectionTarget(), detectionTarget()}
+	vals, _ := set.EnrichAll(context.Background(), targets)
+	for _, v := range vals {
+		if render(v) != `{"r":{"score":1}}` {
+			t.Fatalf("value %s", render(v))
+		}
+	}
+	if calls.Load() != 1 {
+		t.Fatalf("server called %d times, want 1", calls.Load())
+	}
+}

@@ -81,19 +81,17 @@ func (p *httpPrimitive) run(ctx context.Context, t *Target) (any, error) {
 	u := p.url.render(t, urlEscape)
 	body := p.body.render(t, nil)
 	key := fmt.Sprintf("%s %s %x", p.method, u, sha256.Sum256([]byte(body)))
-	if p.ttl > 0 {
-		v, hit, expired := p.cache.get(key)
-		p.observeCache(hit, expired)
-		if hit {
-			return p.extractFrom(ctx, t, v)
+	if p.ttl <= 0 {
+		v, err := p.fetch(ctx, u, body, t)
+		if err != nil {
+			return nil, err
 		}
+		return p.extractFrom(ctx, t, v)
 	}
-	v, err := p.fetch(ctx, u, body, t)
+	v, hit, expired, err := p.cache.getOrFetch(key, p.ttl, func() (any, error) { return p.fetch(ctx, u, body, t) })
+	p.observeCache(hit, expired)
 	if err != nil {
 		return nil, err
-	}
-	if p.ttl > 0 {
-		p.cache.put(key, v, p.ttl)
 	}
 	return p.extractFrom(ctx, t, v)
 }
@@ -165,9 +163,47 @@ func (p *httpPrimitive) extractFrom(ctx context.Context, t *Target, v any) (any,
 }
 
 // responseCache is a TTL map; expired entries are evicted on lookup.
+// Concurrent misses of one key share a single fetch.
 type responseCache struct {
-	mu sync.Mutex
-	m  map[string]cached
+	mu       sync.Mutex
+	m        map[string]cached
+	inflight map[string]*fetchCall
+}
+
+type fetchCall struct {
+	done chan struct{}
+	v    any
+	err  error
+}
+
+// getOrFetch returns the cached value of key, or fetches it (once for all
+// concurrent callers) and caches a successful result for ttl. hit is true
+// when no fetch was needed by this caller.
+func (c *responseCache) getOrFetch(key string, ttl time.Duration, fetch func() (any, error)) (v any, hit, expired bool, err error) {
+	if v, hit, expired = c.get(key); hit {
+		return v, true, false, nil
+	}
+	c.mu.Lock()
+	if call, ok := c.inflight[key]; ok {
+		c.mu.Unlock()
+		<-call.done
+		return call.v, call.err == nil, expired, call.err
+	}
+	call := &fetchCall{done: make(chan struct{})}
+	if c.inflight == nil {
+		c.inflight = map[string]*fetchCall{}
+	}
+	c.inflight[key] = call
+	c.mu.Unlock()
+	call.v, call.err = fetch()
+	if call.err == nil {
+		c.put(key, call.v, ttl)
+	}
+	c.mu.Lock()
+	delete(c.inflight, key)
+	c.mu.Unlock()
+	close(call.done)
+	return call.v, false, expired, call.err
 }
 
 type cached struct {

@@ -7,6 +7,9 @@ import (
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/encoding"
+	grpcproto "google.golang.org/grpc/encoding/proto"
+	"google.golang.org/grpc/mem"
 	"google.golang.org/grpc/status"
 )
 
@@ -18,6 +21,25 @@ func (r *Receiver) ServeGRPC(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	r.grpc.ServeHTTP(w, req)
+}
+
+// countingCodec is the gRPC proto codec, counting messages that fail to
+// decode in rsigma_otlp_errors_total{transport="grpc",reason="decode"}.
+type countingCodec struct {
+	encoding.CodecV2
+	metrics *Metrics
+}
+
+func newCountingCodec(m *Metrics) countingCodec {
+	return countingCodec{CodecV2: encoding.GetCodecV2(grpcproto.Name), metrics: m}
+}
+
+func (c countingCodec) Unmarshal(data mem.BufferSlice, v any) error {
+	if err := c.CodecV2.Unmarshal(data, v); err != nil {
+		c.metrics.rejected("grpc", ReasonDecode)
+		return err
+	}
+	return nil
 }
 
 // logsService implements opentelemetry.proto.collector.logs.v1.LogsService.

@@ -49,7 +49,8 @@ func NewReceiver(sink Sink, metrics *Metrics, log *slog.Logger) *Receiver {
 	if log == nil {
 		log = slog.Default()
 	}
-	r := &Receiver{sink: sink, metrics: metrics, log: log, grpc: grpc.NewServer()}
+	r := &Receiver{sink: sink, metrics: metrics, log: log,
+		grpc: grpc.NewServer(grpc.ForceServerCodecV2(newCountingCodec(metrics)))}
 	collogspb.RegisterLogsServiceServer(r.grpc, logsService{r: r})
 	return r
 }

@@ -108,10 +108,10 @@ func (a Auth) Options() ([]natsgo.Option, error) {
 // or the path of a file that holds it.
 func nkeyOption(value string) (natsgo.Option, error) {
 	seed := strings.TrimSpace(value)
-	if !strings.HasPrefix(seed, "S") {
+	if st, err := os.Stat(value); err == nil && st.Mode().IsRegular() {
 		data, err := os.ReadFile(value)
 		if err != nil {
-			return nil, fmt.Errorf("NATS nkey: not a seed and not a readable file: %w", err)
+			return nil, fmt.Errorf("NATS nkey seed file: %w", err)
 		}
 		seed = strings.TrimSpace(string(data))
 	}

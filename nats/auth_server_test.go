@@ -1,11 +1,15 @@
 package nats
 
 import (
+	"crypto/tls"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nkeys"
 )
 
 // The server enforces the credentials and the client presents the
@@ -39,6 +43,34 @@ func TestAuthAgainstServersThatRequireIt(t *testing.T) {
 	}
 }
 
+// An NKey user signs the server's nonce with its seed.
+func TestNKeyAuth(t *testing.T) {
+	kp, err := nkeys.CreateUser()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := kp.PublicKey()
+	seed, _ := kp.Seed()
+	other, _ := nkeys.CreateUser()
+	otherSeed, _ := other.Seed()
+	s := startServer(t, func(o *server.Options) { o.Nkeys = []*server.NkeyUser{{Nkey: pub}} })
+	seedFile := filepath.Join(t.TempDir(), "user.nk")
+	if err := os.WriteFile(seedFile, seed, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]struct {
+		seed string
+		ok   bool
+	}{"seed_accepted": {string(seed), true}, "seed_file_accepted": {seedFile, true}, "other_key_refused": {string(otherSeed), false}} {
+		t.Run(name, func(t *testing.T) {
+			err := CheckInput(testCtx(t), InputConfig{Server: serverURL(s), Subject: "in", Auth: Auth{NKeySeed: c.seed}}, nil)
+			if (err == nil) != c.ok {
+				t.Fatalf("err = %v, want ok %v", err, c.ok)
+			}
+		})
+	}
+}
+
 // Credentials embedded in the URL reach the server too.
 func TestCredentialsInTheURL(t *testing.T) {
 	s := startServer(t, func(o *server.Options) { o.Username, o.Password = "bob", "pw" })
@@ -57,6 +89,11 @@ func TestTLS(t *testing.T) {
 		o.TLS = true
 		o.TLSVerify = false
 	})
+	mutual := startServer(t, func(o *server.Options) {
+		o.TLSConfig = pki.ServerTLS.Clone()
+		o.TLSConfig.ClientAuth = tls.RequireAndVerifyClientCert
+		o.TLS, o.TLSVerify = true, true
+	})
 	plain := startServer(t, nil)
 	tests := []struct {
 		name   string
@@ -69,6 +106,8 @@ func TestTLS(t *testing.T) {
 		{"unknown_authority_refused", tlsServer, Auth{}, false},
 		{"require_tls_refuses_plaintext", plain, Auth{RequireTLS: true}, false},
 		{"plaintext_without_require", plain, Auth{}, true},
+		{"client_certificate_accepted", mutual, Auth{TLSCA: pki.CAFile, TLSCert: pki.ClientCert, TLSKey: pki.ClientKey}, true},
+		{"missing_client_certificate_refused", mutual, Auth{TLSCA: pki.CAFile}, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

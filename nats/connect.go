@@ -63,6 +63,13 @@ func Connect(ctx context.Context, server string, auth Auth, log Logger, onClosed
 		natsgo.ReconnectHandler(func(nc *natsgo.Conn) {
 			log.Infof("NATS reconnected to %s", redact(nc.ConnectedUrl()))
 		}),
+		natsgo.ErrorHandler(func(_ *natsgo.Conn, sub *natsgo.Subscription, err error) {
+			if sub != nil {
+				log.Warnf("NATS %s, subscription %s: %v", redact(server), sub.Subject, err)
+				return
+			}
+			log.Warnf("NATS %s: %v", redact(server), err)
+		}),
 		natsgo.ClosedHandler(func(*natsgo.Conn) {
 			if onClosed != nil {
 				onClosed()

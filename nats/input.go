@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -190,6 +191,10 @@ func (in *input) ack(m jetstream.Msg) {
 	}
 }
 
+// closeFlushTimeout bounds how long Close waits for the server to take the
+// last acks; an ack lost here only means a redelivery.
+const closeFlushTimeout = 2 * time.Second
+
 // Close stops pulling, hands back messages that were pulled but never read
 // (nak without delay) and closes the connection. Benthos calls it after
 // every pending ack has resolved.
@@ -211,7 +216,9 @@ func (in *input) Close(context.Context) error {
 		}
 		break
 	}
-	in.conn.NC.Flush()
+	if in.conn.NC.IsConnected() {
+		_ = in.conn.NC.FlushTimeout(closeFlushTimeout) // push the last acks out
+	}
 	in.conn.Close()
 	in.conn, in.msgs = nil, nil
 	return nil

@@ -75,10 +75,11 @@ func testCtx(t testing.TB) context.Context {
 // PEM files in a temporary directory.
 type testPKI struct {
 	CAFile, CertFile, KeyFile string
+	ClientCert, ClientKey     string // a client certificate signed by the same CA
 	ServerTLS                 *tls.Config
 }
 
-func newTestPKI(t *testing.T) testPKI {
+func newTestPKI(t testing.TB) testPKI {
 	t.Helper()
 	dir := t.TempDir()
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
@@ -121,15 +122,43 @@ func newTestPKI(t *testing.T) testPKI {
 	writePEM(t, p.CAFile, "CERTIFICATE", caDER)
 	writePEM(t, p.CertFile, "CERTIFICATE", der)
 	writePEM(t, p.KeyFile, "EC PRIVATE KEY", keyDER)
+	p.ClientCert, p.ClientKey = filepath.Join(dir, "client.pem"), filepath.Join(dir, "client-key.pem")
+	issueClientCert(t, caCert, caKey, p.ClientCert, p.ClientKey)
+	pool := x509.NewCertPool()
+	pool.AddCert(caCert)
 	pair, err := tls.LoadX509KeyPair(p.CertFile, p.KeyFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.ServerTLS = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	p.ServerTLS = &tls.Config{Certificates: []tls.Certificate{pair}, ClientCAs: pool, MinVersion: tls.VersionTLS12}
 	return p
 }
 
-func writePEM(t *testing.T, path, kind string, der []byte) {
+// issueClientCert writes a client-auth certificate and key signed by the CA.
+func issueClientCert(t testing.TB, ca *x509.Certificate, caKey *ecdsa.PrivateKey, certPath, keyPath string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(3), Subject: pkix.Name{CommonName: "rsigma-daemon"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+		KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writePEM(t, certPath, "CERTIFICATE", der)
+	writePEM(t, keyPath, "EC PRIVATE KEY", keyDER)
+}
+
+func writePEM(t testing.TB, path, kind string, der []byte) {
 	t.Helper()
 	if err := os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)

@@ -1,0 +1,72 @@
+package nats
+
+import (
+	"net"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// storedMsgs is the number of messages in stream, 0 when it is unreadable.
+func storedMsgs(t testing.TB, js jetstream.JetStream, stream string) uint64 {
+	st, err := js.Stream(testCtx(t), stream)
+	if err != nil {
+		return 0
+	}
+	info, err := st.Info(testCtx(t))
+	if err != nil {
+		return 0
+	}
+	return info.State.Msgs
+}
+
+// A server restart (same port, same store) interrupts neither direction:
+// the input resumes pulling, the output's publishes wait for the reconnect,
+// and nothing is lost.
+func TestServerRestartIsSurvived(t *testing.T) {
+	store := t.TempDir()
+	first := startServer(t, func(o *server.Options) { o.StoreDir = store })
+	port := first.Addr().(*net.TCPAddr).Port
+	url := serverURL(first)
+	_, js := testJS(t, first)
+	if _, err := EnsureStream(testCtx(t), js, "rsigma-events", "events.>"); err != nil {
+		t.Fatal(err)
+	}
+	stop := runStream(t, inputYAML(url, "events.>"), "nats_jetstream:\n  url: "+url+"\n  subject: detections\n", nil)
+	publish(t, js, "events.x", events(50)...)
+	waitFor(t, "first half through", 10*time.Second, func() bool { return storedMsgs(t, js, "rsigma-detections") >= 50 })
+
+	first.Shutdown()
+	first.WaitForShutdown()
+	second := startServer(t, func(o *server.Options) { o.StoreDir, o.Port = store, port })
+	_, js2 := testJS(t, second)
+	publish(t, js2, "events.y", events(50)...)
+	waitFor(t, "second half through after the restart", 30*time.Second, func() bool {
+		return storedMsgs(t, js2, "rsigma-detections") >= 100
+	})
+	waitFor(t, "everything acked", 10*time.Second, func() bool {
+		info := consumerState(t, js2, "rsigma-events", "rsigma-daemon-events")
+		return info.NumAckPending == 0 && info.AckFloor.Stream == 100
+	})
+	stop()
+}
+
+// Stopping a stream while its server is unreachable does not hang.
+func TestStopWhileServerIsDown(t *testing.T) {
+	s := startServer(t, nil)
+	url := serverURL(s)
+	c := &collector{}
+	stop := runStream(t, inputYAML(url, "events.>"), "", c)
+	_, js := testJS(t, s)
+	publish(t, js, "events.x", `{"a":1}`)
+	waitFor(t, "one event", 10*time.Second, func() bool { return len(c.snapshot()) == 1 })
+	s.Shutdown()
+	s.WaitForShutdown()
+	start := time.Now()
+	stop()
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("stop took %v", d)
+	}
+}

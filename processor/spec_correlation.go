@@ -18,6 +18,8 @@ const (
 	fieldEventMode            = "event_mode"
 	fieldMaxEvents            = "max_events"
 	fieldMaxStateEntries      = "max_state_entries"
+	fieldMaxGroupEntries      = "max_group_entries"
+	fieldGroupMissing         = "include_missing_groups"
 	fieldTimestampFields      = "timestamp_fields"
 	fieldTimestampFallback    = "timestamp_fallback"
 	fieldState                = "state"
@@ -35,14 +37,18 @@ const (
 // §3.8). Empty/zero values are "unset": a correlation's rsigma.* custom
 // attribute applies, else the default.
 type CorrelationSettings struct {
-	Suppress          time.Duration
-	Action            correlation.Action
-	NoDetections      bool
-	EventMode         correlation.EventMode
-	MaxEvents         int
-	MaxStateEntries   int
-	TimestampFields   []string
-	TimestampFallback correlation.TimestampFallback
+	Suppress        time.Duration
+	Action          correlation.Action
+	NoDetections    bool
+	EventMode       correlation.EventMode
+	MaxEvents       int
+	MaxStateEntries int
+	MaxGroupEntries int
+	// IncludeMissingGroups correlates events lacking a group-by field in
+	// one shared group (rsigma behaviour) instead of skipping them.
+	IncludeMissingGroups bool
+	TimestampFields      []string
+	TimestampFallback    correlation.TimestampFallback
 }
 
 // StateSettings configure correlation state persistence (daemon.md §3.9,
@@ -74,6 +80,10 @@ func correlationFields() []*service.ConfigField {
 				Description("Events kept per (correlation, group) in `full`/`refs` mode, oldest dropped first; 0 = 10 unless a rule sets `rsigma.max_correlation_events`."),
 			service.NewIntField(fieldMaxStateEntries).Default(correlation.DefaultMaxStateEntries).Advanced().
 				Description("Cap on live (correlation, group) states; when reached, expired state is dropped, then the stalest groups until 90% remains."),
+			service.NewIntField(fieldMaxGroupEntries).Default(0).Advanced().
+				Description("Cap on window entries per group (oldest dropped; can only under-count); 0 = unbounded unless a rule sets `rsigma.max_group_entries`."),
+			service.NewBoolField(fieldGroupMissing).Default(false).Advanced().
+				Description("Correlate events that lack a group-by field (or hold null, an array or an object there) in one shared group, as rsigma does, instead of skipping them."),
 			service.NewStringListField(fieldTimestampFields).Default([]any{}).
 				Description("Event fields holding the event time, tried in order before `@timestamp`, `timestamp`, `EventTime`, `TimeCreated`, `eventTime`."),
 			service.NewStringEnumField(fieldTimestampFallback, "wallclock", "skip").Default("wallclock").
@@ -134,8 +144,14 @@ func parseCorrelationSettings(conf *service.ParsedConfig, s *Settings) error {
 	if cs.MaxStateEntries, err = c.FieldInt(fieldMaxStateEntries); err != nil {
 		return err
 	}
-	if cs.MaxEvents < 0 || cs.MaxStateEntries < 1 {
-		return fmt.Errorf("%s: %s must not be negative and %s must be positive", fieldCorrelation, fieldMaxEvents, fieldMaxStateEntries)
+	if cs.MaxGroupEntries, err = c.FieldInt(fieldMaxGroupEntries); err != nil {
+		return err
+	}
+	if cs.IncludeMissingGroups, err = c.FieldBool(fieldGroupMissing); err != nil {
+		return err
+	}
+	if cs.MaxEvents < 0 || cs.MaxGroupEntries < 0 || cs.MaxStateEntries < 1 {
+		return fmt.Errorf("%s: %s and %s must not be negative, %s must be positive", fieldCorrelation, fieldMaxEvents, fieldMaxGroupEntries, fieldMaxStateEntries)
 	}
 	if cs.TimestampFields, err = c.FieldStringList(fieldTimestampFields); err != nil {
 		return err
@@ -192,6 +208,8 @@ func (cs CorrelationSettings) options() correlation.Options {
 		EventMode:            cs.EventMode,
 		MaxCorrelationEvents: cs.MaxEvents,
 		MaxStateEntries:      cs.MaxStateEntries,
+		MaxGroupEntries:      cs.MaxGroupEntries,
+		IncludeMissingGroups: cs.IncludeMissingGroups,
 		TimestampFields:      cs.TimestampFields,
 		TimestampFallback:    cs.TimestampFallback,
 	}

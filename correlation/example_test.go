@@ -1,0 +1,31 @@
+package correlation_test
+
+import (
+	"fmt"
+
+	"github.com/rsigma-connect/rsigma-connect/correlation"
+	"github.com/rsigma-connect/rsigma-connect/sigma"
+	"gopkg.in/yaml.v3"
+)
+
+// Five failed logons of one user within five minutes fire once, at the
+// fifth; the result body is the JSON of output.md §4.
+func Example() {
+	var doc yaml.Node
+	_ = yaml.Unmarshal([]byte(`
+title: Brute Force
+correlation: {type: event_count, rules: [failed_logon], group-by: [User], timespan: 5m, condition: {gte: 5}}
+`), &doc)
+	rule, _ := correlation.ParseNode("brute.yml", &doc)
+	failed := &sigma.Rule{Title: "Failed Logon", Name: "failed_logon"}
+	engine, _ := correlation.Compile([]*correlation.Rule{rule}, []*sigma.Rule{failed}, nil, correlation.Options{})
+
+	for i := 1; i <= 5; i++ {
+		ev := sigma.NewObjectEvent(map[string]any{"User": "bob", "@timestamp": fmt.Sprintf("2026-01-01T10:00:0%dZ", i)})
+		for _, r := range engine.Process(correlation.Input{Event: ev, Hits: []int{0}}, nil) {
+			fmt.Printf("event %d: %s\n", i, r.AppendBody(nil))
+		}
+	}
+	// Output:
+	// event 5: "correlation_type":"event_count","group_key":[["User","bob"]],"aggregated_value":5.0,"timespan_secs":300
+}

@@ -40,10 +40,6 @@ type correlationTransformation interface {
 	applyCorrelation(t *target, item *Item) (fired bool, err error)
 }
 
-// itemKeys are the keys every processing item may carry besides its
-// transformation parameters.
-var condPrefixes = []string{"rule", "detection_item", "field_name"}
-
 // parseItem reads one processing item node. where names it in errors
 // ("x.yml: transformations[3]").
 func parseItem(where string, n *yaml.Node, depth int) (*Item, error) {

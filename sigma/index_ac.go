@@ -60,15 +60,32 @@ func fill(s []int32, v int32) {
 	}
 }
 
-// assignClasses gives every byte used by a needle its own class.
+// assignClasses gives every ASCII byte used by a needle its own class and
+// all non-ASCII bytes one shared class. Sharing a class can only add
+// matches (a needle with é also "occurs" where ñ is), never lose one, which is
+// all a witness needs; it keeps rows short for needles with Unicode text.
 func (a *substringSet) assignClasses(needles []string) {
 	n := 1
+	high := uint8(0)
 	for _, nd := range needles {
 		for j := 0; j < len(nd); j++ {
-			if a.classes[nd[j]] == 0 && n < 256 {
-				a.classes[nd[j]] = uint8(n)
+			b := nd[j]
+			switch {
+			case a.classes[b] != 0:
+			case b >= 0x80:
+				if high == 0 {
+					high = uint8(n)
+					n++
+				}
+			default:
+				a.classes[b] = uint8(n)
 				n++
 			}
+		}
+	}
+	if high != 0 {
+		for b := 0x80; b < 256; b++ {
+			a.classes[b] = high
 		}
 	}
 	a.nClasses = n
@@ -147,6 +164,20 @@ func (a *substringSet) scan(text string, hit func(id int32)) {
 			}
 		}
 	}
+}
+
+// containsAny reports whether any needle occurs in text. It is exact for
+// ASCII needles (non-ASCII bytes share a class).
+func (a *substringSet) containsAny(text string) bool {
+	next, classes := a.next, &a.classes
+	s := int32(0)
+	for i := 0; i < len(text); i++ {
+		s = next[s+int32(classes[text[i]])]
+		if s < 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // encode rewrites the transition table so that scan needs one load per byte:

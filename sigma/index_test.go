@@ -30,7 +30,11 @@ func TestSubstringSetFindsEveryOccurrence(t *testing.T) {
 		got := map[int32]bool{}
 		set.scan(text, func(id int32) { got[id] = true })
 		for i, nd := range needles {
-			if want := strings.Contains(text, nd); want != got[int32(i)] {
+			want := strings.Contains(text, nd)
+			// Non-ASCII bytes share one class: such needles may report
+			// extra occurrences, never miss one.
+			exact := !strings.ContainsFunc(nd, func(r rune) bool { return r >= 0x80 })
+			if want && !got[int32(i)] || exact && !want && got[int32(i)] {
 				t.Fatalf("text %q needle %q: found=%v, want %v", text, nd, got[int32(i)], want)
 			}
 		}

@@ -335,3 +335,4 @@ func isHex(s string) bool {
 	}
 	return true
 }
+

@@ -113,3 +113,20 @@ func natsSinks(o *Options) []natsSink {
 	}
 	return out
 }
+
+// NATSControlServer is the server the control listener for dynamic sources
+// connects to (nats-and-tls.md §1.8): the --input server when the input is
+// NATS, else the first NATS --output, else the NATS --dlq; ok is false
+// without any NATS URL.
+func NATSControlServer(o *Options) (server string, ok bool) {
+	urls := append(append([]string{o.Input}, o.Outputs...), o.DLQ)
+	for _, u := range urls {
+		if !IsNATS(u) {
+			continue
+		}
+		if loc, err := nats.ParseURL(u); err == nil {
+			return loc.Server, true
+		}
+	}
+	return "", false
+}

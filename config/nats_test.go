@@ -153,3 +153,28 @@ func TestCheckNATS(t *testing.T) {
 		})
 	}
 }
+
+func TestNATSControlServer(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(o *Options)
+		want   string
+	}{
+		{"input_server_first", func(o *Options) { o.Outputs = []string{"nats://b:2/out"} }, "nats://127.0.0.1:4222"},
+		{"else_first_nats_output", func(o *Options) {
+			o.Input = "stdin"
+			o.Outputs = []string{"stdout", "nats://b:2/out", "nats://c:3/out"}
+			o.DLQ = "nats://d:4/dlq"
+		}, "nats://b:2"},
+		{"else_the_dlq", func(o *Options) { o.Input, o.Outputs, o.DLQ = "stdin", []string{"stdout"}, "nats://d:4/dlq" }, "nats://d:4"},
+		{"none", func(o *Options) { o.Input, o.Outputs = "stdin", []string{"stdout"} }, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, ok := NATSControlServer(natsOptions(c.mutate))
+			if got != c.want || ok != (c.want != "") {
+				t.Fatalf("got %q %v, want %q", got, ok, c.want)
+			}
+		})
+	}
+}

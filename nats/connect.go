@@ -37,16 +37,8 @@ func (c *Conn) Close() {
 	}
 }
 
-// Connect dials server with auth and checks that JetStream is enabled for
-// the account. It never retries the initial dial: an unreachable server,
-// refused credentials, a TLS mismatch or a core-only server are returned as
-// errors. After a successful dial the client reconnects forever, logging
-// each disconnect and reconnect at info. onClosed, when not nil, runs once
-// the connection is closed for good.
-func Connect(ctx context.Context, server string, auth Auth, log Logger, onClosed func()) (*Conn, error) {
-	if log == nil {
-		log = discardLogger{}
-	}
+// dial opens a core connection that reconnects forever once established.
+func dial(server string, auth Auth, log Logger, onClosed func()) (*natsgo.Conn, error) {
 	opts, err := auth.Options()
 	if err != nil {
 		return nil, err
@@ -80,6 +72,23 @@ func Connect(ctx context.Context, server string, auth Auth, log Logger, onClosed
 	if err != nil {
 		return nil, fmt.Errorf("connect to NATS %s: %w", redact(server), err)
 	}
+	return nc, nil
+}
+
+// Connect dials server with auth and checks that JetStream is enabled for
+// the account. It never retries the initial dial: an unreachable server,
+// refused credentials, a TLS mismatch or a core-only server are returned as
+// errors. After a successful dial the client reconnects forever, logging
+// each disconnect and reconnect at info. onClosed, when not nil, runs once
+// the connection is closed for good.
+func Connect(ctx context.Context, server string, auth Auth, log Logger, onClosed func()) (*Conn, error) {
+	if log == nil {
+		log = discardLogger{}
+	}
+	nc, err := dial(server, auth, log, onClosed)
+	if err != nil {
+		return nil, err
+	}
 	js, err := jetstream.New(nc)
 	if err != nil {
 		nc.Close()
@@ -104,4 +113,14 @@ func redact(server string) string {
 		return server
 	}
 	return URLScheme + "***@" + rest[at+1:]
+}
+
+// connectCore dials server without requiring JetStream (core pub/sub only).
+func connectCore(server string, auth Auth, log Logger) (*Conn, error) {
+	nc, err := dial(server, auth, log, nil)
+	if err != nil {
+		return nil, err
+	}
+	log.Infof("NATS connected to %s", redact(server))
+	return &Conn{NC: nc}, nil
 }

@@ -335,4 +335,3 @@ func isHex(s string) bool {
 	}
 	return true
 }
-

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/tls"
 	"io"
@@ -18,7 +20,13 @@ import (
 	otellog "go.opentelemetry.io/otel/log"
 	sdklog "go.opentelemetry.io/otel/sdk/log"
 	"go.opentelemetry.io/otel/sdk/resource"
+	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	"google.golang.org/grpc/credentials"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
 )
@@ -263,4 +271,81 @@ func TestDaemonOTLPBesideStdin(t *testing.T) {
 	if code := d.Wait(15 * time.Second); code != 0 {
 		t.Fatalf("exit %d after stdin EOF", code)
 	}
+}
+
+// otlpRequest is daemon-acceptance.md §3's request: service.name
+// test-service, one record with severityText INFO and a kvlist body.
+func otlpRequest(t *testing.T, commandLine string) (protobuf []byte, json string) {
+	t.Helper()
+	req := &collogspb.ExportLogsServiceRequest{ResourceLogs: []*logspb.ResourceLogs{{
+		Resource: &resourcepb.Resource{Attributes: []*commonpb.KeyValue{{Key: "service.name",
+			Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: "test-service"}}}}},
+		ScopeLogs: []*logspb.ScopeLogs{{LogRecords: []*logspb.LogRecord{{SeverityText: "INFO",
+			Body: &commonpb.AnyValue{Value: &commonpb.AnyValue_KvlistValue{KvlistValue: &commonpb.KeyValueList{
+				Values: []*commonpb.KeyValue{{Key: "CommandLine",
+					Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: commandLine}}}}}}}}}}},
+	}}}
+	b, err := proto.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := protojson.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, string(j)
+}
+
+// TestDaemonOTLPHTTPAcceptance runs scenarios 33-41 against the binary.
+func TestDaemonOTLPHTTPAcceptance(t *testing.T) {
+	rules := t.TempDir()
+	if err := os.WriteFile(filepath.Join(rules, "malware.yml"), []byte(malwareRule), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d := daemontest.Start(t, "engine", "daemon", "-r", rules, "--input", "http", "--api-addr", "127.0.0.1:0")
+	base := "http://" + d.APIAddr(10*time.Second)
+	pb, js := otlpRequest(t, "malware.exe")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	_, _ = zw.Write(pb)
+	_ = zw.Close()
+	cases := []struct {
+		name, contentType, encoding string
+		body                        []byte
+		status                      int
+		bodyHas                     string
+	}{
+		{"protobuf_accepted", "application/x-protobuf", "", pb, 200, `"rejectedLogRecords":0`},
+		{"json_accepted", "application/json", "", []byte(js), 200, `"rejectedLogRecords":0`},
+		{"gzip_protobuf_accepted", "application/x-protobuf", "gzip", gz.Bytes(), 200, `"rejectedLogRecords":0`},
+		{"text_plain_is_415", "text/plain", "", []byte("x"), 415, "unsupported content-type: text/plain"},
+		{"malformed_protobuf_is_400", "application/x-protobuf", "", []byte{0xff, 0xff}, 400, "protobuf decode error"},
+		{"malformed_json_is_400", "application/json", "", []byte("{nope"), 400, "JSON decode error"},
+	}
+	for _, tc := range cases {
+		req, _ := http.NewRequest(http.MethodPost, base+"/v1/logs", bytes.NewReader(tc.body))
+		req.Header.Set("Content-Type", tc.contentType)
+		if tc.encoding != "" {
+			req.Header.Set("Content-Encoding", tc.encoding)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.bodyHas) {
+			t.Errorf("%s: %d %s, want %d containing %q", tc.name, resp.StatusCode, body, tc.status, tc.bodyHas)
+		}
+	}
+	if lines := d.WaitStdoutLines(3, 10*time.Second); len(lines) != 3 {
+		t.Fatalf("3 accepted requests gave %d detections:\n%s", len(lines), d.Stdout())
+	}
+	metrics := func() string { _, b := daemontest.Get(t, base+"/metrics"); return b }
+	waitMetric(t, metrics, `rsigma_otlp_requests_total{encoding="protobuf",transport="http"} 2`)
+	waitMetric(t, metrics, `rsigma_otlp_requests_total{encoding="json",transport="http"} 1`)
+	waitMetric(t, metrics, "rsigma_otlp_log_records_total 3")
+	waitMetric(t, metrics, `rsigma_otlp_errors_total{reason="decode",transport="http"} 2`)
+	waitMetric(t, metrics, `rsigma_otlp_errors_total{reason="unsupported_content_type",transport="http"} 1`)
+	waitMetric(t, metrics, "rsigma_detection_matches_total 3")
 }

@@ -20,8 +20,11 @@ func StreamYAML(o *Options) ([]byte, error) {
 		conf = append(conf, kv{"buffer", buf})
 	}
 	conf = append(conf,
+		// One pipeline thread keeps results in input order per sink and feeds
+		// correlation in event order (spec/daemon.md §5); the processor spreads
+		// the detections of a batch over the cores itself.
 		kv{"pipeline", omap{
-			{"threads", -1},
+			{"threads", 1},
 			{"processors", []any{omap{{"sigma", ProcessorSection(o)}}}},
 		}},
 		kv{"output", outputSection(o)},

@@ -34,16 +34,23 @@ func TestDaemon(t *testing.T) {
 			t.Fatalf("exit %d\n%s", code, stderr)
 		}
 		lines := daemontest.Lines(out)
-		if len(lines) != 8 {
-			t.Fatalf("got %d detection lines, want 8:\n%s", len(lines), out)
+		wantTitles := []string{"Whoami Execution", "Encoded PowerShell Command Line", "Failed Logon", "Failed Logon",
+			"Failed Logon", "Failed Logon", "Failed Logon", "Brute Force Logon", "Disk Full"}
+		if len(lines) != len(wantTitles) {
+			t.Fatalf("got %d result lines, want %d:\n%s", len(lines), len(wantTitles), out)
+		}
+		for i, l := range lines {
+			if !strings.HasPrefix(l, `{"rule_title":"`+wantTitles[i]+`"`) {
+				t.Errorf("line %d = %s, want %q (results in input order)", i, l, wantTitles[i])
+			}
 		}
 		for _, l := range lines {
 			var m map[string]any
 			if err := json.Unmarshal([]byte(l), &m); err != nil {
 				t.Fatalf("stdout line is not JSON: %q", l)
 			}
-			if !strings.HasPrefix(l, `{"rule_title":`) || !strings.Contains(l, `"matched_fields":`) {
-				t.Errorf("not a detection result: %s", l)
+			if !strings.HasPrefix(l, `{"rule_title":`) || !strings.Contains(l, `"matched_fields":`) && !strings.Contains(l, `"correlation_type":"event_count"`) {
+				t.Errorf("not a result: %s", l)
 			}
 		}
 		if !strings.Contains(out, `{"rule_title":"Disk Full","rule_id":null,"level":"low","tags":[],"matched_selections":["keywords"],"matched_fields":[]}`) {

@@ -171,3 +171,18 @@ func AppendCorrelation(dst []byte, r *correlation.Result, enr []Enrichment) []by
 	dst = r.AppendBody(dst)
 	return append(dst, '}')
 }
+
+// CloseState writes the final correlation snapshot of every attached
+// processor and closes their state databases. The daemon calls it once the
+// stream has stopped, so that the snapshot is written even when the drain
+// timed out; Processor.Close does the same and whichever runs second does
+// nothing.
+func (h *Hub) CloseState() error {
+	var first error
+	for _, p := range h.Processors() {
+		if err := p.corr.close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}

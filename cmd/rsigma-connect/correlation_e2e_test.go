@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -116,6 +117,31 @@ func TestCorrelationDaemon(t *testing.T) {
 		out, _ = daemon(t, logons(4, 5, true), "--no-detections", "--state-db", db)
 		if lines := daemontest.Lines(out); len(lines) != 1 || lines[0] != bruteForceResult {
 			t.Fatalf("run 2 stdout %q, want the fifth logon to fire", lines)
+		}
+	})
+
+	t.Run("sigint_writes_the_final_snapshot", func(t *testing.T) {
+		db := filepath.Join(t.TempDir(), "state.db")
+		d := daemontest.Start(t, "engine", "daemon", "-r", rules, "--api-addr", "127.0.0.1:0", "--no-detections", "--state-db", db)
+		addr := d.APIAddr(10 * time.Second)
+		if _, err := d.Stdin.Write([]byte(logons(1, 3, true))); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if _, body := daemontest.Get(t, "http://"+addr+"/metrics"); strings.Contains(body, "rsigma_correlation_state_entries 1") {
+				break
+			}
+		}
+		d.Signal(syscall.SIGINT)
+		if code := d.Wait(10 * time.Second); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		if snap := readSnapshot(t, db); !strings.Contains(snap, `"brute-force"`) {
+			t.Fatalf("final snapshot lacks the correlation: %s", snap)
+		}
+		out, _ := daemon(t, logons(4, 5, true), "--no-detections", "--state-db", db)
+		if lines := daemontest.Lines(out); len(lines) != 1 || lines[0] != bruteForceResult {
+			t.Fatalf("after SIGINT restart: %q", lines)
 		}
 	})
 

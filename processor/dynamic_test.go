@@ -101,3 +101,29 @@ func TestStreamDropsResultsOnDropPolicy(t *testing.T) {
 		t.Fatalf("out %v errs %v, want the result dropped", out, errs)
 	}
 }
+
+// Correlation results get kind: correlation enrichers (and detections only
+// the detection ones); pipelines rename correlation group-by fields too.
+func TestStreamEnrichesCorrelationResults(t *testing.T) {
+	dir := bruteDir(t)
+	enrichers := writeFile(t, t.TempDir(), "enrichers.yml", `enrichers:
+  - {id: c, kind: correlation, type: template, inject_field: summary, template: "${correlation.type} ${correlation.group_key} ${correlation.aggregated_value} ${correlation.timespan_secs}"}
+  - {id: d, kind: detection, type: template, inject_field: det, template: "${detection.rule.title}"}
+`)
+	pipe := writeFile(t, t.TempDir(), "p.yml", "transformations:\n- type: field_name_mapping\n  mapping: {TargetUserName: user.name}\n")
+	var events []string
+	for _, e := range failedLogons(1, 5, "bob") {
+		events = append(events, strings.Replace(e, `"TargetUserName"`, `"user.name"`, 1))
+	}
+	out := runOrdered(t, fmt.Sprintf("sigma:\n  rules: [%s]\n  pipelines: [%s]\n  enrichers: %s\n", dir, pipe, enrichers), events)
+	if len(out) != 6 {
+		t.Fatalf("%d outputs:\n%s", len(out), strings.Join(out, "\n"))
+	}
+	if !strings.Contains(out[0], `"enrichments":{"det":"Failed Logon"},"matched_selections"`) {
+		t.Fatalf("detection: %s", out[0])
+	}
+	want := `"tags":["attack.t1110"],"enrichments":{"summary":"event_count user.name=bob 5 300"},"correlation_type":"event_count","group_key":[["user.name","bob"]]`
+	if !strings.Contains(out[5], want) {
+		t.Fatalf("correlation: %s\nwant %s", out[5], want)
+	}
+}

@@ -156,7 +156,8 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 		_ = d.api.Shutdown(context.Background())
 		return config.Configf("stream config: %v", err)
 	}
-	defer d.startOperations()() // reload task, file watcher, SIGHUP (api.go)
+	defer d.startOperations()()  // reload task, file watcher, SIGHUP (api.go)
+	defer d.startNATSControl()() // rsigma.control.resolve → dynamic sources (nats_control.go)
 
 	go func() {
 		if err := d.api.Serve(); err != nil {
@@ -186,9 +187,6 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 			d.log.Warn("drain timeout exceeded, some events may be lost", "error", err.Error())
 		}
 		<-runErr
-	}
-	if err := d.hub.CloseState(); err != nil { // final correlation snapshot, also after a drain timeout
-		d.log.Warn("saving correlation state", "error", err.Error())
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()

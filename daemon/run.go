@@ -188,6 +188,9 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 		}
 		<-runErr
 	}
+	if err := d.hub.CloseState(); err != nil { // final correlation snapshot, also after a drain timeout
+		d.log.Warn("saving correlation state", "error", err.Error())
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if err := d.api.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {

@@ -107,8 +107,8 @@ func applyCorrelation(pipelines []*Pipeline, c *sigma.CorrelationDoc) *sigma.Loa
 	return nil
 }
 
-// applyItem applies one item to t when its rule conditions hold, and
-// records its id as applied when it fired.
+// applyItem applies one item to t when its rule conditions hold and
+// records its id as applied; fired reports whether it changed the target.
 func applyItem(t *target, it *Item) (bool, error) {
 	if it.tr == nil || !it.gate(t) { // include placeholders have no transformation
 		return false, nil
@@ -127,7 +127,7 @@ func applyItem(t *target, it *Item) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("%s: %w", it.Type, err)
 	}
-	if fired && it.ID != "" {
+	if it.ID != "" { // the item applied (its rule conditions held), changed or not
 		t.state.applied[it.ID] = true
 	}
 	return fired, nil

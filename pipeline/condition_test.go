@@ -122,3 +122,26 @@ func TestParseDefaultsAndOrdering(t *testing.T) {
 		t.Fatalf("order = %v", got)
 	}
 }
+
+func TestProcessingItemAppliedMeansRuleConditionsHeld(t *testing.T) {
+	tests := []struct {
+		name, gate string
+		applied    bool
+	}{
+		{"applied_without_changes", "[{type: logsource, product: windows}]", true},
+		{"not_applied_when_gate_fails", "[{type: logsource, product: linux}]", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			pl := mustParse(t, "transformations:\n- id: noop\n  type: field_name_mapping\n  mapping: {NotInRule: x}\n  rule_conditions: "+tc.gate+"\n"+
+				"- type: field_name_prefix\n  prefix: 'x.'\n  rule_conditions: [{type: processing_item_applied, processing_item_id: noop}]\n")
+			eng, rej := engineFor(t, loadRules(t, ruleDoc("    sel: {Image: a}\n    condition: sel\n")), pl)
+			if len(rej) > 0 {
+				t.Fatal(joinErrs(rej))
+			}
+			if got := fires(t, eng, `{"x.Image":"a"}`); got != tc.applied {
+				t.Fatalf("processing_item_applied = %v, want %v", got, tc.applied)
+			}
+		})
+	}
+}

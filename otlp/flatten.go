@@ -17,13 +17,15 @@ const timestampLayout = "2006-01-02T15:04:05.000000000Z"
 // key: record fields, then body, ids, log attributes, resource.<key> and
 // scope.name/scope.version.
 func Flatten(req *collogspb.ExportLogsServiceRequest) [][]byte {
-	var events [][]byte
+	events := make([][]byte, 0, RecordCount(req))
+	var obj object
 	for _, rl := range req.GetResourceLogs() {
-		resource := rl.GetResource().GetAttributes()
+		resource := resourceKeys(rl.GetResource().GetAttributes())
 		for _, sl := range rl.GetScopeLogs() {
 			scope := sl.GetScope()
 			for _, rec := range sl.GetLogRecords() {
-				obj := flattenRecord(rec, resource, scope)
+				obj.reset()
+				flattenRecord(&obj, rec, resource, scope)
 				events = append(events, obj.appendJSON(make([]byte, 0, 256)))
 			}
 		}
@@ -42,82 +44,63 @@ func RecordCount(req *collogspb.ExportLogsServiceRequest) int {
 	return n
 }
 
-func flattenRecord(rec *logspb.LogRecord, resource []*commonpb.KeyValue, scope *commonpb.InstrumentationScope) *object {
-	obj := newObject(8 + len(rec.GetAttributes()) + len(resource))
+// prefixedAttribute is a resource attribute with its event key,
+// "resource.<key>", built once per ResourceLogs.
+type prefixedAttribute struct {
+	key   string
+	value *commonpb.AnyValue
+}
+
+func resourceKeys(attrs []*commonpb.KeyValue) []prefixedAttribute {
+	out := make([]prefixedAttribute, len(attrs))
+	for i, a := range attrs {
+		out[i] = prefixedAttribute{key: "resource." + a.GetKey(), value: a.GetValue()}
+	}
+	return out
+}
+
+func flattenRecord(obj *object, rec *logspb.LogRecord, resource []prefixedAttribute, scope *commonpb.InstrumentationScope) {
 	if ns := rec.GetTimeUnixNano(); ns != 0 {
-		obj.set("timestamp", formatUnixNano(ns))
+		obj.setString("timestamp", formatUnixNano(ns))
 	}
 	if ns := rec.GetObservedTimeUnixNano(); ns != 0 {
-		obj.set("observed_timestamp", formatUnixNano(ns))
+		obj.setString("observed_timestamp", formatUnixNano(ns))
 	}
 	if sev := rec.GetSeverityNumber(); sev != 0 {
-		obj.set("severity_number", int64(sev))
+		obj.setInt("severity_number", int64(sev))
 	}
 	if text := rec.GetSeverityText(); text != "" {
-		obj.set("severity_text", text)
+		obj.setString("severity_text", text)
 	}
 	if body := rec.GetBody(); body.GetValue() != nil {
 		if kv, ok := body.GetValue().(*commonpb.AnyValue_KvlistValue); ok {
 			for _, pair := range kv.KvlistValue.GetValues() {
-				obj.set(pair.GetKey(), jsonValue(pair.GetValue()))
+				obj.setAnyValue(pair.GetKey(), pair.GetValue())
 			}
 		} else {
-			obj.set("body", jsonValue(body))
+			obj.setAnyValue("body", body)
 		}
 	}
 	if id := rec.GetTraceId(); len(id) > 0 {
-		obj.set("trace_id", hex.EncodeToString(id))
+		obj.setString("trace_id", hex.EncodeToString(id))
 	}
 	if id := rec.GetSpanId(); len(id) > 0 {
-		obj.set("span_id", hex.EncodeToString(id))
+		obj.setString("span_id", hex.EncodeToString(id))
 	}
 	for _, pair := range rec.GetAttributes() {
-		obj.set(pair.GetKey(), jsonValue(pair.GetValue()))
+		obj.setAnyValue(pair.GetKey(), pair.GetValue())
 	}
-	for _, pair := range resource {
-		obj.set("resource."+pair.GetKey(), jsonValue(pair.GetValue()))
+	for _, a := range resource {
+		obj.setAnyValue(a.key, a.value)
 	}
 	if name := scope.GetName(); name != "" {
-		obj.set("scope.name", name)
+		obj.setString("scope.name", name)
 	}
 	if version := scope.GetVersion(); version != "" {
-		obj.set("scope.version", version)
+		obj.setString("scope.version", version)
 	}
-	return obj
 }
 
 func formatUnixNano(ns uint64) string {
 	return time.Unix(0, int64(ns)).UTC().Format(timestampLayout)
-}
-
-// jsonValue maps an OTLP AnyValue to a JSON value: bytes become lowercase
-// hex, a kvlist an object, an unset value null.
-func jsonValue(v *commonpb.AnyValue) any {
-	switch v := v.GetValue().(type) {
-	case *commonpb.AnyValue_StringValue:
-		return v.StringValue
-	case *commonpb.AnyValue_BoolValue:
-		return v.BoolValue
-	case *commonpb.AnyValue_IntValue:
-		return v.IntValue
-	case *commonpb.AnyValue_DoubleValue:
-		return v.DoubleValue
-	case *commonpb.AnyValue_BytesValue:
-		return hex.EncodeToString(v.BytesValue)
-	case *commonpb.AnyValue_ArrayValue:
-		values := v.ArrayValue.GetValues()
-		out := make([]any, len(values))
-		for i, e := range values {
-			out[i] = jsonValue(e)
-		}
-		return out
-	case *commonpb.AnyValue_KvlistValue:
-		pairs := v.KvlistValue.GetValues()
-		obj := newObject(len(pairs))
-		for _, pair := range pairs {
-			obj.set(pair.GetKey(), jsonValue(pair.GetValue()))
-		}
-		return obj
-	}
-	return nil
 }

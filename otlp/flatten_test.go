@@ -2,6 +2,7 @@ package otlp
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
@@ -105,6 +106,27 @@ func TestFlattenLogRecord(t *testing.T) {
 				t.Fatalf("event\n got %s\nwant %s", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestFlattenManyKeysOverwriteInPlace(t *testing.T) {
+	var attrs []*commonpb.KeyValue
+	want := `{"body":"b"`
+	for i := range 20 {
+		k := string(rune('a' + i))
+		attrs = append(attrs, kv(k, str(k)))
+		want += `,"` + k + `":"` + k + `"`
+	}
+	attrs = append(attrs, kv("body", str("override")), kv("c", str("C")))
+	want = strings.Replace(want, `"body":"b"`, `"body":"override"`, 1)
+	want = strings.Replace(want, `"c":"c"`, `"c":"C"`, 1) + "}"
+	rec := &logspb.LogRecord{Body: str("b"), Attributes: attrs}
+	req := request(nil, nil, rec, rec)
+	events := Flatten(req)
+	for i, e := range events {
+		if string(e) != want {
+			t.Fatalf("event %d\n got %s\nwant %s", i, e, want)
+		}
 	}
 }
 

@@ -1,82 +1,151 @@
 package otlp
 
 import (
+	"encoding/hex"
 	"math"
 	"strconv"
 	"unicode/utf8"
+
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 )
 
 // object is a JSON object that keeps first-insertion key order; setting an
-// existing key overwrites its value in place.
+// existing key overwrites its value in place. Values stay in their OTLP form
+// until the object is encoded, so flattening allocates little.
 type object struct {
-	keys   []string
-	values map[string]any // string, bool, int64, float64, []byte (hex), []any, *object or nil
+	entries []entry
+	index   map[string]int // built once the object outgrows a linear scan
 }
 
-func newObject(capacity int) *object {
-	return &object{keys: make([]string, 0, capacity), values: make(map[string]any, capacity)}
+// entry is one key with a string, an integer or an OTLP AnyValue.
+type entry struct {
+	key  string
+	kind entryKind
+	text string
+	num  int64
+	any  *commonpb.AnyValue
 }
 
-func (o *object) set(key string, value any) {
-	if _, seen := o.values[key]; !seen {
-		o.keys = append(o.keys, key)
+type entryKind uint8
+
+const (
+	kindString entryKind = iota
+	kindInt
+	kindAnyValue
+)
+
+// linearScanLimit is the size up to which lookups scan the entries.
+const linearScanLimit = 16
+
+func (o *object) setString(key, v string)    { o.set(entry{key: key, kind: kindString, text: v}) }
+func (o *object) setInt(key string, v int64) { o.set(entry{key: key, kind: kindInt, num: v}) }
+func (o *object) setAnyValue(key string, v *commonpb.AnyValue) {
+	o.set(entry{key: key, kind: kindAnyValue, any: v})
+}
+
+func (o *object) set(e entry) {
+	if i, ok := o.find(e.key); ok {
+		o.entries[i] = e
+		return
 	}
-	o.values[key] = value
+	o.entries = append(o.entries, e)
+	if o.index != nil {
+		o.index[e.key] = len(o.entries) - 1
+	} else if len(o.entries) > linearScanLimit {
+		o.index = make(map[string]int, 2*len(o.entries))
+		for i, e := range o.entries {
+			o.index[e.key] = i
+		}
+	}
+}
+
+func (o *object) find(key string) (int, bool) {
+	if o.index != nil {
+		i, ok := o.index[key]
+		return i, ok
+	}
+	for i := range o.entries {
+		if o.entries[i].key == key {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // appendJSON writes the object as compact JSON without HTML escaping.
 func (o *object) appendJSON(buf []byte) []byte {
 	buf = append(buf, '{')
-	for i, k := range o.keys {
+	for i := range o.entries {
+		e := &o.entries[i]
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendJSONString(buf, k)
+		buf = appendJSONString(buf, e.key)
 		buf = append(buf, ':')
-		buf = appendJSONValue(buf, o.values[k])
+		switch e.kind {
+		case kindString:
+			buf = appendJSONString(buf, e.text)
+		case kindInt:
+			buf = strconv.AppendInt(buf, e.num, 10)
+		default:
+			buf = appendAnyValue(buf, e.any)
+		}
 	}
 	return append(buf, '}')
 }
 
-func appendJSONValue(buf []byte, v any) []byte {
-	switch v := v.(type) {
-	case nil:
-		return append(buf, "null"...)
-	case string:
-		return appendJSONString(buf, v)
-	case bool:
-		return strconv.AppendBool(buf, v)
-	case int64:
-		return strconv.AppendInt(buf, v, 10)
-	case float64:
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+// appendAnyValue writes an OTLP AnyValue as JSON: bytes become lowercase hex,
+// NaN and ±Inf null, a kvlist an object (a repeated key keeps its first
+// position and last value), an unset value null.
+func appendAnyValue(buf []byte, v *commonpb.AnyValue) []byte {
+	switch v := v.GetValue().(type) {
+	case *commonpb.AnyValue_StringValue:
+		return appendJSONString(buf, v.StringValue)
+	case *commonpb.AnyValue_BoolValue:
+		return strconv.AppendBool(buf, v.BoolValue)
+	case *commonpb.AnyValue_IntValue:
+		return strconv.AppendInt(buf, v.IntValue, 10)
+	case *commonpb.AnyValue_DoubleValue:
+		if math.IsNaN(v.DoubleValue) || math.IsInf(v.DoubleValue, 0) {
 			return append(buf, "null"...)
 		}
-		return strconv.AppendFloat(buf, v, 'g', -1, 64)
-	case []any:
+		return strconv.AppendFloat(buf, v.DoubleValue, 'g', -1, 64)
+	case *commonpb.AnyValue_BytesValue:
+		buf = append(buf, '"')
+		buf = hex.AppendEncode(buf, v.BytesValue)
+		return append(buf, '"')
+	case *commonpb.AnyValue_ArrayValue:
 		buf = append(buf, '[')
-		for i, e := range v {
+		for i, e := range v.ArrayValue.GetValues() {
 			if i > 0 {
 				buf = append(buf, ',')
 			}
-			buf = appendJSONValue(buf, e)
+			buf = appendAnyValue(buf, e)
 		}
 		return append(buf, ']')
-	case *object:
-		return v.appendJSON(buf)
+	case *commonpb.AnyValue_KvlistValue:
+		var nested object
+		for _, pair := range v.KvlistValue.GetValues() {
+			nested.setAnyValue(pair.GetKey(), pair.GetValue())
+		}
+		return nested.appendJSON(buf)
 	}
-	panic("otlp: unsupported JSON value type") // unreachable: values come from anyValue
+	return append(buf, "null"...)
 }
 
 const hexDigits = "0123456789abcdef"
 
+// appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
 func appendJSONString(buf []byte, s string) []byte {
 	buf = append(buf, '"')
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			buf = append(buf, c)
-			i++
+			start := i
+			for i < len(s) && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] < utf8.RuneSelf {
+				i++
+			}
+			buf = append(buf, s[start:i]...)
 			continue
 		}
 		if c >= utf8.RuneSelf {
@@ -104,4 +173,11 @@ func appendJSONString(buf []byte, s string) []byte {
 		i++
 	}
 	return append(buf, '"')
+}
+
+// reset empties the object for reuse, keeping its storage.
+func (o *object) reset() {
+	clear(o.entries)
+	o.entries = o.entries[:0]
+	clear(o.index) // an empty index stays in use and is refilled by set
 }

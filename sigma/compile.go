@@ -11,6 +11,15 @@ type CompileOptions struct {
 	// only the rules the candidate index selects (index.go). Results are
 	// identical; this exists for testing and measurement.
 	DisableCandidateIndex bool
+	// BloomPrefilter puts a bloom filter of needle q-grams in front of the
+	// candidate index's substring automata (bloom.go); BloomMaxBytes bounds
+	// its memory (0: DefaultBloomMaxBytes). Results are identical.
+	BloomPrefilter bool
+	BloomMaxBytes  int
+	// CrossRuleAC answers plain case-insensitive `contains` items of all
+	// rules from one automaton scan per field and event (crossac.go).
+	// Results are identical.
+	CrossRuleAC bool
 }
 
 // Engine is a compiled rule set. It is immutable after Compile and safe for
@@ -21,7 +30,8 @@ type Engine struct {
 	fields   *FieldTable
 	keywords bool
 	index    *candidateIndex
-	scratch  sync.Pool // *evalScratch
+	scratch  sync.Pool    // *evalScratch
+	cross    *crossRuleAC // shared contains automata (crossac.go), nil when off
 }
 
 // compiledRule is a rule lowered to matcher nodes.
@@ -68,6 +78,12 @@ func Compile(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError, error) {
 	}
 	if !opts.DisableCandidateIndex {
 		e.index = buildIndex(e.rules)
+		if opts.BloomPrefilter {
+			applyBloomPrefilter(e.index, opts.BloomMaxBytes)
+		}
+	}
+	if opts.CrossRuleAC {
+		applyCrossRuleAC(e)
 	}
 	n, ix := len(e.rules), e.index
 	e.scratch.New = func() any { return newEvalScratch(n, ix) }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -26,34 +27,36 @@ const (
 )
 
 var (
-	laneOnce  sync.Once
-	laneDir   string
-	laneErr   error
+	lanesMu   sync.Mutex
+	laneDirs  = map[int]string{}
 	benchOnce sync.Once
 	benchRS   *RuleSet
 	benchErr  error
 )
 
-// benchLane returns the lines of a generated lane; it generates the lanes
-// once per test binary run into a temporary directory.
-func benchLane(b *testing.B, lane string) [][]byte {
-	b.Helper()
-	laneOnce.Do(func() {
-		laneDir, laneErr = os.MkdirTemp("", "sigma-lanes-")
-		if laneErr != nil {
-			return
+// generatedLane returns the lines of a lane of count events, generating the
+// lanes once per count and test binary into a temporary directory.
+func generatedLane(tb testing.TB, lane string, count int) [][]byte {
+	tb.Helper()
+	lanesMu.Lock()
+	dir, ok := laneDirs[count]
+	if !ok {
+		var err error
+		if dir, err = os.MkdirTemp("", "sigma-lanes-"); err != nil {
+			lanesMu.Unlock()
+			tb.Fatal(err)
 		}
-		cmd := exec.Command("python3", laneGenerator, "--out-dir", laneDir, "--count", "20000")
+		cmd := exec.Command("python3", laneGenerator, "--out-dir", dir, "--count", strconv.Itoa(count))
 		if out, err := cmd.CombinedOutput(); err != nil {
-			laneErr = &exec.Error{Name: string(out), Err: err}
+			lanesMu.Unlock()
+			tb.Skipf("lane generator unavailable: %v: %s", err, out)
 		}
-	})
-	if laneErr != nil {
-		b.Skipf("lanes not generated: %v", laneErr)
+		laneDirs[count] = dir
 	}
-	data, err := os.ReadFile(filepath.Join(laneDir, lane+".ndjson"))
+	lanesMu.Unlock()
+	data, err := os.ReadFile(filepath.Join(dir, lane+".ndjson"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	var lines [][]byte
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -61,10 +64,14 @@ func benchLane(b *testing.B, lane string) [][]byte {
 	for sc.Scan() {
 		lines = append(lines, append([]byte(nil), sc.Bytes()...))
 	}
-	if len(lines) != benchLaneSize {
-		b.Fatalf("lane %s has %d lines, want %d", lane, len(lines), benchLaneSize)
+	if len(lines) != count {
+		tb.Fatalf("lane %s has %d lines, want %d", lane, len(lines), count)
 	}
 	return lines
+}
+
+func benchLane(b *testing.B, lane string) [][]byte {
+	return generatedLane(b, lane, benchLaneSize)
 }
 
 // benchEngine compiles the full corpus with opts (loading it once).
@@ -128,12 +135,27 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// prefilterVariants are the compile options the lane benchmarks compare.
+var prefilterVariants = []struct {
+	name string
+	opts CompileOptions
+}{
+	{"default", CompileOptions{}},
+	{"bloom", CompileOptions{BloomPrefilter: true}},
+	{"crossac", CompileOptions{CrossRuleAC: true}},
+	{"bloom+crossac", CompileOptions{BloomPrefilter: true, CrossRuleAC: true}},
+}
+
 func BenchmarkEngineSysmonLane(b *testing.B) {
-	benchmarkLane(b, "sysmon_proc", CompileOptions{})
+	for _, v := range prefilterVariants {
+		b.Run(v.name, func(b *testing.B) { benchmarkLane(b, "sysmon_proc", v.opts) })
+	}
 }
 
 func BenchmarkEngineSyslogLane(b *testing.B) {
-	benchmarkLane(b, "syslog_raw", CompileOptions{})
+	for _, v := range prefilterVariants {
+		b.Run(v.name, func(b *testing.B) { benchmarkLane(b, "syslog_raw", v.opts) })
+	}
 }
 
 // BenchmarkJSONEventReset measures the extractor alone: validation plus

@@ -33,7 +33,13 @@ func (e *Engine) Evaluate(ev Event, dst []Match) []Match {
 		return dst
 	}
 	sc := e.scratch.Get().(*evalScratch)
-	for _, pos := range e.index.candidates(ev, sc) {
+	cands := e.index.candidates(ev, sc)
+	if e.cross != nil {
+		ce := e.cross.wrap(ev)
+		defer e.cross.release(ce)
+		ev = ce
+	}
+	for _, pos := range cands {
 		cr := e.rules[pos]
 		if cr.matches(ev) {
 			dst = append(dst, cr.report(ev))

@@ -22,6 +22,10 @@ type candidateIndex struct {
 	nAlways  int
 	fields   []*fieldIndex
 	keywords *substringSet
+	// keywordNeedles are the needles of keywords; keywordBloom is their
+	// optional pre-filter (bloom.go).
+	keywordNeedles []string
+	keywordBloom   *needleBloom
 }
 
 // fieldIndex holds the witnesses of one field.
@@ -30,6 +34,8 @@ type fieldIndex struct {
 	exact   map[string][]int32
 	numbers map[int64][]int32
 	substr  *substringSet
+	needles []string     // the needles of substr
+	bloom   *needleBloom // optional pre-filter of substr (bloom.go)
 	prefix  *affixSet
 	suffix  *affixSet
 }
@@ -86,6 +92,7 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 	}
 	if len(kwNeedles) > 0 {
 		x.keywords = newSubstringSet(kwNeedles, kwIDs)
+		x.keywordNeedles = kwNeedles
 	}
 	return x
 }
@@ -105,6 +112,7 @@ func (nl *needleList) add(kind witnessKind, key string, pos int32) {
 func (fi *fieldIndex) build(nl *needleList) {
 	if len(nl.keys[0]) > 0 {
 		fi.substr = newSubstringSet(nl.keys[0], nl.ids[0])
+		fi.needles = nl.keys[0]
 	}
 	if len(nl.keys[1]) > 0 {
 		fi.prefix = newAffixSet(nl.keys[1], nl.ids[1], false)
@@ -143,7 +151,9 @@ func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
 func (sc *evalScratch) markRule(id int32) { sc.marks[id/64] |= 1 << (uint(id) % 64) }
 
 func (sc *evalScratch) scanLeaf(v *Value) bool {
-	sc.ix.keywords.scan(v.Fold, sc.mark)
+	if sc.ix.keywordBloom.mayContain(v.Fold) {
+		sc.ix.keywords.scan(v.Fold, sc.mark)
+	}
 	return false
 }
 
@@ -200,7 +210,7 @@ func (fi *fieldIndex) visit(v *Value, sc *evalScratch) {
 			}
 		}
 	}
-	if fi.substr != nil {
+	if fi.substr != nil && fi.bloom.mayContain(s) {
 		fi.substr.scan(s, sc.mark)
 	}
 	if fi.prefix != nil {

@@ -34,6 +34,9 @@ type itemNode struct {
 	// that Event.Keywords calls do not allocate: kwFns[0] tests every value
 	// (OR); with all, kwFns[i] tests values[i] alone.
 	kwFns []func(*Value) bool
+	// cross answers the item from the shared per-field automaton when
+	// CompileOptions.CrossRuleAC is on (crossac.go).
+	cross *crossItem
 }
 
 // variant is one literal form of a rule value after transforms, as the
@@ -71,6 +74,11 @@ func (n *itemNode) evalPositive(ev Event) bool {
 		return (v.Kind != KindMissing) == n.want
 	case itemFieldref:
 		return n.evalFieldref(ev, &v)
+	}
+	if n.cross != nil {
+		if verdict, ok := n.cross.eval(ev, &v); ok {
+			return verdict
+		}
 	}
 	if !n.all {
 		return n.anyValue(&v)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
+	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
@@ -87,22 +88,41 @@ type queueInput struct {
 func (in *queueInput) Connect(context.Context) error { return nil }
 
 func (in *queueInput) ReadBatch(ctx context.Context) (service.MessageBatch, service.AckFunc, error) {
-	line, err := in.q.Pop(ctx)
+	batch, err := popBatch(ctx, in.q, in.batch)
 	if errors.Is(err, server.ErrQueueClosed) {
 		return nil, nil, service.ErrEndOfInput
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	batch := service.MessageBatch{service.NewMessage(line)}
-	for len(batch) < in.batch {
-		next, ok := in.q.TryPop()
+	return batch, func(context.Context, error) error { return nil }, nil
+}
+
+// popBatch waits for one queued line and takes whatever else is queued, up
+// to max lines, as messages. Lines pushed as JSON records (OTLP) carry
+// processor.MetaEventJSON so that they bypass --input-format.
+func popBatch(ctx context.Context, q *server.LineQueue, max int) (service.MessageBatch, error) {
+	line, isJSON, err := q.PopItem(ctx)
+	if err != nil {
+		return nil, err
+	}
+	batch := service.MessageBatch{queuedMessage(line, isJSON)}
+	for len(batch) < max {
+		next, nextJSON, ok := q.TryPopItem()
 		if !ok {
 			break
 		}
-		batch = append(batch, service.NewMessage(next))
+		batch = append(batch, queuedMessage(next, nextJSON))
 	}
-	return batch, func(context.Context, error) error { return nil }, nil
+	return batch, nil
+}
+
+func queuedMessage(line []byte, isJSON bool) *service.Message {
+	m := service.NewMessage(line)
+	if isJSON {
+		m.MetaSet(processor.MetaEventJSON, "true")
+	}
+	return m
 }
 
 // Close refuses further ingest; requests still waiting get 503.

@@ -49,7 +49,7 @@ func (d *daemon) withOTLPInput(streamYAML string) (string, error) {
 func queueSink(q *server.LineQueue) otlp.Sink {
 	return func(ctx context.Context, events [][]byte) error {
 		for i, e := range events {
-			if err := q.Push(ctx, e); err != nil {
+			if err := q.PushJSON(ctx, e); err != nil { // JSON records, whatever --input-format says
 				if errors.Is(err, server.ErrQueueClosed) {
 					return otlp.ErrSinkClosed
 				}

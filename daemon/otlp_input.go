@@ -99,17 +99,9 @@ func (m *mergedInput) readPrimary(ctx context.Context) {
 func (m *mergedInput) readQueue(ctx context.Context) {
 	defer m.readers.Done()
 	for {
-		line, err := m.queue.Pop(ctx)
+		batch, err := popBatch(ctx, m.queue, m.batchSize) // api_ingest.go
 		if err != nil {
 			return // queue closed and drained, or ctx cancelled
-		}
-		batch := service.MessageBatch{service.NewMessage(line)}
-		for len(batch) < m.batchSize {
-			next, ok := m.queue.TryPop()
-			if !ok {
-				break
-			}
-			batch = append(batch, service.NewMessage(next))
 		}
 		// OTLP ingest is at-most-once: the HTTP/gRPC answer only means queued.
 		noAck := func(context.Context, error) error { return nil }

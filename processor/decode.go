@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/redpanda-data/benthos/v4/public/service"
+
 	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
@@ -21,10 +23,22 @@ type decoded struct {
 	release func()
 }
 
+// MetaEventJSON is the metadata key that marks a message whose content is
+// already a JSON object event (an OTLP log record, http-api.md §4.3): it is
+// decoded as JSON whatever input_format says, and the jq/JSONPath filter,
+// which applies to decoded input lines (input-formats.md §9), is skipped.
+const MetaEventJSON = "rsigma_event_json"
+
+// decoders are the processor's line decoder and the decoder of messages
+// marked with MetaEventJSON.
+type decoders struct {
+	lines, records *format.Decoder
+}
+
 // newDecoder builds the line decoder of s (input_format, syslog_tz, jq,
 // jsonpath). jq runtime errors are logged and the failing output skipped.
-func newDecoder(s Settings, warn func(string, ...any)) (*format.Decoder, error) {
-	return format.New(format.Options{
+func newDecoder(s Settings, warn func(string, ...any)) (*decoders, error) {
+	lines, err := format.New(format.Options{
 		Format:        format.Name(s.InputFormat),
 		SyslogTZ:      s.SyslogTZ,
 		SyslogKeepBOM: !s.SyslogStripBOM,
@@ -32,15 +46,27 @@ func newDecoder(s Settings, warn func(string, ...any)) (*format.Decoder, error) 
 		JSONPath:      s.JSONPath,
 		OnFilterError: func(err error) { warn("event filter: %v", err) },
 	})
+	if err != nil {
+		return nil, err
+	}
+	records, err := format.New(format.Options{Format: format.JSON})
+	if err != nil {
+		return nil, err
+	}
+	return &decoders{lines: lines, records: records}, nil
 }
 
-// decodeEach decodes one line and calls fn once per resulting event (jq and
-// JSONPath may yield zero or several). It returns the number of events
-// evaluated; a non-nil error means the line is undecodable for the input
-// format and nothing was evaluated.
-func (p *Processor) decodeEach(st *State, line []byte, fn func(decoded)) (int, error) {
+// decodeEach decodes the line of m and calls fn once per resulting event
+// (jq and JSONPath may yield zero or several). It returns the number of
+// events evaluated; a non-nil error means the line is undecodable for the
+// input format and nothing was evaluated.
+func (p *Processor) decodeEach(st *State, m *service.Message, line []byte, fn func(decoded)) (int, error) {
+	dec := p.decoder.lines
+	if _, ok := m.MetaGet(MetaEventJSON); ok {
+		dec = p.decoder.records
+	}
 	events := 0
-	err := p.decoder.Decode(line, func(fd format.Decoded) error {
+	err := dec.Decode(line, func(fd format.Decoded) error {
 		d, err := toEvent(st, &fd)
 		if err != nil {
 			return err

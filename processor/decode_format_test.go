@@ -1,10 +1,13 @@
 package processor
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
 const syslogRule = `title: Su Failure
@@ -94,5 +97,32 @@ func TestProcessorRejectsBadFormatSettings(t *testing.T) {
 		if _, err := newDecoder(s, func(string, ...any) {}); err == nil {
 			t.Errorf("%s: want a decoder error", bad)
 		}
+	}
+}
+
+// Messages marked as JSON records (OTLP) bypass input_format and the event
+// filter; unmarked lines of the same batch follow them.
+func TestProcessorDecodesMarkedRecordsAsJSON(t *testing.T) {
+	dir := writeRules(t, testRule)
+	s, err := ParseSettingsYAML("rules: [" + dir + "]\ninput_format: syslog\njq: '.records[]'\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(s, service.MockResources(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	record := service.NewMessage([]byte(`{"CommandLine":"whoami","resource.service.name":"svc"}`))
+	record.MetaSet(MetaEventJSON, "true")
+	line := service.NewMessage([]byte(`{"CommandLine":"whoami"}`)) // as syslog: only _raw, no CommandLine field
+	out, err := p.ProcessBatch(context.Background(), service.MessageBatch{record, line})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out) != 1 || len(out[0]) != 1 {
+		t.Fatalf("got %v, want exactly the record's detection", out)
+	}
+	if b, _ := out[0][0].AsBytes(); !strings.Contains(string(b), `"rule_id":"r-whoami"`) {
+		t.Fatalf("result %s", b)
 	}
 }

@@ -9,7 +9,6 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
-	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
@@ -44,8 +43,8 @@ type Processor struct {
 	log      *service.Logger
 	metrics  *metrics
 	state    atomic.Pointer[State]
-	scratch  sync.Pool // *scratch
-	decoder  *format.Decoder
+	scratch  sync.Pool        // *scratch
+	decoder  *decoders        // decode.go
 	corr     *correlationStep // correlation.go
 	dyn      *Dynamic         // sources and enrichers (dynamic_hub.go); nil when unused
 	stopDyn  func()           // stops a Dynamic this processor opened itself
@@ -129,7 +128,7 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 		if len(line) == 0 {
 			continue
 		}
-		n, err := p.decodeEach(st, raw, func(d decoded) { out = p.evaluate(st, sc, m, d, out) })
+		n, err := p.decodeEach(st, m, raw, func(d decoded) { out = p.evaluate(st, sc, m, d, out) })
 		events += n
 		if err != nil {
 			p.metrics.parseErrors.Incr(1)

@@ -180,3 +180,22 @@ func TestLineQueueDrainsAfterClose(t *testing.T) {
 		t.Fatalf("drained %q", got)
 	}
 }
+
+func TestLineQueueKeepsTheJSONMark(t *testing.T) {
+	q := NewLineQueue(4, QueueHooks{})
+	ctx := context.Background()
+	if err := q.Push(ctx, []byte("line")); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.PushJSON(ctx, []byte(`{"a":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	line, isJSON, err := q.PopItem(ctx)
+	if err != nil || string(line) != "line" || isJSON {
+		t.Fatalf("first = %q json=%v err=%v", line, isJSON, err)
+	}
+	line, isJSON, ok := q.TryPopItem()
+	if !ok || string(line) != `{"a":1}` || !isJSON {
+		t.Fatalf("second = %q json=%v ok=%v", line, isJSON, ok)
+	}
+}

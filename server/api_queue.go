@@ -24,7 +24,7 @@ type QueueHooks struct {
 // queue is full; Pop drains what is left after Close before reporting
 // ErrQueueClosed.
 type LineQueue struct {
-	ch        chan []byte
+	ch        chan queued
 	done      chan struct{}
 	closeOnce sync.Once
 	hooks     QueueHooks
@@ -35,27 +35,44 @@ func NewLineQueue(capacity int, hooks QueueHooks) *LineQueue {
 	if capacity < 1 {
 		capacity = 1
 	}
-	return &LineQueue{ch: make(chan []byte, capacity), done: make(chan struct{}), hooks: hooks}
+	return &LineQueue{ch: make(chan queued, capacity), done: make(chan struct{}), hooks: hooks}
+}
+
+// queued is one queued line; json marks an event that is already a JSON
+// object (an OTLP log record) rather than a raw line of --input-format.
+type queued struct {
+	line []byte
+	json bool
 }
 
 // Push enqueues line, which the queue owns afterwards. It tries without
 // blocking first; when the queue is full it reports back-pressure and waits
 // for space, for ctx, or for Close.
 func (q *LineQueue) Push(ctx context.Context, line []byte) error {
+	return q.push(ctx, queued{line: line})
+}
+
+// PushJSON is Push for an event that is already a JSON object (OTLP log
+// records): consumers decode it as JSON whatever --input-format says.
+func (q *LineQueue) PushJSON(ctx context.Context, event []byte) error {
+	return q.push(ctx, queued{line: event, json: true})
+}
+
+func (q *LineQueue) push(ctx context.Context, item queued) error {
 	select {
 	case <-q.done:
 		return ErrQueueClosed
 	default:
 	}
 	select {
-	case q.ch <- line:
+	case q.ch <- item:
 		call(q.hooks.Enqueued)
 		return nil
 	default:
 	}
 	call(q.hooks.BackPressure)
 	select {
-	case q.ch <- line:
+	case q.ch <- item:
 		call(q.hooks.Enqueued)
 		return nil
 	case <-q.done:
@@ -68,34 +85,45 @@ func (q *LineQueue) Push(ctx context.Context, line []byte) error {
 // Pop waits for the next line. After Close it keeps returning queued lines
 // and then ErrQueueClosed.
 func (q *LineQueue) Pop(ctx context.Context) ([]byte, error) {
-	select {
-	case line := <-q.ch:
-		call(q.hooks.Dequeued)
-		return line, nil
-	default:
+	line, _, err := q.PopItem(ctx)
+	return line, err
+}
+
+// PopItem is Pop that also reports whether the line was pushed with
+// PushJSON.
+func (q *LineQueue) PopItem(ctx context.Context) (line []byte, json bool, err error) {
+	if line, json, ok := q.TryPopItem(); ok {
+		return line, json, nil
 	}
 	select {
-	case line := <-q.ch:
+	case it := <-q.ch:
 		call(q.hooks.Dequeued)
-		return line, nil
+		return it.line, it.json, nil
 	case <-q.done:
-		if line, ok := q.TryPop(); ok {
-			return line, nil
+		if line, json, ok := q.TryPopItem(); ok {
+			return line, json, nil
 		}
-		return nil, ErrQueueClosed
+		return nil, false, ErrQueueClosed
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, false, ctx.Err()
 	}
 }
 
 // TryPop returns a queued line without waiting.
 func (q *LineQueue) TryPop() ([]byte, bool) {
+	line, _, ok := q.TryPopItem()
+	return line, ok
+}
+
+// TryPopItem is TryPop that also reports whether the line was pushed with
+// PushJSON.
+func (q *LineQueue) TryPopItem() (line []byte, json bool, ok bool) {
 	select {
-	case line := <-q.ch:
+	case it := <-q.ch:
 		call(q.hooks.Dequeued)
-		return line, true
+		return it.line, it.json, true
 	default:
-		return nil, false
+		return nil, false, false
 	}
 }
 

@@ -161,5 +161,6 @@ func (d *daemon) status() server.Status {
 	if started := d.ops.started.Load(); started > 0 {
 		s.UptimeSeconds = time.Since(time.Unix(0, started)).Seconds()
 	}
+	s.DynamicSources = d.dynamicSourcesStatus() // dynamic_sources.go
 	return s
 }

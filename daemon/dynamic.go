@@ -6,6 +6,7 @@ import (
 
 	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/processor"
+	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
 // openDynamic checks the pipelines, resolves the dynamic sources and loads
@@ -21,8 +22,13 @@ func openDynamic(ctx context.Context, s processor.Settings, log *slog.Logger) (*
 
 // mountDynamic hands dyn (opened by preload) to the processors the stream
 // builds, so that they share its sources and enrichers instead of opening
-// their own.
+// their own, and serves its sources on /api/v1/sources (mountOperations
+// registered those endpoints without sources; the mux keeps the last
+// registration).
 func (d *daemon) mountDynamic(dyn *processor.Dynamic) {
 	d.dyn = dyn
 	d.hub.SetDynamic(dyn)
+	if dyn.Sources != nil {
+		server.HandleSources(d.mux, resolverControl{dyn.Sources})
+	}
 }

@@ -239,3 +239,46 @@ func TestDaemonDynamicMetricsAndEnricherReload(t *testing.T) {
 	}
 	opsStop(t, d)
 }
+
+// Acceptance §6 scenarios 66 and 68-72: the sources API, status and
+// use_cached after the source file disappears.
+func TestDaemonSourcesAPI(t *testing.T) {
+	dir := t.TempDir()
+	rules := pipeWrite(t, dir, "rules/r.yml", dynVarRule)
+	list := pipeWrite(t, dir, "list.json", `["malware.exe"]`)
+	sources := pipeWrite(t, dir, "sources.yml", "sources:\n  - {id: cmd_list, type: file, path: "+list+", format: json, refresh: watch, on_error: use_cached}\n")
+	d, base := opsStart(t, filepath.Dir(rules), "--input", "http", "-p", pipeWrite(t, dir, "dyn.yml", dynVarPipeline), "--source", sources)
+
+	status, body := opsDo(t, "GET", base+"/api/v1/sources", "")
+	want := `{"sources":[{"source_id":"cmd_list","origin":"external:` + sources + `","type":"File","refresh":"Watch","required":true}]}`
+	if status != 200 || strings.TrimSpace(body) != want {
+		t.Fatalf("GET /api/v1/sources: %d %s\nwant %s", status, body, want)
+	}
+	_, body = opsDo(t, "GET", base+"/api/v1/status", "")
+	ds, ok := opsJSON(t, body)["dynamic_sources"].(map[string]any)
+	if !ok || ds["resolves_total"].(float64) < 1 {
+		t.Fatalf("status dynamic_sources: %s", body)
+	}
+	opsDetects(t, d, base, `{"CommandLine":"malware.exe --payload"}`, 1)
+
+	os.Remove(list)
+	before := ds["resolves_total"].(float64)
+	if status, body := opsDo(t, "POST", base+"/api/v1/sources/resolve", ""); status != 200 || !strings.Contains(body, "resolve_triggered") {
+		t.Fatalf("POST resolve: %d %s", status, body)
+	}
+	opsEventually(t, 5*time.Second, "resolve activity", func() bool {
+		_, body := opsDo(t, "GET", base+"/api/v1/status", "")
+		return opsJSON(t, body)["dynamic_sources"].(map[string]any)["resolves_total"].(float64) > before
+	})
+	opsPostReload(t, base)
+	opsEventually(t, 5*time.Second, "reload pass", func() bool { return opsMetric(t, base, "rsigma_reloads_total") >= 1 })
+	opsDetects(t, d, base, `{"CommandLine":"malware.exe again"}`, 2) // use_cached kept the list
+
+	if status, body := opsDo(t, "DELETE", base+"/api/v1/sources/cache/cmd_list", ""); status != 200 || !strings.Contains(body, `"invalidated"`) {
+		t.Fatalf("DELETE cache: %d %s", status, body)
+	}
+	if status, body := opsDo(t, "POST", base+"/api/v1/sources/resolve/cmd_list", ""); status != 200 || !strings.Contains(body, `"source_id":"cmd_list"`) {
+		t.Fatalf("POST resolve/cmd_list: %d %s", status, body)
+	}
+	opsStop(t, d)
+}

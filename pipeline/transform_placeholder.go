@@ -56,6 +56,9 @@ func (ph *placeholders) apply(t *target, item *Item) (bool, error) {
 				out = append(out, v)
 				continue
 			}
+			if len(texts) == 0 {
+				return nil, false, fmt.Errorf("placeholders in %q expand to no values (empty pipeline var)", v.Text)
+			}
 			changed = true
 			for _, s := range texts {
 				out = append(out, sigma.StringValue(s))

@@ -271,6 +271,11 @@ func TestValueTransformations(t *testing.T) {
 		pipeline:  "vars: {Workstations: [a]}\ntransformations:\n- type: value_placeholders\n",
 		wantErr:   "unknown placeholder %Nope%",
 	}, {
+		name:      "value_placeholders_empty_var_rejects_rule",
+		detection: "    sel: {ComputerName|expand: '%Workstations%'}\n    condition: sel\n",
+		pipeline:  "vars: {Workstations: []}\ntransformations:\n- type: value_placeholders\n",
+		wantErr:   "expand to no values",
+	}, {
 		name:      "value_placeholders_ignore_values_without_expand",
 		detection: "    sel: {ComputerName: '%Workstations%'}\n    condition: sel\n",
 		pipeline:  "vars: {Workstations: [a]}\ntransformations:\n- type: value_placeholders\n",

@@ -145,6 +145,29 @@ func TestCorrelationDaemon(t *testing.T) {
 		}
 	})
 
+	t.Run("detection_only_rules_create_the_db_but_write_no_row", func(t *testing.T) {
+		dir := t.TempDir()
+		db := filepath.Join(dir, "state.db")
+		rule := "title: Test Rule\nlogsource: {category: process_creation}\ndetection:\n  sel: {CommandLine|contains: whoami}\n  condition: sel\n"
+		if err := os.WriteFile(filepath.Join(dir, "whoami.yml"), []byte(rule), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, stderr, code := daemontest.Run(t, `{"CommandLine":"cmd /c whoami"}`+"\n", "engine", "daemon",
+			"-r", filepath.Join(dir, "whoami.yml"), "--api-addr", "127.0.0.1:0", "--state-db", db)
+		if code != 0 || !strings.Contains(out, `"rule_title":"Test Rule"`) {
+			t.Fatalf("exit %d, stdout %q\n%s", code, out, stderr)
+		}
+		conn, err := sql.Open("sqlite", db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var rows int
+		if err := conn.QueryRow(`SELECT count(*) FROM rsigma_correlation_state`).Scan(&rows); err != nil || rows != 0 {
+			t.Fatalf("rows %d, err %v; want the table and no row", rows, err)
+		}
+	})
+
 	t.Run("clear_state_prevents_restore_keep_state_forces_it", func(t *testing.T) {
 		db := filepath.Join(t.TempDir(), "state.db")
 		daemon(t, logons(1, 3, true), "--no-detections", "--state-db", db)

@@ -62,11 +62,12 @@ func (in *input) Connect(ctx context.Context) error {
 	}
 	ended := make(chan struct{})
 	var once sync.Once
+	var self *Conn // written and read under in.mu
 	onClosed := func() {
 		in.mu.Lock()
-		byUs := in.closing
+		current := self != nil && in.conn == self && !in.closing
 		in.mu.Unlock()
-		if !byUs {
+		if current { // closed for good by the client, not by Close or a reconnect
 			once.Do(func() { close(ended) })
 		}
 	}
@@ -74,6 +75,7 @@ func (in *input) Connect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	self = conn
 	msgs := make(chan jetstream.Msg, in.cfg.BatchSize)
 	stop := make(chan struct{})
 	cc, err := cons.Consume(
@@ -101,7 +103,7 @@ func (in *input) Connect(ctx context.Context) error {
 // arrived, up to the batch size. Blank messages are acked and skipped.
 func (in *input) ReadBatch(ctx context.Context) (service.MessageBatch, service.AckFunc, error) {
 	in.mu.Lock()
-	msgs, ended := in.msgs, in.ended
+	msgs, ended, cc := in.msgs, in.ended, in.consume
 	in.mu.Unlock()
 	if msgs == nil {
 		return nil, nil, service.ErrNotConnected
@@ -113,6 +115,8 @@ func (in *input) ReadBatch(ctx context.Context) (service.MessageBatch, service.A
 			taken = append(taken, m)
 		case <-ended:
 			return nil, nil, service.ErrEndOfInput
+		case <-cc.Closed():
+			return nil, nil, in.consumptionStopped(ended)
 		case <-ctx.Done():
 			return nil, nil, ctx.Err()
 		}
@@ -130,6 +134,27 @@ func (in *input) ReadBatch(ctx context.Context) (service.MessageBatch, service.A
 			return batch, in.ackFunc(kept), nil
 		}
 	}
+}
+
+// consumptionStopped handles a pull subscription that ended without Close:
+// the durable was deleted (another member of the group repositioned it) or
+// the server refused further pulls. The connection is dropped so that the
+// framework reconnects, which binds the durable again; a connection closed
+// for good ends the input instead.
+func (in *input) consumptionStopped(ended chan struct{}) error {
+	select {
+	case <-ended:
+		return service.ErrEndOfInput
+	default:
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	if in.conn == nil {
+		return service.ErrNotConnected
+	}
+	in.log.Warnf("NATS input: consumption of durable %s stopped, reconnecting", in.cfg.Durable)
+	in.stopConsuming()
+	return service.ErrNotConnected
 }
 
 // toBatch converts messages to Benthos messages, acking blank ones at once.
@@ -202,9 +227,16 @@ func (in *input) Close(context.Context) error {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.closing = true
-	if in.conn == nil {
-		return nil
+	if in.conn != nil {
+		in.stopConsuming()
 	}
+	return nil
+}
+
+// stopConsuming stops pulling, hands back messages that were pulled but
+// never read (nak without delay) and closes the connection. The caller
+// holds in.mu and has checked in.conn != nil.
+func (in *input) stopConsuming() {
 	in.consume.Stop()
 	close(in.stop)
 	for {
@@ -220,6 +252,5 @@ func (in *input) Close(context.Context) error {
 		_ = in.conn.NC.FlushTimeout(closeFlushTimeout) // push the last acks out
 	}
 	in.conn.Close()
-	in.conn, in.msgs = nil, nil
-	return nil
+	in.conn, in.msgs, in.consume = nil, nil, nil
 }

@@ -160,3 +160,29 @@ func TestInputMetadataAndAckedPosition(t *testing.T) {
 		t.Fatalf("position %d %d %v, want %d %d", gotSeq, gotUnix, ok, n, times[n].Unix())
 	}
 }
+
+// When another member of the group repositions the shared durable (delete
+// and recreate), a running input binds the new durable and keeps reading.
+func TestGroupMemberSurvivesRepositioning(t *testing.T) {
+	s := startServer(t, nil)
+	js, _ := seedStream(t, s)
+	a := &collector{}
+	runStream(t, inputYAML(serverURL(s), "events.>", "consumer_group: g"), "", a)
+	waitFor(t, "first member reads the seed", 10*time.Second, func() bool { return len(a.snapshot()) == 10 })
+
+	b := &collector{}
+	stopB := runStream(t, inputYAML(serverURL(s), "events.>", "consumer_group: g", "replay_from_sequence: 9"), "", b)
+	waitFor(t, "replay through the group", 10*time.Second, func() bool { return len(a.snapshot())+len(b.snapshot()) >= 12 })
+	stopB()
+
+	publish(t, js, "events.x", events(20)...)
+	waitFor(t, "first member reads new events after the repositioning", 20*time.Second, func() bool {
+		n := 0
+		for _, r := range a.snapshot() {
+			if r.seq > 10 {
+				n++
+			}
+		}
+		return n == 20
+	})
+}

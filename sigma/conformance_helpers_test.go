@@ -67,6 +67,14 @@ func checkEvents(t *testing.T, on, off *Engine, events []ev) {
 		if gotOff != e.match {
 			t.Errorf("event %s: matched=%v, want %v", e.json, gotOff, e.match)
 		}
+		// The same verdict through the production raw-JSON event.
+		raw := NewJSONEvent(on.Fields())
+		if err := raw.Reset([]byte(e.json)); err != nil {
+			t.Fatalf("JSONEvent.Reset(%s): %v", e.json, err)
+		}
+		if gotRaw := len(on.Evaluate(raw, nil)) > 0; gotRaw != e.match {
+			t.Errorf("event %s through JSONEvent: matched=%v, want %v", e.json, gotRaw, e.match)
+		}
 	}
 }
 

@@ -1,5 +1,7 @@
 package sigma
 
+import "sort"
+
 // substringSet is an Aho-Corasick automaton compiled to a DFA over byte
 // classes: scanning a text costs one table lookup per byte. Each needle
 // carries an output id; scan reports the ids of every needle occurring in the
@@ -20,15 +22,11 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 	a := &substringSet{}
 	a.assignClasses(needles)
 	nc := a.nClasses
-	// Trie with dense rows; -1 = no edge yet. The capacity bounds the number
-	// of states so that rows are appended without reallocation.
-	maxStates := 1
-	for _, nd := range needles {
-		maxStates += len(nd)
-	}
-	a.next = make([]int32, nc, maxStates*nc)
-	fill(a.next, -1)
-	own := [][]int32{nil}
+	// Trie with dense rows; 0 = no edge (the root is never a child). The
+	// table is sized exactly: one state per distinct needle prefix.
+	nStates := countPrefixes(needles)
+	a.next = make([]int32, nStates*nc)
+	own := make([][]int32, 1, nStates)
 	for i, nd := range needles {
 		if nd == "" {
 			continue
@@ -37,12 +35,9 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 		for j := 0; j < len(nd); j++ {
 			c := int(a.classes[nd[j]])
 			t := a.next[int(s)*nc+c]
-			if t < 0 {
+			if t == 0 {
 				t = int32(len(own))
 				own = append(own, nil)
-				start := len(a.next)
-				a.next = a.next[:start+nc]
-				fill(a.next[start:], -1)
 				a.next[int(s)*nc+c] = t
 			}
 			s = t
@@ -50,14 +45,25 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 		own[s] = append(own[s], ids[i])
 	}
 	a.link(own)
-	a.next = append([]int32(nil), a.next...) // drop the unused capacity
 	return a
 }
 
-func fill(s []int32, v int32) {
-	for i := range s {
-		s[i] = v
+// countPrefixes returns 1 + the number of distinct non-empty prefixes of
+// needles after class mapping would merge nothing (an upper bound when
+// non-ASCII bytes share a class).
+func countPrefixes(needles []string) int {
+	sorted := append([]string(nil), needles...)
+	sort.Strings(sorted)
+	n, prev := 1, ""
+	for _, nd := range sorted {
+		l := 0
+		for l < len(nd) && l < len(prev) && nd[l] == prev[l] {
+			l++
+		}
+		n += len(nd) - l
+		prev = nd
 	}
+	return n
 }
 
 // assignClasses gives every ASCII byte used by a needle its own class and
@@ -92,31 +98,24 @@ func (a *substringSet) assignClasses(needles []string) {
 }
 
 // link computes failure transitions breadth-first, turning the trie into a
-// DFA, and flattens the output lists.
+// DFA, and flattens the output lists: the outputs of a state are its own
+// needles plus those of every state on its failure chain.
 func (a *substringSet) link(own [][]int32) {
 	nc := a.nClasses
 	nStates := len(own)
 	fail := make([]int32, nStates)
 	queue := make([]int32, 0, nStates)
 	for c := 0; c < nc; c++ {
-		t := a.next[c]
-		if t < 0 {
-			a.next[c] = 0
-			continue
+		if t := a.next[c]; t != 0 {
+			queue = append(queue, t)
 		}
-		fail[t] = 0
-		queue = append(queue, t)
 	}
-	outs := make([][]int32, nStates)
-	outs[0] = own[0]
-	for len(queue) > 0 {
-		s := queue[0]
-		queue = queue[1:]
-		outs[s] = append(append([]int32(nil), own[s]...), outs[fail[s]]...)
+	for head := 0; head < len(queue); head++ {
+		s := queue[head]
 		for c := 0; c < nc; c++ {
 			i := int(s)*nc + c
 			t := a.next[i]
-			if t < 0 {
+			if t == 0 {
 				a.next[i] = a.next[int(fail[s])*nc+c]
 				continue
 			}
@@ -127,27 +126,26 @@ func (a *substringSet) link(own [][]int32) {
 	a.outStart = make([]int32, nStates+1)
 	for s := 0; s < nStates; s++ {
 		a.outStart[s] = int32(len(a.outIDs))
-		a.outIDs = append(a.outIDs, dedupIDs(outs[s])...)
+		start := len(a.outIDs)
+		for t := int32(s); t != 0; t = fail[t] {
+			for _, id := range own[t] {
+				if !containsID(a.outIDs[start:], id) {
+					a.outIDs = append(a.outIDs, id)
+				}
+			}
+		}
 	}
 	a.outStart[nStates] = int32(len(a.outIDs))
 	a.encode()
 }
 
-func dedupIDs(ids []int32) []int32 {
-	out := ids[:0:0]
-	for _, id := range ids {
-		dup := false
-		for _, o := range out {
-			if o == id {
-				dup = true
-				break
-			}
-		}
-		if !dup {
-			out = append(out, id)
+func containsID(ids []int32, id int32) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
 		}
 	}
-	return out
+	return false
 }
 
 // scan calls hit for the output ids of every needle occurrence in text.
@@ -164,20 +162,6 @@ func (a *substringSet) scan(text string, hit func(id int32)) {
 			}
 		}
 	}
-}
-
-// containsAny reports whether any needle occurs in text. It is exact for
-// ASCII needles (non-ASCII bytes share a class).
-func (a *substringSet) containsAny(text string) bool {
-	next, classes := a.next, &a.classes
-	s := int32(0)
-	for i := 0; i < len(text); i++ {
-		s = next[s+int32(classes[text[i]])]
-		if s < 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // encode rewrites the transition table so that scan needs one load per byte:

@@ -18,9 +18,6 @@ type itemNode struct {
 	field *Field // nil for keyword items
 	// values has one matcher per rule value (OR-combined, AND with all).
 	values []valueMatcher
-	// orValues is what an OR item evaluates: values, with many plain substring
-	// needles merged into one automaton (matcher_set.go).
-	orValues []valueMatcher
 	// variants mirrors values with the literal forms the candidate index
 	// reads (one entry per rule value, each listing that value's variants).
 	variants [][]variant
@@ -101,7 +98,7 @@ func (n *itemNode) anyValue(v *Value) bool {
 		}
 		return false
 	}
-	for _, m := range n.orValues {
+	for _, m := range n.values {
 		if m.match(v.Kind, v.Str, v.Fold) {
 			return true
 		}
@@ -124,7 +121,7 @@ func anyMember(v *Value, m valueMatcher) bool {
 
 // matchLeafAny is the keyword callback for OR keyword items.
 func (n *itemNode) matchLeafAny(v *Value) bool {
-	for _, m := range n.orValues {
+	for _, m := range n.values {
 		if m.match(v.Kind, v.Str, v.Fold) {
 			return true
 		}

@@ -54,10 +54,6 @@ func buildItem(it *Item, allowPlaceholders bool) (*itemNode, error) {
 		n.values = append(n.values, m)
 		n.variants = append(n.variants, vars)
 	}
-	n.orValues = n.values
-	if !n.all && !allowPlaceholders {
-		n.orValues = collapseContains(n.values)
-	}
 	return n, nil
 }
 

@@ -37,3 +37,13 @@ func matchValue(m valueMatcher, v *Value) bool { return m.match(v.Kind, v.Str, v
 type leafMatcher struct{ m valueMatcher }
 
 func (l leafMatcher) leaf(v *Value) bool { return l.m.match(v.Kind, v.Str, v.Fold) }
+
+// asciiOnly reports whether s has no bytes above 0x7f.
+func asciiOnly(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

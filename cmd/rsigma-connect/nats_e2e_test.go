@@ -20,7 +20,7 @@ import (
 
 // jetStreamServer runs an embedded JetStream server on a random port and
 // returns its URL and a client JetStream context.
-func jetStreamServer(t *testing.T, tweak func(*server.Options)) (string, jetstream.JetStream) {
+func jetStreamServer(t *testing.T, tweak func(*server.Options), clientOpts ...natsgo.Option) (string, jetstream.JetStream) {
 	t.Helper()
 	opts := &server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}
 	if tweak != nil {
@@ -36,7 +36,6 @@ func jetStreamServer(t *testing.T, tweak func(*server.Options)) (string, jetstre
 	}
 	t.Cleanup(s.Shutdown)
 	url := "nats://" + s.Addr().String()
-	var clientOpts []natsgo.Option
 	if opts.Authorization != "" {
 		clientOpts = append(clientOpts, natsgo.Token(opts.Authorization))
 	}

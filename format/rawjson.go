@@ -3,13 +3,17 @@ package format
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
 // Helpers over raw JSON text that has already been validated: they let
 // filters return sub-values as the original bytes (key order and number
 // literals preserved) instead of re-encoding decoded maps.
 
-func isJSON(b []byte) bool { return len(b) > 0 && json.Valid(b) }
+// isJSON uses sigma's validator: it accepts exactly what json.Valid accepts
+// and is several times faster (it is on the per-event path).
+func isJSON(b []byte) bool { return len(b) > 0 && sigma.ValidJSON(b) }
 
 func isObject(b []byte) bool {
 	b = bytes.TrimLeft(b, " \t\r\n")

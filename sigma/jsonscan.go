@@ -310,6 +310,11 @@ func skipArray(b []byte, i, depth int) (int, error) {
 	}
 }
 
+// ValidJSON reports whether b is exactly one valid JSON value (white space
+// around it allowed). It accepts exactly what encoding/json.Valid accepts,
+// several times faster and without allocating.
+func ValidJSON(b []byte) bool { return validateDocument(b) == nil }
+
 // validateDocument checks that b holds exactly one JSON value, optionally
 // surrounded by white space.
 func validateDocument(b []byte) error {

@@ -127,6 +127,9 @@ func checkAgainstReference(t *testing.T, doc []byte, names []string) {
 	}
 	e := NewJSONEvent(tab)
 	err := e.Reset(doc)
+	if json.Valid(doc) != ValidJSON(doc) {
+		t.Fatalf("%q: json.Valid=%v but ValidJSON=%v", doc, json.Valid(doc), ValidJSON(doc))
+	}
 	if valid := json.Valid(doc); valid != (err == nil) {
 		t.Fatalf("%q: json.Valid=%v but Reset error=%v", doc, valid, err)
 	}
@@ -234,6 +237,26 @@ func FuzzJSONEvent(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, doc []byte, fields string) {
 		checkAgainstReference(t, doc, strings.Split(fields, ","))
+	})
+}
+
+func BenchmarkValidJSON(b *testing.B) {
+	doc := []byte(`{"Image":"C:\\Windows\\System32\\svchost.exe","CommandLine":"svchost.exe -k netsvcs -p -s Schedule","ProcessId":4242,"Hashes":"SHA1=0123456789ABCDEF0123456789ABCDEF01234567,MD5=0123456789ABCDEF0123456789ABCDEF","User":"NT AUTHORITY\\SYSTEM","Tags":["a","b",{"c":null}]}`)
+	b.Run("sigma", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		for i := 0; i < b.N; i++ {
+			if !ValidJSON(doc) {
+				b.Fatal("invalid")
+			}
+		}
+	})
+	b.Run("encoding_json", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		for i := 0; i < b.N; i++ {
+			if !json.Valid(doc) {
+				b.Fatal("invalid")
+			}
+		}
 	})
 }
 

@@ -156,6 +156,8 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 			for _, m := range n.values {
 				n.kwFns = append(n.kwFns, leafMatcher{m}.leaf)
 			}
+		} else if set := keywordNeedleSet(n); set != nil {
+			n.kwFns = []func(*Value) bool{set.leaf}
 		} else {
 			n.kwFns = []func(*Value) bool{n.matchLeafAny}
 		}

@@ -164,6 +164,20 @@ func (a *substringSet) scan(text string, hit func(id int32)) {
 	}
 }
 
+// containsAny reports whether any needle occurs in text; exact for ASCII
+// needles (non-ASCII bytes share one class).
+func (a *substringSet) containsAny(text string) bool {
+	next, classes := a.next, &a.classes
+	s := int32(0)
+	for i := 0; i < len(text); i++ {
+		s = next[s+int32(classes[text[i]])]
+		if s < 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // encode rewrites the transition table so that scan needs one load per byte:
 // targets are pre-multiplied row offsets, negated when the target state has
 // outputs (the root never has outputs, so 0 is unambiguous).

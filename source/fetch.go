@@ -44,7 +44,7 @@ func (e *ResolveError) Unwrap() error { return e.Err }
 const stderrCap = 64 << 10
 
 // fetch reads the source's raw bytes.
-func (s *Source) fetch(ctx context.Context, client *http.Client) ([]byte, error) {
+func (s *Source) fetch(ctx context.Context, client *http.Client, dial NATSDialer) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	var data []byte
@@ -56,6 +56,8 @@ func (s *Source) fetch(ctx context.Context, client *http.Client) ([]byte, error)
 		data, err = s.fetchHTTP(ctx, client)
 	case TypeCommand:
 		data, err = s.runCommand(ctx)
+	case TypeNATS:
+		data, err = s.nextNATSMessage(ctx, dial)
 	default:
 		err = fmt.Errorf("type %s cannot be fetched", s.Type)
 	}

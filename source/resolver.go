@@ -25,6 +25,9 @@ type Options struct {
 	Client   *http.Client // default: http.DefaultClient semantics with per-source timeouts
 	Observer Observer     // optional
 	Logger   *slog.Logger // optional
+	// NATS connects nats sources (the daemon passes one applying its NATS
+	// auth and TLS flags); default: a plain connection to the source URL.
+	NATS NATSDialer
 }
 
 // Resolver resolves and caches the values of a fixed set of sources. It is
@@ -51,6 +54,9 @@ func NewResolver(sources []*Source, opts Options) *Resolver {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.NATS == nil {
+		opts.NATS = plainNATS
 	}
 	r := &Resolver{sources: sources, byID: map[string]*Source{}, opts: opts,
 		values: map[string]any{}, cache: map[string]any{}, triggers: make(chan string, 8)}
@@ -100,8 +106,14 @@ func (r *Resolver) Resolve(ctx context.Context, id string) error {
 // resolve fetches, decodes and extracts s, then applies its error policy.
 // The returned error means the source has no usable value.
 func (r *Resolver) resolve(ctx context.Context, s *Source) error {
+	return r.resolveWith(ctx, s, func() ([]byte, error) { return s.fetch(ctx, r.opts.Client, r.opts.NATS) })
+}
+
+// resolveWith is resolve with the raw bytes coming from fetch (a pushed
+// NATS message passes its payload).
+func (r *Resolver) resolveWith(ctx context.Context, s *Source, fetch func() ([]byte, error)) error {
 	start := time.Now()
-	v, rerr := r.fetchValue(ctx, s)
+	v, rerr := r.fetchValue(ctx, s, fetch)
 	r.resolves.Add(1)
 	if r.opts.Observer != nil {
 		r.opts.Observer.Resolved(s, time.Since(start), rerr)
@@ -134,8 +146,8 @@ func (r *Resolver) resolve(ctx context.Context, s *Source) error {
 	return rerr
 }
 
-func (r *Resolver) fetchValue(ctx context.Context, s *Source) (any, *ResolveError) {
-	data, err := s.fetch(ctx, r.opts.Client)
+func (r *Resolver) fetchValue(ctx context.Context, s *Source, fetch func() ([]byte, error)) (any, *ResolveError) {
+	data, err := fetch()
 	if err != nil {
 		var re *ResolveError
 		if errors.As(err, &re) {

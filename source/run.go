@@ -13,12 +13,16 @@ import (
 const startupRetryDelay = 5 * time.Second
 
 // Run re-resolves sources in the background until ctx ends: queued
-// triggers (Trigger), interval timers, file watches (refresh: watch) and a
-// single retry of optional sources that failed at startup.
+// triggers (Trigger), interval timers, file watches (refresh: watch), NATS
+// pushes (refresh: push) and a single retry of optional sources that
+// failed at startup.
 func (r *Resolver) Run(ctx context.Context) {
 	for _, s := range r.sources {
-		if s.Refresh == RefreshInterval {
+		switch s.Refresh {
+		case RefreshInterval:
 			go r.every(ctx, s)
+		case RefreshPush:
+			go r.push(ctx, s)
 		}
 	}
 	if w := r.watch(); w != nil {

@@ -221,7 +221,12 @@ func (s *Source) validateTransport(r *rawSource) error {
 			s.MaxBytes = r.MaxStdout
 		}
 	case TypeNATS:
-		return errors.New("type: nats sources are not supported yet")
+		if !strings.HasPrefix(s.URL, "nats://") && !strings.HasPrefix(s.URL, "tls://") {
+			return fmt.Errorf("url: expected a nats:// URL, got %q", s.URL)
+		}
+		if s.Subject == "" || strings.ContainsAny(s.Subject, "*> ") {
+			return fmt.Errorf("subject: required, without wildcards (got %q)", s.Subject)
+		}
 	default:
 		return fmt.Errorf("type: expected file, http, command or nats, got %q", r.Type)
 	}

@@ -31,6 +31,9 @@ type JSONEvent struct {
 	adhoc     []adhocValue
 }
 
+// maxJSONEventBytes bounds a document: spans are 32-bit offsets.
+const maxJSONEventBytes = 1<<31 - 1
+
 // adhocValue caches a field that is not in the table for the current event.
 type adhocValue struct {
 	field *Field
@@ -62,6 +65,11 @@ func (e *JSONEvent) bind(fs []*Field) {
 func (e *JSONEvent) Reset(raw []byte) error {
 	if fs := e.table.All(); len(fs) != len(e.x.plan.fields) {
 		e.bind(fs)
+	}
+	if len(raw) > maxJSONEventBytes {
+		e.valid = false
+		e.x.nextGen()
+		return &jsonSyntaxError{Offset: maxJSONEventBytes, Msg: "document larger than 2 GiB"}
 	}
 	e.x.buf = append(e.x.buf[:0], raw...)
 	e.vb.reset()

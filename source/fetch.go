@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -39,6 +40,14 @@ func (e *ResolveError) Error() string {
 	return fmt.Sprintf("source %s: %s: %v", e.ID, strings.ToLower(string(e.Kind)), e.Err)
 }
 func (e *ResolveError) Unwrap() error { return e.Err }
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expandEnv replaces ${NAME} with the environment variable NAME; other `$`
+// text is kept as is.
+func expandEnv(s string) string {
+	return envRef.ReplaceAllStringFunc(s, func(m string) string { return os.Getenv(m[2 : len(m)-1]) })
+}
 
 // stderrCap bounds the stderr kept from a failing command.
 const stderrCap = 64 << 10
@@ -77,14 +86,14 @@ func (s *Source) fetch(ctx context.Context, client *http.Client, dial NATSDialer
 func (s *Source) fetchHTTP(ctx context.Context, client *http.Client) ([]byte, error) {
 	var body io.Reader
 	if s.Body != "" {
-		body = strings.NewReader(os.ExpandEnv(s.Body))
+		body = strings.NewReader(expandEnv(s.Body))
 	}
 	req, err := http.NewRequestWithContext(ctx, s.Method, s.URL, body)
 	if err != nil {
 		return nil, err
 	}
 	for k, v := range s.Headers {
-		req.Header.Set(k, os.ExpandEnv(v))
+		req.Header.Set(k, expandEnv(v))
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -72,7 +72,7 @@ func TestResolveFormatsAndTransports(t *testing.T) {
 	var calls atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
-		if r.Header.Get("Authorization") != "Bearer tok-123" {
+		if r.Header.Get("Authorization") != "Bearer tok-123" || r.Header.Get("X-Literal") != "$HOME $1" {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
@@ -90,7 +90,7 @@ func TestResolveFormatsAndTransports(t *testing.T) {
 		{"csv_rows_to_objects", fmt.Sprintf("{id: s, type: file, path: %s, format: csv}", write(t, dir, "a.csv", "ip,owner\n1.2.3.4,alice\n")), []any{map[string]any{"ip": "1.2.3.4", "owner": "alice"}}},
 		{"jq_extract", fmt.Sprintf("{id: s, type: file, path: %s, extract: '.users[].name'}", write(t, dir, "u.json", `{"users":[{"name":"a"},{"name":"b"}]}`)), []any{"a", "b"}},
 		{"jsonpath_extract", fmt.Sprintf("{id: s, type: file, path: %s, extract: {type: jsonpath, expr: '$.users[0].name'}}", write(t, dir, "u2.json", `{"users":[{"name":"a"}]}`)), "a"},
-		{"http_with_env_header", fmt.Sprintf("{id: s, type: http, url: '%s/feed', headers: {Authorization: 'Bearer ${FEED_TOKEN}'}, extract: .ips}", srv.URL), []any{"10.0.0.1", "10.0.0.2"}},
+		{"http_with_env_header", fmt.Sprintf("{id: s, type: http, url: '%s/feed', headers: {Authorization: 'Bearer ${FEED_TOKEN}', X-Literal: '$HOME $1'}, extract: .ips}", srv.URL), []any{"10.0.0.1", "10.0.0.2"}},
 		{"command_argv_without_shell", "{id: s, type: command, command: [echo, '[1, \"$HOME\"]']}", []any{float64(1), "$HOME"}},
 	}
 	for _, tc := range tests {

@@ -41,7 +41,7 @@ func TestDaemonNATSTLS(t *testing.T) {
 
 	plainURL, _ := jetStreamServer(t, nil)
 	cases := []struct{ name, input, want string }{
-		{"missing_client_certificate_exits_3", url + "/in", "certificate"},
+		{"missing_client_certificate_exits_3", url + "/in", "tls"},
 		{"require_tls_against_plaintext_exits_3", plainURL + "/in", "secure connection"},
 	}
 	for _, c := range cases {

@@ -302,6 +302,13 @@ func TestDaemonNATSStartupErrors(t *testing.T) {
 		{"two_replay_flags", nil, []string{"--input", url + "/events.>", "--replay-from-latest", "--replay-from-sequence", "3"}, "mutually exclusive"},
 		{"bad_replay_time", nil, []string{"--input", url + "/events.>", "--replay-from-time", "2026-05-15 10:00"}, "RFC 3339"},
 	}
+	coreURL, _ := jetStreamServer(t, func(o *server.Options) { o.JetStream = false })
+	cases = append(cases, struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{"core_nats_without_jetstream", nil, []string{"--input", coreURL + "/events.>"}, "JetStream"})
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			for k, v := range c.env {

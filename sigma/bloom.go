@@ -11,73 +11,88 @@ import (
 // text that cannot contain any of the automaton's needles.
 //
 // For every needle it stores one q-gram of that needle (q = the shortest
-// needle's length, at most 4) in a bloom filter. A text that contains a
-// needle contains all of its q-grams, so when no q-gram of the text tests
-// positive the scan would have reported nothing and is skipped: the
-// pre-filter never changes a result, it only trades a cheap probe per text
-// position (no dependent loads, unlike the automaton) for the scan. Each
-// needle contributes its rarest-looking q-gram, which keeps the filter from
-// firing on everyday text. Filters are sized for a 1% false-positive rate and
-// built in field order while they fit in CompileOptions.BloomMaxBytes; sets
-// without a filter are always scanned.
+// needle's length, from 2 to 4) in a bloom filter; one-byte needles go into
+// a byte set. A text that contains a needle contains all of its q-grams, so
+// when no window of the text tests positive the scan would have reported
+// nothing and is skipped: the pre-filter never changes a result. A probe is
+// one multiply and one load from a filter small enough to stay in cache,
+// independent of the previous byte, while the automata of the full corpus
+// miss the cache on most bytes. Each needle contributes its rarest-looking
+// q-gram, so everyday text rarely hits. Filters use two hash functions and 64
+// bits per q-gram (about 0.1% false positives per window) and are built while
+// they fit in CompileOptions.BloomMaxBytes; sets without a filter are always
+// scanned.
 
 // DefaultBloomMaxBytes is the memory budget of the bloom pre-filter when
 // CompileOptions.BloomMaxBytes is zero (daemon default --bloom-max-bytes).
 const DefaultBloomMaxBytes = 1 << 20
 
 const (
-	bloomMaxQ      = 4
-	bloomFalsePos  = 0.01
-	bloomMaxHashes = 3
+	bloomMaxQ       = 4
+	bloomBitsPerKey = 64
+	bloomHashes     = 2
 )
 
 // needleBloom is the pre-filter of one needle set. A nil *needleBloom lets
 // every text through.
 type needleBloom struct {
 	filter *bloom.BloomFilter
+	words  []uint64 // filter's bits
 	q      int
-	shift  uint // 64 - log2(filter.Cap())
-	k      int
+	shift  uint      // 64 - log2(bits)
+	single [4]uint64 // bytes that are whole needles
+	hasOne bool
 }
 
 // newNeedleBloom builds the filter for needles within budget bytes; nil when
-// a needle is shorter than two bytes (too short to filter on) or the filter
-// does not fit.
+// a needle is empty or the filter does not fit.
 func newNeedleBloom(needles []string, budget int) *needleBloom {
-	q := bloomMaxQ
+	b := &needleBloom{q: bloomMaxQ}
+	keys := 0
 	for _, nd := range needles {
-		q = min(q, len(nd))
+		switch len(nd) {
+		case 0:
+			return nil
+		case 1:
+			b.single[nd[0]/64] |= 1 << (nd[0] % 64)
+			b.hasOne = true
+		default:
+			b.q = min(b.q, len(nd))
+			keys++
+		}
 	}
-	if q < 2 || len(needles) == 0 {
+	if len(needles) == 0 {
 		return nil
 	}
-	keys := make(map[uint32]struct{}, len(needles))
-	for _, nd := range needles {
-		keys[rarestGram(nd, q)] = struct{}{}
+	if keys == 0 {
+		b.q = 0 // one-byte needles only
+		keys = 1
 	}
-	m, k := bloom.EstimateParameters(uint(len(keys)), bloomFalsePos)
-	logM := max(6, bits.Len(m-1)) // round up to a power of two, at least one word
+	logM := max(9, bits.Len(uint(keys*bloomBitsPerKey-1)))
 	if 1<<logM/8 > budget {
 		return nil
 	}
-	b := &needleBloom{filter: bloom.New(1<<logM, min(k, bloomMaxHashes)), q: q, shift: uint(64 - logM)}
-	b.k = int(b.filter.K())
-	for key := range keys {
-		for i := 0; i < b.k; i++ {
-			b.filter.BitSet().Set(b.location(key, i))
+	b.filter = bloom.New(1<<logM, bloomHashes)
+	b.words = b.filter.BitSet().Words()
+	b.shift = uint(64 - logM)
+	for _, nd := range needles {
+		if len(nd) >= 2 {
+			h1, h2 := b.locations(rarestGram(nd, b.q))
+			b.filter.BitSet().Set(h1).Set(h2)
 		}
 	}
+	b.words = b.filter.BitSet().Words()
 	return b
 }
 
 // bytes is the filter's memory.
-func (b *needleBloom) bytes() int { return int(b.filter.Cap() / 8) }
+func (b *needleBloom) bytes() int { return int(b.filter.Cap()/8) + len(b.single)*8 }
 
-// location is the i-th bit position of a q-gram key (multiplicative
-// hashing; the top bits of the product are the best mixed).
-func (b *needleBloom) location(key uint32, i int) uint {
-	h := (uint64(key) + uint64(i)*0x9E3779B97F4A7C15) * 0xD6E8FEB86659FD93
-	return uint(h >> b.shift)
+// locations are the two bit positions of a q-gram key (multiplicative
+// hashing; the top bits of a product are the best mixed).
+func (b *needleBloom) locations(key uint32) (uint, uint) {
+	h := uint64(key) * 0x9E3779B97F4A7C15
+	return uint(h >> b.shift), uint((h * 0xD6E8FEB86659FD93) >> b.shift)
 }
 
 // mayContain reports whether text may contain a needle of the set: false
@@ -86,11 +101,18 @@ func (b *needleBloom) mayContain(text string) bool {
 	if b == nil {
 		return true
 	}
+	if b.hasOne {
+		for i := 0; i < len(text); i++ {
+			if c := text[i]; b.single[c/64]&(1<<(c%64)) != 0 {
+				return true
+			}
+		}
+	}
 	q := b.q
-	if len(text) < q {
+	if q == 0 || len(text) < q {
 		return false
 	}
-	set := b.filter.BitSet()
+	words, shift := b.words, b.shift
 	var key uint32
 	for i := 0; i < q-1; i++ {
 		key |= uint32(text[i]) << (8 * i)
@@ -98,12 +120,11 @@ func (b *needleBloom) mayContain(text string) bool {
 	top := 8 * uint(q-1)
 	for i := q - 1; i < len(text); i++ {
 		key |= uint32(text[i]) << top
-		hit := true
-		for j := 0; j < b.k && hit; j++ {
-			hit = set.Test(b.location(key, j))
-		}
-		if hit {
-			return true
+		h := uint64(key) * 0x9E3779B97F4A7C15
+		if l1 := uint(h >> shift); words[l1/64]&(1<<(l1%64)) != 0 {
+			if l2 := uint((h * 0xD6E8FEB86659FD93) >> shift); words[l2/64]&(1<<(l2%64)) != 0 {
+				return true
+			}
 		}
 		key >>= 8
 	}

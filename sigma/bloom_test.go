@@ -19,7 +19,7 @@ func TestNeedleBloomNeverHidesANeedle(t *testing.T) {
 	for round := 0; round < 300; round++ {
 		var needles []string
 		for i := r.IntN(20) + 1; i > 0; i-- {
-			needles = append(needles, word(r.IntN(8)+2))
+			needles = append(needles, word(r.IntN(8)+1))
 		}
 		b := newNeedleBloom(needles, DefaultBloomMaxBytes)
 		if b == nil {
@@ -40,8 +40,11 @@ func TestNeedleBloomNeverHidesANeedle(t *testing.T) {
 }
 
 func TestNeedleBloomLimits(t *testing.T) {
-	if b := newNeedleBloom([]string{"abc", "x"}, DefaultBloomMaxBytes); b != nil {
-		t.Error("a one-byte needle cannot be filtered, yet a filter was built")
+	if b := newNeedleBloom([]string{"abc", ""}, DefaultBloomMaxBytes); b != nil {
+		t.Error("an empty needle matches everything, yet a filter was built")
+	}
+	if b := newNeedleBloom([]string{"abc", "^"}, DefaultBloomMaxBytes); !b.mayContain("x^y") || b.mayContain("xyz") {
+		t.Error("a one-byte needle is not honoured")
 	}
 	if b := newNeedleBloom([]string{"abcdef", "ghijkl"}, 1); b != nil {
 		t.Error("filter built beyond its byte budget")

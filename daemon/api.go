@@ -96,6 +96,9 @@ func (d *daemon) startOperations() (stop func()) {
 				if !d.ops.reload.Trigger("SIGHUP") {
 					d.log.Warn("reload already pending, SIGHUP ignored")
 				}
+				if r := d.hub.Sources(); r != nil { // SIGHUP also re-resolves every dynamic source
+					r.Trigger("")
+				}
 			}
 		}
 	}()

@@ -89,6 +89,15 @@ func (d *Dynamic) ReloadEnrichers() error {
 	return err
 }
 
+// refresh re-resolves every dynamic source before a reload rebuilds the
+// rules; failures follow each source's error policy (use_cached keeps the
+// previous value) and are logged by the resolver.
+func (d *Dynamic) refresh() {
+	if d != nil && d.Sources != nil {
+		_ = d.Sources.Refresh(context.Background())
+	}
+}
+
 // snapshot returns the current source values (nil without sources).
 func (d *Dynamic) snapshot() *source.Snapshot {
 	if d == nil || d.Sources == nil {

@@ -127,3 +127,39 @@ func TestStreamEnrichesCorrelationResults(t *testing.T) {
 		t.Fatalf("correlation: %s\nwant %s", out[5], want)
 	}
 }
+
+// A reload re-resolves the dynamic sources (daemon.md §8 step 2): a source
+// file with refresh: once picks up its new content at the next reload.
+func TestHubReloadReResolvesSources(t *testing.T) {
+	dir := t.TempDir()
+	list := writeFile(t, dir, "list.json", `["unlikely_string_xyz"]`)
+	if err := os.MkdirAll(filepath.Join(dir, "rules"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	rules := writeFile(t, dir, "rules/r.yml", "title: Dyn\nlogsource: {product: test}\ndetection:\n    sel: {CommandLine|contains|expand: '%cmds%'}\n    condition: sel\n")
+	pipe := writeFile(t, dir, "p.yml", "vars: {cmds: ['${source.list}']}\ntransformations:\n- type: value_placeholders\n")
+	src := writeFile(t, dir, "s.yml", "sources:\n  - {id: list, type: file, path: "+list+", refresh: once}\n")
+	s, err := ParseSettingsYAML(fmt.Sprintf("rules: [%s]\npipelines: [%s]\nsources: [%s]\n", filepath.Dir(rules), pipe, src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dyn, err := OpenDynamic(t.Context(), s.Dynamic, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hub := NewHub()
+	hub.SetDynamic(dyn)
+	matches := func(st *State) int {
+		ev := st.jsonEvent()
+		_ = ev.Reset([]byte(`{"CommandLine":"run malware.exe"}`))
+		return len(st.Engine.Evaluate(ev, nil))
+	}
+	st, err := hub.LoadState(s)
+	if err != nil || matches(st) != 0 {
+		t.Fatalf("initial: %v, %d matches", err, matches(st))
+	}
+	writeFile(t, dir, "list.json", `["malware.exe"]`)
+	if st, err = hub.LoadState(s); err != nil || matches(st) != 1 {
+		t.Fatalf("after reload: %v", err)
+	}
+}

@@ -38,7 +38,9 @@ func (h *Hub) dynamicInUse() *Dynamic {
 // LoadState builds a State for s with the dynamic sources the stream's
 // processors use (pipelines re-read, sources re-templated), for a reload.
 func (h *Hub) LoadState(s Settings) (*State, error) {
-	return LoadStateWith(s, h.dynamicInUse())
+	d := h.dynamicInUse()
+	d.refresh() // re-resolve pipeline sources first (daemon.md §8 step 2; dynamic.go)
+	return LoadStateWith(s, d)
 }
 
 // ReloadEnrichers re-reads the enrichers file of the stream's Dynamic; the

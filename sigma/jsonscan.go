@@ -213,9 +213,10 @@ func skipValue(b []byte, i, depth int) (int, error) {
 		return scanLiteral(b, i, "false")
 	case 'n':
 		return scanLiteral(b, i, "null")
-	default:
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return scanNumber(b, i)
 	}
+	return i, syntaxErr(b, i, "a JSON value")
 }
 
 func skipObject(b []byte, i, depth int) (int, error) {

@@ -77,7 +77,9 @@ Metadata set on every message: `+"`nats_subject`, `nats_sequence` (stream sequen
 			service.NewBoolField("replay_from_latest").Default(false).Description("Start at the last message of the stream."),
 			service.NewIntField("batch_size").Default(64).Description("Most messages handed to the pipeline as one batch; a batch is whatever has already arrived, it never waits to fill.").Advanced(),
 			service.NewDurationField("nak_delay").Default("1s").Description("Redelivery delay for messages the pipeline could not deliver.").Advanced(),
-		)
+		).
+		Example("Two detectors sharing a stream", "Every process started with this config binds the durable `detectors`; JetStream spreads the messages across them.", exampleInputGroup).
+		Example("Forensic replay", "Reposition the durable to a publish time (a WARN is logged when it existed with another start).", exampleInputReplay)
 }
 
 // parseInputConfig reads a parsed nats_jetstream input config.
@@ -122,3 +124,23 @@ func parseInputConfig(conf *service.ParsedConfig) (InputConfig, error) {
 	}
 	return c, c.Validate()
 }
+
+// Examples shown in the plugin documentation (linted by the tests).
+const exampleInputGroup = `
+input:
+  nats_jetstream:
+    url: nats://127.0.0.1:4222
+    subject: events.>
+    consumer_group: detectors
+    batch_size: 64
+`
+
+const exampleInputReplay = `
+input:
+  nats_jetstream:
+    url: nats://127.0.0.1:4222
+    subject: events.>
+    replay_from_time: 2026-05-15T10:00:00Z
+    auth:
+      token: ${NATS_TOKEN}
+`

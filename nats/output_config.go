@@ -55,7 +55,8 @@ func outputSpec() *service.ConfigSpec {
 			service.NewBoolField("ensure_stream").Default(true).Description("Get or create the stream at connect time.").Advanced(),
 			service.NewIntField("max_in_flight").Default(1).Description("Batches written in parallel; above 1 the order across batches is lost.").Advanced(),
 			service.NewBatchPolicyField(outputFieldBatching),
-		)
+		).
+		Example("Detections with a dead-letter subject", "Results go to `detections`; a result whose publish fails goes to the `dlq` subject.", exampleOutputDLQ)
 }
 
 func parseOutputConfig(conf *service.ParsedConfig) (OutputConfig, error) {
@@ -80,3 +81,15 @@ func parseOutputConfig(conf *service.ParsedConfig) (OutputConfig, error) {
 	c.NoStream = !ensure
 	return c, c.Validate()
 }
+
+// Examples shown in the plugin documentation (linted by the tests).
+const exampleOutputDLQ = `
+output:
+  fallback:
+    - nats_jetstream:
+        url: nats://127.0.0.1:4222
+        subject: detections
+    - nats_jetstream:
+        url: nats://127.0.0.1:4222
+        subject: dlq
+`

@@ -188,3 +188,17 @@ func TestArraySelectorsAreRejectedOnlyWhenEnabled(t *testing.T) {
 		t.Errorf("brackets are literal without sigma-version 3: %v", rs.Rejected)
 	}
 }
+
+func TestAliasBombIsRejected(t *testing.T) {
+	doc := "title: t\na: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	prev := "a"
+	for _, name := range []string{"b", "c", "d", "e", "f", "g"} {
+		doc += name + ": &" + name + " [" + strings.TrimSuffix(strings.Repeat("*"+prev+", ", 10), ", ") + "]\n"
+		prev = name
+	}
+	doc += "detection: {sel: {A: 1}, condition: sel}\n"
+	rs, _ := LoadBytes("bomb.yml", []byte(doc))
+	if len(rs.Rejected) != 1 || !strings.Contains(rs.Rejected[0].Error(), "aliases") {
+		t.Fatalf("got rules=%d rejected=%v", len(rs.Rules), rs.Rejected)
+	}
+}

@@ -134,6 +134,10 @@ func loadDocument(rs *RuleSet, c *collection, file string, index int, root *yaml
 		reject("", fmt.Errorf("document is not a mapping (line %d)", root.Line))
 		return
 	}
+	if err := checkExpansion(root); err != nil {
+		reject(docName(root), err)
+		return
+	}
 	if err := checkDuplicateKeys(root, ""); err != nil {
 		reject(docName(root), err)
 		return

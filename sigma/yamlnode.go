@@ -138,3 +138,31 @@ func nodeValue(n *yaml.Node) any {
 	}
 	return n.Value
 }
+
+// maxExpandedNodes bounds the size of a document with its aliases expanded,
+// so that alias bombs ("billion laughs") are rejected instead of exhausting
+// memory when the loader follows aliases.
+const maxExpandedNodes = 200000
+
+// checkExpansion reports an error when n, with aliases expanded, has more
+// than maxExpandedNodes nodes.
+func checkExpansion(n *yaml.Node) error {
+	budget := maxExpandedNodes
+	var walk func(*yaml.Node) bool
+	walk = func(n *yaml.Node) bool {
+		n = deref(n)
+		if budget--; budget < 0 {
+			return false
+		}
+		for _, c := range n.Content {
+			if !walk(c) {
+				return false
+			}
+		}
+		return true
+	}
+	if !walk(n) {
+		return fmt.Errorf("document expands to more than %d YAML nodes through aliases", maxExpandedNodes)
+	}
+	return nil
+}

@@ -1,12 +1,17 @@
 package nats
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
+	natsgo "github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
 // storedMsgs is the number of messages in stream, 0 when it is unreadable.
@@ -69,4 +74,51 @@ func TestStopWhileServerIsDown(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Fatalf("stop took %v", d)
 	}
+}
+
+// When the server refuses the connection for good (credentials revoked),
+// the input ends: the stream drains and Run returns nil (spec/nats-and-tls.md
+// §1.4: the source is exhausted).
+func TestRevokedCredentialsEndTheInput(t *testing.T) {
+	var opts *server.Options
+	s := startServer(t, func(o *server.Options) { o.Authorization = "old"; opts = o })
+	sb := service.NewStreamBuilder()
+	sb.SetLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err := sb.AddInputYAML(inputYAML(serverURL(s), "events.>", "auth:", "  token: old")); err != nil {
+		t.Fatal(err)
+	}
+	c := &collector{}
+	if err := sb.AddConsumerFunc(c.handle); err != nil {
+		t.Fatal(err)
+	}
+	strm, err := sb.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- strm.Run(context.Background()) }()
+	_, js := testJS(t, s, natsgo.Token("old"))
+	waitFor(t, "input stream", 10*time.Second, func() bool { return streamExists(t, js, "rsigma-events") })
+	publish(t, js, "events.x", `{"a":1}`)
+	waitFor(t, "one event", 10*time.Second, func() bool { return len(c.snapshot()) == 1 })
+
+	revoked := opts.Clone()
+	revoked.Authorization = "new"
+	if err := s.ReloadOptions(revoked); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Run: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		_ = strm.StopWithin(time.Second)
+		t.Fatal("the input did not end after its credentials were revoked")
+	}
+}
+
+func streamExists(t testing.TB, js jetstream.JetStream, name string) bool {
+	_, err := js.Stream(testCtx(t), name)
+	return err == nil
 }

@@ -70,3 +70,30 @@ func (d *Detection) AddCondition(s *Search, negate bool) {
 		c.Expr = &CondNode{Op: CondAnd, Args: []*CondNode{c.Expr, term}}
 	}
 }
+
+// Clone returns a deep copy of the search: groups, items and values are
+// private to the copy.
+func (s *Search) Clone() *Search {
+	c := *s
+	c.Groups = make([]*Group, len(s.Groups))
+	for i, g := range s.Groups {
+		ng := &Group{Items: make([]*Item, len(g.Items))}
+		for j, it := range g.Items {
+			ng.Items[j] = it.Clone()
+		}
+		c.Groups[i] = ng
+	}
+	return &c
+}
+
+// Clone returns a deep copy of the item.
+func (it *Item) Clone() *Item {
+	c := *it
+	c.Modifiers = append([]string(nil), it.Modifiers...)
+	c.Values = make([]*RuleValue, len(it.Values))
+	for i, v := range it.Values {
+		nv := *v
+		c.Values[i] = &nv
+	}
+	return &c
+}

@@ -103,7 +103,9 @@ func (ls Logsource) within(r Logsource) bool {
 // filter condition (OR of its conditions) into every condition of r.
 func (f *Filter) applyTo(r *Rule, prefix string) {
 	for _, s := range f.Detection.Searches {
-		r.Detection.Searches = append(r.Detection.Searches, &Search{Name: prefix + s.Name, Scope: prefix, Groups: s.Groups})
+		c := s.Clone() // private per rule: pipelines rewrite items in place
+		c.Name, c.Scope = prefix+s.Name, prefix
+		r.Detection.Searches = append(r.Detection.Searches, c)
 	}
 	var exprs []*CondNode
 	for _, c := range f.Detection.Conditions {

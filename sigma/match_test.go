@@ -3,6 +3,7 @@ package sigma
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -148,4 +149,19 @@ func TestAddConditionIsInvisibleToThem(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkEvents(t, on, off, []ev{M(`{"User":"x","EventID":1}`), N(`{"User":"x","EventID":2}`), N(`{"EventID":1}`)})
+}
+
+func TestFilterSearchesArePrivatePerRule(t *testing.T) {
+	rs, _ := LoadBytes("f.yml", []byte(c58Rule+"---\n"+strings.Replace(c58Rule, "whoami_exec", "other", 1)+"---\n"+
+		"title: F\nlogsource: {product: windows}\nfilter:\n  rules: any\n  sel: {User: x}\n  condition: not sel\n"))
+	rs.ApplyFilters()
+	a := rs.Rules[0].Detection.Searches[1].Groups[0].Items[0]
+	b := rs.Rules[1].Detection.Searches[1].Groups[0].Items[0]
+	if a == b {
+		t.Fatal("filter items are shared between rules")
+	}
+	a.Field = "renamed"
+	if b.Field != "User" {
+		t.Errorf("renaming one rule's filter item changed the other's to %q", b.Field)
+	}
 }

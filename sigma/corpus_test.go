@@ -74,6 +74,7 @@ func TestCorpusRulesFireOnSampleEvents(t *testing.T) {
 		certutilDecode = "cc9cbe82-7bc0-4ef5-bc23-bbfb83947be7"
 		whoamiAll      = "c248c896-e412-4279-8c15-1c558067b6fa"
 		bufferOverflow = "18b042f0-2ecd-4b6e-9f8d-aa7a7e7de781"
+		edrFreeze      = "c598cc0c-9e70-4852-b9eb-8921af79f598"
 	)
 	cases := []struct {
 		name     string
@@ -93,6 +94,12 @@ func TestCorpusRulesFireOnSampleEvents(t *testing.T) {
 		{"kernel_stack_smashing_keyword",
 			`{"message":"kernel: *** stack smashing detected ***: terminated"}`,
 			[]string{bufferOverflow}, []string{whoamiAll}},
+		{"imphash_inside_sysmon_hashes",
+			`{"Image":"C:\\Temp\\x.exe","Hashes":"SHA1=0EB3DC9113AE28D77A85A52B3BF7B79A4B7FD24E,MD5=4B8207877186FAFFB90E3A4D9358CBA6,IMPHASH=2C617A175D0086251642C6619F7CC8BA"}`,
+			[]string{edrFreeze}, nil},
+		{"imphash_prefix_only_does_not_fire",
+			`{"Image":"C:\\Temp\\x.exe","Hashes":"MD5=4B8207877186FAFFB90E3A4D9358CBA6,IMPHASH=2C617A175D0086251642C6619F7CC8B0"}`,
+			nil, []string{edrFreeze}},
 		{"benign_certutil_does_not_fire",
 			`{"Image":"C:\\Windows\\System32\\certutil.exe","CommandLine":"certutil -hashfile a.txt"}`,
 			nil, []string{certutilDecode, whoamiAll}},

@@ -38,6 +38,9 @@ type fieldIndex struct {
 	bloom   *needleBloom // optional pre-filter of substr (bloom.go)
 	prefix  *affixSet
 	suffix  *affixSet
+	// hexRuns maps the first digits of required hashes to rules
+	// (witnessHexRun).
+	hexRuns map[string][]int32
 }
 
 // buildIndex derives every rule's witnesses and builds the lookup structures.
@@ -73,6 +76,11 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 				fi.exact[w.key] = appendPos(fi.exact[w.key], pos)
 			case witnessNumber:
 				fi.numbers[w.num] = appendPos(fi.numbers[w.num], pos)
+			case witnessHexRun:
+				if fi.hexRuns == nil {
+					fi.hexRuns = map[string][]int32{}
+				}
+				fi.hexRuns[w.key] = appendPos(fi.hexRuns[w.key], pos)
 			default:
 				nl := needles[w.field]
 				if nl == nil {
@@ -213,6 +221,13 @@ func (fi *fieldIndex) visit(v *Value, sc *evalScratch) {
 	if fi.substr != nil && fi.bloom.mayContain(s) {
 		fi.substr.scan(s, sc.mark)
 	}
+	if fi.hexRuns != nil {
+		forHexRuns(s, func(key string) {
+			for _, pos := range fi.hexRuns[key] {
+				sc.mark(pos)
+			}
+		})
+	}
 	if fi.prefix != nil {
 		fi.prefix.match(s, sc.mark)
 	}
@@ -241,7 +256,7 @@ func (e *Engine) IndexStats() IndexStats {
 	}
 	st := IndexStats{Rules: x.nRules, Always: x.nAlways, Fields: len(x.fields)}
 	for _, fi := range x.fields {
-		st.ExactKeys += len(fi.exact)
+		st.ExactKeys += len(fi.exact) + len(fi.hexRuns)
 		st.NumberKeys += len(fi.numbers)
 		if fi.substr != nil {
 			st.SubstrStates += fi.substr.states()

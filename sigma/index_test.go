@@ -124,3 +124,22 @@ func TestAffixSetFindsPrefixesAndSuffixes(t *testing.T) {
 		}
 	}
 }
+
+func TestHexRunKey(t *testing.T) {
+	cases := map[string]string{
+		"imphash=0123456789abcdef0123":   "0123456789abcdef",
+		"0123456789abcdef0123":           "", // not preceded by a non-hex character
+		"md5=0123456789abcde":            "", // too short
+		"sha1=zz,x=00112233445566778899": "0011223344556677",
+	}
+	for lit, want := range cases {
+		if got := hexRunKey(lit); got != want {
+			t.Errorf("hexRunKey(%q) = %q, want %q", lit, got, want)
+		}
+	}
+	var runs []string
+	forHexRuns("sha1=0123456789abcdef01,md5=abc,x=fedcba9876543210", func(k string) { runs = append(runs, k) })
+	if strings.Join(runs, " ") != "0123456789abcdef01"[:16]+" fedcba9876543210" {
+		t.Errorf("runs %v", runs)
+	}
+}

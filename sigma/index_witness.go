@@ -15,6 +15,7 @@ const (
 	witnessPrefix                       // a field member's folded text starts with key
 	witnessSuffix                       // a field member's folded text ends with key
 	witnessKeyword                      // some string leaf's folded text contains key
+	witnessHexRun                       // a maximal hex-digit run of a field member starts with key
 )
 
 // witness is one piece of evidence: if a rule matches an event, at least one
@@ -45,6 +46,8 @@ func witnessCost(ws []witness) int {
 			c += 8
 		case witnessPrefix, witnessSuffix:
 			c += lengthCost(l, 3)
+		case witnessHexRun:
+			c += 2
 		default:
 			c += lengthCost(l, 4)
 		}
@@ -268,6 +271,9 @@ func longestCommonSubstring(a, b string) string {
 
 func substringWitness(n *itemNode, lit string) witness {
 	lit = strings.ToLower(lit)
+	if key := hexRunKey(lit); key != "" && n.kind == itemValues {
+		return witness{kind: witnessHexRun, field: n.field, key: key}
+	}
 	if len(lit) > maxNeedle {
 		lit = lit[len(lit)-maxNeedle:] // suffixes tested more selective than prefixes or "rare byte" windows
 	}
@@ -334,4 +340,52 @@ func isHex(s string) bool {
 		}
 	}
 	return true
+}
+
+// hexRunLen is the key length of hex-run witnesses: 16 hex digits.
+const hexRunLen = 16
+
+// hexRunKey returns the first hexRunLen digits of a hash inside a required
+// literal, or "". It looks for a run of at least hexRunLen hex digits that
+// is preceded, inside the literal, by a non-hex character ('=' in
+// 'IMPHASH=…'): wherever the literal occurs, that run then starts a maximal
+// hex run of the event text. Looking up the first digits of every maximal
+// run in a hash map replaces scanning long random hex text (Sysmon Hashes)
+// with an automaton whose deep states never stay in cache.
+func hexRunKey(lit string) string {
+	for i := 1; i < len(lit); i++ {
+		if isHexDigit(lit[i-1]) || !isHexDigit(lit[i]) {
+			continue
+		}
+		j := i
+		for j < len(lit) && isHexDigit(lit[j]) {
+			j++
+		}
+		if j-i >= hexRunLen {
+			return lit[i : i+hexRunLen]
+		}
+		i = j
+	}
+	return ""
+}
+
+func isHexDigit(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' }
+
+// forHexRuns calls fn with the first hexRunLen digits of every maximal hex
+// run of s that is at least that long.
+func forHexRuns(s string, fn func(key string)) {
+	for i := 0; i < len(s); {
+		if !isHexDigit(s[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isHexDigit(s[j]) {
+			j++
+		}
+		if j-i >= hexRunLen {
+			fn(s[i : i+hexRunLen])
+		}
+		i = j
+	}
 }

@@ -26,6 +26,8 @@ type candidateIndex struct {
 	// optional pre-filter (bloom.go).
 	keywordNeedles []string
 	keywordBloom   *needleBloom
+	// byID maps field IDs to fields (event_json_present.go).
+	byID []*fieldIndex
 }
 
 // fieldIndex holds the witnesses of one field.
@@ -102,6 +104,7 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 		x.keywords = newSubstringSet(kwNeedles, kwIDs)
 		x.keywordNeedles = kwNeedles
 	}
+	x.byID = fieldIndexByID(x.fields)
 	return x
 }
 
@@ -174,10 +177,12 @@ func (sc *evalScratch) reset() {
 // match ev.
 func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
 	copy(sc.marks, x.always)
-	for _, fi := range x.fields {
-		v := ev.Field(fi.field)
-		if v.Kind != KindMissing && v.Kind != KindNull {
-			fi.visit(&v, sc)
+	if !x.visitPresent(ev, sc) { // event_json_present.go
+		for _, fi := range x.fields {
+			v := ev.Field(fi.field)
+			if v.Kind != KindMissing && v.Kind != KindNull {
+				fi.visit(&v, sc)
+			}
 		}
 	}
 	if x.keywords != nil {

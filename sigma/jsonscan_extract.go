@@ -77,6 +77,7 @@ type extraction struct {
 	buf     []byte
 	gen     uint32
 	slotGen []uint32 // per field: generation whose slot data is valid
+	present []int32  // fields with a slot this event, in first-seen order
 	slots   []fieldSlot
 	hits    []fieldHit
 	seen    []uint32 // per plan node: the object instance that last set it
@@ -103,6 +104,7 @@ func (x *extraction) run() error {
 	x.nextGen()
 	x.hits = x.hits[:0]
 	x.leaves = x.leaves[:0]
+	x.present = x.present[:0]
 	x.dupKey = false
 	b := x.buf
 	i := skipSpace(b, 0)
@@ -266,6 +268,7 @@ func (x *extraction) slot(f int32) *fieldSlot {
 	if x.slotGen[f] != x.gen {
 		x.slotGen[f] = x.gen
 		*s = fieldSlot{head: -1, tail: -1}
+		x.present = append(x.present, f)
 	}
 	return s
 }

@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -43,7 +44,7 @@ func laneSignatures(t *testing.T, e *Engine, lines [][]byte) []string {
 }
 
 func TestPrefiltersChangeNoResult(t *testing.T) {
-	rs, _, _ := loadCorpus(t)
+	rs, _, off := loadCorpus(t)
 	variants := []struct {
 		name string
 		opts CompileOptions
@@ -68,6 +69,16 @@ func TestPrefiltersChangeNoResult(t *testing.T) {
 		}
 		if matched == 0 {
 			t.Fatalf("%s: no event matched; the comparison would prove nothing", lane)
+		}
+		// The reference without any index, on a slice of the lane (it
+		// evaluates all rules per event).
+		head := lines[:200]
+		if got := laneSignatures(t, off, head); !slices.Equal(got, want[:200]) {
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%s event %d: candidate index changes matches\nwithout index:\n%s\nwith:\n%s", lane, i, got[i], want[i])
+				}
+			}
 		}
 		for _, v := range variants {
 			t.Run(lane+"/"+v.name, func(t *testing.T) {

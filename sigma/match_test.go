@@ -165,3 +165,13 @@ func TestFilterSearchesArePrivatePerRule(t *testing.T) {
 		t.Errorf("renaming one rule's filter item changed the other's to %q", b.Field)
 	}
 }
+
+func TestRuleSetWarnings(t *testing.T) {
+	rs, _ := LoadBytes("w.yml", []byte("title: A\nid: x\nlevel: severe\ndetection: {sel: {A: 1}, condition: sel, timeframe: 5m}\n---\ntitle: B\nid: x\nlogsource: {product: p}\ndetection: {sel: {A: 1}, condition: sel}\n"))
+	got := strings.Join(rs.Warnings(), "\n")
+	for _, want := range []string{`w.yml: A: invalid level "severe"`, "w.yml: A: missing logsource", "w.yml: A: detection.timeframe", "w.yml: B: duplicate id x"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings lack %q:\n%s", want, got)
+		}
+	}
+}

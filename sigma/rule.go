@@ -115,3 +115,25 @@ type CorrelationDoc struct {
 	Title, ID, Name string
 	Node            *yaml.Node // the document's mapping node
 }
+
+// Warnings lists non-fatal findings across the set: each rule's own warnings
+// (invalid level, legacy timeframe, ...) and ids used by more than one rule
+// (sigma-rules.md §1.4), each prefixed with file and rule.
+func (rs *RuleSet) Warnings() []string {
+	var out []string
+	seen := map[string]*Rule{}
+	for _, r := range rs.Rules {
+		for _, w := range r.Warnings {
+			out = append(out, r.File+": "+r.DisplayName()+": "+w)
+		}
+		if r.ID == "" {
+			continue
+		}
+		if first, dup := seen[r.ID]; dup {
+			out = append(out, r.File+": "+r.DisplayName()+": duplicate id "+r.ID+" (also "+first.File+")")
+			continue
+		}
+		seen[r.ID] = r
+	}
+	return out
+}

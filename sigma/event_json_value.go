@@ -19,6 +19,21 @@ type valueBuilder struct {
 	stack   []Value
 	lower   []byte // the document with ASCII letters lower-cased
 	lowered bool
+	// strs caches built string values by span start, so a string that is
+	// both a field and a keyword leaf is decoded and folded once.
+	strs [strCacheSize]cachedString
+	gen  uint32
+}
+
+const (
+	strCacheBits = 7
+	strCacheSize = 1 << strCacheBits // direct-mapped; a collision only costs a rebuild
+)
+
+type cachedString struct {
+	gen   uint32
+	start int32
+	v     Value
 }
 
 func (vb *valueBuilder) reset() {
@@ -26,6 +41,11 @@ func (vb *valueBuilder) reset() {
 	vb.items = vb.items[:0]
 	vb.stack = vb.stack[:0]
 	vb.lowered = false
+	vb.gen++
+	if vb.gen == 0 {
+		clear(vb.strs[:])
+		vb.gen = 1
+	}
 }
 
 // bytesString returns b as a string without copying; b must not change while
@@ -42,7 +62,13 @@ func (vb *valueBuilder) value(doc []byte, sp valueSpan) Value {
 	raw := doc[sp.start:sp.end:sp.end]
 	switch raw[0] {
 	case '"':
-		return vb.stringValue(doc, sp)
+		c := &vb.strs[uint32(sp.start)*0x9E3779B1>>(32-strCacheBits)]
+		if c.gen == vb.gen && c.start == sp.start {
+			return c.v
+		}
+		v := vb.stringValue(doc, sp)
+		c.gen, c.start, c.v = vb.gen, sp.start, v
+		return v
 	case '{':
 		return Value{Kind: KindObject, Raw: raw}
 	case '[':

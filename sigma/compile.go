@@ -46,7 +46,10 @@ type compiledRule struct {
 type searchNode struct {
 	name    string
 	private bool // injected by a filter or pipeline: not reported
+	// groups hold each group's items cheapest first (itemCost), so that the
+	// AND short-circuits early; written keeps the rule's order for reports.
 	groups  [][]*itemNode
+	written [][]*itemNode
 }
 
 // Compile turns the rules of rs into an Engine. Filters in rs are applied
@@ -119,7 +122,8 @@ func compileRule(r *Rule, fields *FieldTable) (*compiledRule, error) {
 			if len(items) == 0 {
 				return nil, atPath("detection."+s.Name, errors.New("empty search identifier"))
 			}
-			sn.groups = append(sn.groups, items)
+			sn.written = append(sn.written, items)
+			sn.groups = append(sn.groups, byCost(items))
 		}
 		if len(sn.groups) == 0 {
 			return nil, atPath("detection."+s.Name, errors.New("empty search identifier"))

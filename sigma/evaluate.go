@@ -94,7 +94,7 @@ func (cr *compiledRule) collectSearch(idx int, ev Event, m *Match) {
 		return
 	}
 	m.Selections = append(m.Selections, s.name)
-	for _, g := range s.groups {
+	for _, g := range s.written {
 		if !groupTrue(g, ev) {
 			continue
 		}

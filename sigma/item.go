@@ -1,5 +1,7 @@
 package sigma
 
+import "sort"
+
 // itemKind selects how an item node evaluates.
 type itemKind uint8
 
@@ -166,4 +168,44 @@ func membersEqual(a, b *Value, cased bool) bool {
 	sa, okA := text(a, cased)
 	sb, okB := text(b, cased)
 	return okA && okB && sa == sb
+}
+
+// byCost returns the items ordered by estimated evaluation cost (stable):
+// presence tests and hash-like equality first, regexes and keyword searches
+// last. AND is commutative and evaluation has no side effects, so the order
+// changes speed only.
+func byCost(items []*itemNode) []*itemNode {
+	out := append([]*itemNode(nil), items...)
+	sort.SliceStable(out, func(i, j int) bool { return out[i].cost() < out[j].cost() })
+	return out
+}
+
+// cost estimates the work of one evaluation of the item.
+func (n *itemNode) cost() int {
+	switch n.kind {
+	case itemNull, itemExists:
+		return 1
+	case itemFieldref:
+		return 4
+	case itemKeywords:
+		return 100 + 10*len(n.values)
+	}
+	c := 2
+	for _, m := range n.values {
+		switch m := m.(type) {
+		case *strMatcher:
+			if m.op == strContains {
+				c += 3
+			} else {
+				c++
+			}
+		case *numberMatcher, *boolMatcher:
+			c++
+		case *regexMatcher:
+			c += 25
+		default:
+			c += 4
+		}
+	}
+	return c
 }

@@ -41,18 +41,23 @@ func TestSubstringSetFindsEveryOccurrence(t *testing.T) {
 	}
 }
 
-func TestRegexLiteralIsRequired(t *testing.T) {
+func TestRegexLiteralsAreRequired(t *testing.T) {
 	cases := map[string]string{
-		`ami\s+/all$`:                  "/all",
-		`(?i)\\(cmd|powershell)\.exe$`: ".exe",
-		`a*b`:                          "b",
-		`(foo|bar)`:                    "",
-		`x{2,}yz`:                      "yz",
-		`(?i)invoke-mimikatz`:          "invoke-mimikatz",
+		`ami\s+/all$`:                     "/all",
+		`(?i)\\(cmd|powershell)\.exe$`:    ".exe", // (?i)s also matches ſ, whose lower case is not s
+		`(?i)\\(cmd|pwrx)\.exe$`:          `\cmd.exe \pwrx.exe`,
+		`a*b`:                             "b",
+		`(foo|bar)`:                       "foo bar",
+		`x{2,}yz`:                         "yz",
+		`(?i)invoke-mimikatz`:             "invoke-mimikatz",
+		`-(W|R)\s?([0-9a-f]{2}\s?){2,20}`: "-r -w",
+		`[ab]c[de]`:                       "acd ace bcd bce",
+		`.*`:                              "",
+		`a|.*`:                            "",
 	}
 	for expr, want := range cases {
-		if got := strings.ToLower(regexLiteral(expr)); got != want {
-			t.Errorf("regexLiteral(%q) = %q, want %q", expr, got, want)
+		if got := strings.Join(regexLiterals(expr), " "); got != want {
+			t.Errorf("regexLiterals(%q) = %q, want %q", expr, got, want)
 		}
 	}
 }

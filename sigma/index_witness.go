@@ -1,7 +1,6 @@
 package sigma
 
 import (
-	"regexp/syntax"
 	"strings"
 )
 
@@ -147,11 +146,15 @@ func itemWitnesses(n *itemNode) ([]witness, bool) {
 
 func valueWitnesses(n *itemNode, i int) ([]witness, bool) {
 	if re, ok := n.values[i].(*regexMatcher); ok {
-		lit := regexLiteral(re.re.String())
-		if lit == "" {
+		lits := regexLiterals(re.re.String())
+		if len(lits) == 0 {
 			return nil, false
 		}
-		return []witness{substringWitness(n, lit)}, true
+		ws := make([]witness, len(lits))
+		for k, lit := range lits {
+			ws[k] = substringWitness(n, lit)
+		}
+		return ws, true
 	}
 	if w, ok := commonVariantWitness(n, n.variants[i]); ok {
 		return []witness{w}, true
@@ -295,38 +298,6 @@ func longestLiteral(p pattern) string {
 		}
 	}
 	return best
-}
-
-// regexLiteral returns the longest literal that every match of the regular
-// expression must contain, or "".
-func regexLiteral(expr string) string {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return ""
-	}
-	return requiredLiteral(re.Simplify())
-}
-
-func requiredLiteral(re *syntax.Regexp) string {
-	switch re.Op {
-	case syntax.OpLiteral:
-		return string(re.Rune)
-	case syntax.OpCapture, syntax.OpPlus:
-		return requiredLiteral(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min > 0 {
-			return requiredLiteral(re.Sub[0])
-		}
-	case syntax.OpConcat:
-		best := ""
-		for _, sub := range re.Sub {
-			if lit := requiredLiteral(sub); len(lit) > len(best) {
-				best = lit
-			}
-		}
-		return best
-	}
-	return ""
 }
 
 func isHex(s string) bool {

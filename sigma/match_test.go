@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -172,6 +173,44 @@ func TestRuleSetWarnings(t *testing.T) {
 	for _, want := range []string{`w.yml: A: invalid level "severe"`, "w.yml: A: missing logsource", "w.yml: A: detection.timeframe", "w.yml: B: duplicate id x"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("warnings lack %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestEngineIsSafeForConcurrentUse evaluates one engine from several
+// goroutines (run with -race); every goroutine must see the same matches.
+func TestEngineIsSafeForConcurrentUse(t *testing.T) {
+	on, _, err := compileDoc(t, ruleDoc(`
+sel: {Image|endswith: '\x.exe', CommandLine|contains: [evil, bad]}
+kw: [marker, other]
+condition: sel or kw`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	events := []string{`{"Image":"C:\\x.exe","CommandLine":"so evil"}`, `{"m":"a marker"}`, `{"Image":"C:\\y.exe"}`}
+	want := []int{1, 1, 0}
+	done := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func() {
+			ev := NewJSONEvent(on.Fields())
+			var out []Match
+			for i := 0; i < 300; i++ {
+				k := i % len(events)
+				if err := ev.Reset([]byte(events[k])); err != nil {
+					done <- err
+					return
+				}
+				if out = on.Evaluate(ev, out[:0]); len(out) != want[k] {
+					done <- fmt.Errorf("event %s: %d matches, want %d", events[k], len(out), want[k])
+					return
+				}
+			}
+			done <- nil
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
 		}
 	}
 }

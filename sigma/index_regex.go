@@ -27,10 +27,43 @@ func regexLiterals(expr string) []string {
 	return set
 }
 
+// regexRequirements returns literal sets that every match of the regular
+// expression satisfies together: for each set, the text contains one of its
+// literals (lower-cased, so test them against Value.Fold). Used to skip
+// running the regular expression on texts that cannot match.
+func regexRequirements(expr string) [][]string {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	re = re.Simplify()
+	for re.Op == syntax.OpCapture {
+		re = re.Sub[0]
+	}
+	subs := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		subs = re.Sub
+	}
+	var reqs [][]string
+	for _, sub := range subs {
+		set := requiredSet(sub)
+		if len(set) == 0 || literalSetScore(set) < 64 { // empty literal in the set
+			continue
+		}
+		reqs = append(reqs, set)
+	}
+	return reqs
+}
+
 // requiredSet returns literals one of which every match of re contains.
 func requiredSet(re *syntax.Regexp) []string {
 	switch re.Op {
-	case syntax.OpLiteral, syntax.OpCharClass, syntax.OpAlternate:
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 && !lowerCoversFold(re.Rune) {
+			return longestFoldSafe(re.Rune)
+		}
+		return exactSet(re)
+	case syntax.OpCharClass, syntax.OpAlternate:
 		return exactSet(re)
 	case syntax.OpCapture, syntax.OpPlus:
 		return requiredSet(re.Sub[0])
@@ -153,6 +186,24 @@ func appendUnique(set []string, s string) []string {
 		}
 	}
 	return append(set, s)
+}
+
+// longestFoldSafe returns the longest run of runes whose case-insensitive
+// matches all lower-case alike (see lowerCoversFold), as a one-literal set.
+func longestFoldSafe(runes []rune) []string {
+	best, start := "", 0
+	for i := 0; i <= len(runes); i++ {
+		if i == len(runes) || !lowerCoversFold(runes[i:i+1]) {
+			if piece := strings.ToLower(string(runes[start:i])); len(piece) > len(best) {
+				best = piece
+			}
+			start = i + 1
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	return []string{best}
 }
 
 // lowerCoversFold reports whether every rune that case-insensitive regex

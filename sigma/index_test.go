@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -146,5 +147,26 @@ func TestHexRunKey(t *testing.T) {
 	forHexRuns("sha1=0123456789abcdef01,md5=abc,x=fedcba9876543210", func(k string) { runs = append(runs, k) })
 	if strings.Join(runs, " ") != "0123456789abcdef01"[:16]+" fedcba9876543210" {
 		t.Errorf("runs %v", runs)
+	}
+}
+
+// TestRegexPrefilterNeverChangesTheVerdict compares the prefiltered regex
+// matcher with the plain regular expression on random texts.
+func TestRegexPrefilterNeverChangesTheVerdict(t *testing.T) {
+	exprs := []string{`(?i)(?:set).*&&\s?set.*(?:environment|invoke|\$\{?input).*&&.*"`, `ami\s+/all$`, `(?i)\.exe["']?\s+[^"]{0,64}werfaultsecure\.exe`, `-(W|R)\s?([0-9a-f]{2}\s?){2,20}`, `a*b`}
+	rng := rand.New(rand.NewSource(2))
+	words := []string{"set", "SET", "ſet", "&&", " ", "invoke", "ENVIRONMENT", "${input", "\"", "ami", "/all", ".exe", "werfaultſecure", "WerFaultSecure.exe", "-W", "-r", "0a", "ff", "b", "x"}
+	for _, expr := range exprs {
+		m := newRegexMatcher(regexp.MustCompile(expr))
+		for trial := 0; trial < 3000; trial++ {
+			var b strings.Builder
+			for n := rng.Intn(12); n > 0; n-- {
+				b.WriteString(words[rng.Intn(len(words))])
+			}
+			s := b.String()
+			if got, want := m.match(KindString, s, strings.ToLower(s)), m.re.MatchString(s); got != want {
+				t.Fatalf("%s on %q: prefiltered %v, regexp %v (requirements %q)", expr, s, got, want, m.required)
+			}
+		}
 	}
 }

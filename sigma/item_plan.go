@@ -106,7 +106,7 @@ func planValue(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (
 		if err != nil {
 			return nil, nil, fmt.Errorf("invalid regular expression %q: %v", v.Text, err)
 		}
-		return &regexMatcher{re: re}, []variant{{}}, nil
+		return newRegexMatcher(re), []variant{{}}, nil
 	case mods.op == "cidr":
 		p, err := parseCIDR(v.Text)
 		if err != nil {

@@ -72,11 +72,35 @@ func (m *boolMatcher) match(k Kind, str, fold string) bool {
 }
 
 // regexMatcher searches the event text with a compiled regular expression.
-type regexMatcher struct{ re *regexp.Regexp }
+// Before running it, the literals every match must contain (regexRequirements)
+// are looked up in the folded text, which rejects most texts cheaply.
+type regexMatcher struct {
+	re       *regexp.Regexp
+	required [][]string
+}
+
+func newRegexMatcher(re *regexp.Regexp) *regexMatcher {
+	return &regexMatcher{re: re, required: regexRequirements(re.String())}
+}
 
 func (m *regexMatcher) match(k Kind, str, fold string) bool {
 	s, ok := scalarTextOf(k, str, fold, true)
-	return ok && m.re.MatchString(s)
+	if !ok {
+		return false
+	}
+	for _, set := range m.required {
+		found := false
+		for _, lit := range set {
+			if strings.Contains(fold, lit) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return m.re.MatchString(s)
 }
 
 // cidrMatcher tests whether an event string is an address inside a network.

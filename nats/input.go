@@ -47,6 +47,7 @@ type input struct {
 	stop    chan struct{} // closed when this connection's consumption stops
 	ended   chan struct{} // closed when the connection closed by itself
 	closing bool
+	rebind  bool // the durable vanished under us; wait for it on the next Connect
 }
 
 func newInput(cfg InputConfig, res *service.Resources) *input {
@@ -71,7 +72,11 @@ func (in *input) Connect(ctx context.Context) error {
 			once.Do(func() { close(ended) })
 		}
 	}
-	conn, cons, err := PrepareInput(ctx, in.cfg, in.log, onClosed)
+	var await time.Duration
+	if in.rebind { // our durable was deleted: let the member that did it recreate it
+		await = rebindWait
+	}
+	conn, cons, err := prepareInput(ctx, in.cfg, in.log, onClosed, await)
 	if err != nil {
 		return err
 	}
@@ -83,6 +88,7 @@ func (in *input) Connect(ctx context.Context) error {
 			select {
 			case msgs <- m:
 			case <-stop:
+				_ = m.Nak() // pulled while stopping: hand it back at once
 			}
 		},
 		jetstream.PullMaxMessages(max(2*in.cfg.BatchSize, 16)),
@@ -95,6 +101,7 @@ func (in *input) Connect(ctx context.Context) error {
 		return err
 	}
 	in.conn, in.consume, in.msgs, in.stop, in.ended = conn, cc, msgs, stop, ended
+	in.rebind = false
 	in.log.Infof("NATS input consuming %s (stream %s, durable %s, %s)", in.cfg.Subject, in.cfg.Stream, in.cfg.Durable, in.cfg.Replay)
 	return nil
 }
@@ -152,8 +159,12 @@ func (in *input) consumptionStopped(ended chan struct{}) error {
 	if in.conn == nil {
 		return service.ErrNotConnected
 	}
+	if in.conn.NC.IsClosed() { // closed for good; its ClosedHandler may not have run yet
+		return service.ErrEndOfInput
+	}
 	in.log.Warnf("NATS input: consumption of durable %s stopped, reconnecting", in.cfg.Durable)
 	in.stopConsuming()
+	in.rebind = true
 	return service.ErrNotConnected
 }
 

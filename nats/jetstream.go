@@ -35,7 +35,8 @@ func EnsureStream(ctx context.Context, js jetstream.JetStream, name, subject str
 // filtered on subject with explicit acks, creating it at the start position
 // replay asks for. An existing durable is reused unchanged, unless replay is
 // set and the durable starts elsewhere: then it is deleted and recreated
-// (which repositions every member of a consumer group) with a warning.
+// with the same settings but the requested start (which repositions every
+// member of a consumer group), with a warning.
 func EnsureConsumer(ctx context.Context, st jetstream.Stream, durable, subject string, replay Replay, log Logger) (jetstream.Consumer, error) {
 	if log == nil {
 		log = discardLogger{}
@@ -57,6 +58,11 @@ func EnsureConsumer(ctx context.Context, st jetstream.Stream, durable, subject s
 		if err := st.DeleteConsumer(ctx, durable); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
 			return nil, fmt.Errorf("delete consumer %s on stream %s: %w", durable, stream, err)
 		}
+		// Keep what the operator tuned (ack_wait, max_deliver, …); only the
+		// start position changes.
+		cfg = cons.CachedInfo().Config
+		cfg.OptStartSeq, cfg.OptStartTime = 0, nil
+		replay.apply(&cfg)
 	case !errors.Is(err, jetstream.ErrConsumerNotFound):
 		return nil, fmt.Errorf("look up consumer %s on stream %s: %w", durable, stream, err)
 	}

@@ -3,6 +3,7 @@ package nats
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
 )
@@ -12,6 +13,17 @@ import (
 // (re)connect; the daemon calls it once before starting the stream so that
 // failures exit with code 3 (see CheckInput).
 func PrepareInput(ctx context.Context, cfg InputConfig, log Logger, onClosed func()) (*Conn, jetstream.Consumer, error) {
+	return prepareInput(ctx, cfg, log, onClosed, 0)
+}
+
+// rebindWait is how long an input whose durable was deleted under it waits
+// for the durable to reappear before creating it itself: the member of the
+// group that repositioned it recreates it at once, with its start position.
+const rebindWait = 5 * time.Second
+
+// prepareInput is PrepareInput; with awaitDurable > 0 it first waits up to
+// that long for the durable to exist.
+func prepareInput(ctx context.Context, cfg InputConfig, log Logger, onClosed func(), awaitDurable time.Duration) (*Conn, jetstream.Consumer, error) {
 	cfg = cfg.withDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, nil, err
@@ -25,12 +37,30 @@ func PrepareInput(ctx context.Context, cfg InputConfig, log Logger, onClosed fun
 		conn.Close()
 		return nil, nil, fmt.Errorf("NATS input %s: %w", cfg.Subject, err)
 	}
+	if awaitDurable > 0 {
+		awaitConsumer(ctx, st, cfg.Durable, awaitDurable)
+	}
 	cons, err := EnsureConsumer(ctx, st, cfg.Durable, cfg.Subject, cfg.Replay, log)
 	if err != nil {
 		conn.Close()
 		return nil, nil, fmt.Errorf("NATS input %s: %w", cfg.Subject, err)
 	}
 	return conn, cons, nil
+}
+
+// awaitConsumer polls until the durable exists or wait has passed.
+func awaitConsumer(ctx context.Context, st jetstream.Stream, durable string, wait time.Duration) {
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		if _, err := st.Consumer(ctx, durable); err == nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(25 * time.Millisecond):
+		}
+	}
 }
 
 // CheckInput verifies at startup that the input can run: the server is

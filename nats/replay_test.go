@@ -166,6 +166,16 @@ func TestInputMetadataAndAckedPosition(t *testing.T) {
 func TestGroupMemberSurvivesRepositioning(t *testing.T) {
 	s := startServer(t, nil)
 	js, _ := seedStream(t, s)
+	// A short ack_wait, kept through the repositioning: a message pulled by
+	// a subscription that the deletion cut off comes back within a second.
+	st, err := js.Stream(testCtx(t), "rsigma-events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.CreateConsumer(testCtx(t), jetstream.ConsumerConfig{Durable: "g", FilterSubject: "events.>",
+		AckPolicy: jetstream.AckExplicitPolicy, AckWait: time.Second}); err != nil {
+		t.Fatal(err)
+	}
 	a := &collector{}
 	runStream(t, inputYAML(serverURL(s), "events.>", "consumer_group: g"), "", a)
 	waitFor(t, "first member reads the seed", 10*time.Second, func() bool { return len(a.snapshot()) == 10 })
@@ -174,6 +184,9 @@ func TestGroupMemberSurvivesRepositioning(t *testing.T) {
 	stopB := runStream(t, inputYAML(serverURL(s), "events.>", "consumer_group: g", "replay_from_sequence: 9"), "", b)
 	waitFor(t, "replay through the group", 10*time.Second, func() bool { return len(a.snapshot())+len(b.snapshot()) >= 12 })
 	stopB()
+	if info := consumerState(t, js, "rsigma-events", "g"); info.Config.AckWait != time.Second || info.Config.OptStartSeq != 9 {
+		t.Fatalf("repositioned durable: ack_wait %v, start %d; want 1s kept and start 9", info.Config.AckWait, info.Config.OptStartSeq)
+	}
 
 	publish(t, js, "events.x", events(20)...)
 	waitFor(t, "first member reads new events after the repositioning", 20*time.Second, func() bool {

@@ -70,7 +70,11 @@ func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
 func runStream(t *testing.T, inputYAML, outputYAML string, c *collector) (stop func()) {
 	t.Helper()
 	sb := service.NewStreamBuilder()
-	sb.SetLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	level := slog.LevelWarn
+	if os.Getenv("NATS_TEST_LOG") == "debug" {
+		level = slog.LevelDebug
+	}
+	sb.SetLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	if err := sb.AddInputYAML(inputYAML); err != nil {
 		t.Fatalf("input yaml: %v", err)
 	}

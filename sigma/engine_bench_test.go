@@ -182,3 +182,33 @@ func BenchmarkJSONEventReset(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkJSONEventMaterialize measures what the index asks of an event:
+// Reset, then every table field present built (decoded and folded), then
+// every keyword leaf.
+func BenchmarkJSONEventMaterialize(b *testing.B) {
+	for _, lane := range []string{"sysmon_proc", "syslog_raw"} {
+		b.Run(lane, func(b *testing.B) {
+			lines := benchLane(b, lane)
+			table := benchEngine(b, CompileOptions{}).Fields()
+			fields := table.All()
+			ev := NewJSONEvent(table)
+			leaves := 0
+			count := func(*Value) bool { leaves++; return false }
+			b.ReportAllocs()
+			b.ResetTimer()
+			clock := startClocks()
+			for i := 0; i < b.N; i++ {
+				if err := ev.Reset(lines[i%len(lines)]); err != nil {
+					b.Fatal(err)
+				}
+				ids, _ := ev.presentFields()
+				for _, id := range ids {
+					_ = ev.Field(fields[id])
+				}
+				ev.Keywords(count)
+			}
+			clock.report(b)
+		})
+	}
+}

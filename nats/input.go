@@ -248,8 +248,8 @@ func (in *input) Close(context.Context) error {
 // never read (nak without delay) and closes the connection. The caller
 // holds in.mu and has checked in.conn != nil.
 func (in *input) stopConsuming() {
+	close(in.stop) // first: a callback blocked on a full msgs returns
 	in.consume.Stop()
-	close(in.stop)
 	for {
 		select {
 		case m := <-in.msgs:

@@ -20,7 +20,7 @@ import (
 
 // jetStreamServer runs an embedded JetStream server on a random port and
 // returns its URL and a client JetStream context.
-func jetStreamServer(t *testing.T, tweak func(*server.Options), clientOpts ...natsgo.Option) (string, jetstream.JetStream) {
+func jetStreamServer(t testing.TB, tweak func(*server.Options), clientOpts ...natsgo.Option) (string, jetstream.JetStream) {
 	t.Helper()
 	opts := &server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}
 	if tweak != nil {
@@ -51,7 +51,7 @@ func jetStreamServer(t *testing.T, tweak func(*server.Options), clientOpts ...na
 	return url, js
 }
 
-func publishLines(t *testing.T, js jetstream.JetStream, subject string, lines []string) {
+func publishLines(t testing.TB, js jetstream.JetStream, subject string, lines []string) {
 	t.Helper()
 	for i := 0; i < len(lines); i += 1000 {
 		var futures []jetstream.PubAckFuture

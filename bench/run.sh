@@ -14,7 +14,9 @@
 # Printed per lane: events/s of each net of start-up (an empty-input run of the
 # same command is subtracted, which removes rule loading for the daemon), their
 # ratio, peak RSS (/usr/bin/time -v) of each, the rule-load time the daemon
-# logs, and the detections written.
+# logs, the detections written, and CPU time per event of each (user+system,
+# net of the empty-input run: the figure that other load on the machine
+# distorts least).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -47,14 +49,15 @@ DAEMON=("$BIN" engine daemon -r "$RULES" --input-format json --allow-plaintext -
 # timed NAME INPUT CMD...: runs CMD < INPUT and appends "start end rss_kb
 # out_lines load" to $WORK/NAME.runs.
 timed() {
-	local name=$1 input=$2 t0 t1 load
+	local name=$1 input=$2 t0 t1 load cpu
 	shift 2
 	t0=$(date +%s.%N)
 	/usr/bin/time -v -o "$WORK/time.txt" "$@" <"$input" >"$WORK/out.txt" 2>"$WORK/err.txt" ||
 		{ echo "$* failed:" >&2; tail -5 "$WORK/err.txt" >&2; exit 1; }
 	t1=$(date +%s.%N)
 	load=$(grep -o 'detection rules ([0-9]* rejected) in [0-9.]*[a-zµ]*s' "$WORK/err.txt" | sed 's/.* in //' | tail -1 || true)
-	echo "$t0 $t1 $(awk -F': ' '/Maximum resident/ {print $2}' "$WORK/time.txt") $(wc -l <"$WORK/out.txt") ${load:--}" >>"$WORK/$name.runs"
+	cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/time.txt")
+	echo "$t0 $t1 $(awk -F': ' '/Maximum resident/ {print $2}' "$WORK/time.txt") $(wc -l <"$WORK/out.txt") ${load:--} $cpu" >>"$WORK/$name.runs"
 }
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -74,8 +77,8 @@ work, count, lanes = sys.argv[1], int(sys.argv[2]), sys.argv[3].split()
 def runs(name):
     out = []
     for line in open(f"{work}/{name}.runs"):
-        t0, t1, rss, lines, load = line.split()
-        out.append(dict(wall=float(t1) - float(t0), rss=int(rss), lines=int(lines), load=load))
+        t0, t1, rss, lines, load, cpu = line.split()
+        out.append(dict(wall=float(t1) - float(t0), rss=int(rss), lines=int(lines), load=load, cpu=float(cpu)))
     return out
 
 def seconds(d):
@@ -86,12 +89,15 @@ def seconds(d):
 
 bare0 = statistics.median(r["wall"] for r in runs("bare_empty"))
 dmn0 = statistics.median(r["wall"] for r in runs("daemon_empty"))
+bcpu0 = statistics.median(r["cpu"] for r in runs("bare_empty"))
+dcpu0 = statistics.median(r["cpu"] for r in runs("daemon_empty"))
 loads = [seconds(r["load"]) for r in runs("daemon_empty") if r["load"] != "-"]
 load = statistics.median(loads) if loads else float("nan")
 rss0 = max(r["rss"] for r in runs("daemon_empty"))
 print(f"events per lane: {count}; empty-input start-up: bare {bare0:.3f} s, daemon {dmn0:.3f} s; "
       f"corpus load (logged): {load:.3f} s; daemon peak RSS with no events: {rss0/1024:.1f} MB")
-print(f"{'lane':<12} {'bare ev/s':>11} {'daemon ev/s':>12} {'ratio':>6} {'bare RSS':>9} {'daemon RSS':>11} {'load s':>7} {'detections':>10}")
+print(f"{'lane':<12} {'bare ev/s':>11} {'daemon ev/s':>12} {'ratio':>6} {'bare RSS':>9} {'daemon RSS':>11} {'load s':>7} {'detections':>10}"
+      f" {'bare cpu µs/ev':>15} {'daemon cpu µs/ev':>17}")
 for lane in lanes:
     b, d = runs(f"bare_{lane}"), runs(f"daemon_{lane}")
     bw = statistics.median(r["wall"] for r in b)
@@ -103,5 +109,7 @@ for lane in lanes:
     note = f"  (bare echoed {bad} lines, expected {count})" if bad else ""
     print(f"{lane:<12} {brate:>11,.0f} {drate:>12,.0f} {drate/brate:>6.0%} {max(r['rss'] for r in b)/1024:>7.1f}MB "
           f"{max(r['rss'] for r in d)/1024:>9.1f}MB {statistics.median(dl) if dl else float('nan'):>7.3f} "
-          f"{statistics.median(r['lines'] for r in d):>10.0f}{note}")
+          f"{statistics.median(r['lines'] for r in d):>10.0f}"
+          f" {1e6 * (statistics.median(r['cpu'] for r in b) - bcpu0) / count:>15.1f}"
+          f" {1e6 * (statistics.median(r['cpu'] for r in d) - dcpu0) / count:>17.1f}{note}")
 PY

@@ -2,7 +2,10 @@ package sigma
 
 import (
 	"errors"
+	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // CompileOptions tunes Compile. The zero value is the recommended setting.
@@ -65,8 +68,9 @@ func Compile(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError, error) {
 		rs.ApplyFilters()
 	}
 	e := &Engine{fields: NewFieldTable()}
-	for _, r := range rs.Rules {
-		cr, err := compileRule(r, e.fields)
+	compiled, errs := compileRules(rs.Rules, e.fields)
+	for i, r := range rs.Rules {
+		cr, err := compiled[i], errs[i]
 		if err != nil {
 			path, cause := splitPathError(err)
 			rejected = append(rejected, &LoadError{File: r.File, Rule: r.DisplayName(), Path: path, Err: cause})
@@ -103,6 +107,53 @@ func (e *Engine) Fields() *FieldTable { return e.fields }
 // must expose their string leaves through Event.Keywords.
 func (e *Engine) HasKeywords() bool { return e.keywords }
 
+// compileRules compiles every rule, on all CPUs. Field names are interned
+// first, in rule order, so that the table (and every Field.ID) is the same
+// on every run and the parallel part only reads it.
+func compileRules(rules []*Rule, fields *FieldTable) ([]*compiledRule, []error) {
+	for _, r := range rules {
+		internRuleFields(r, fields)
+	}
+	out := make([]*compiledRule, len(rules))
+	errs := make([]error, len(rules))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := runtime.GOMAXPROCS(0); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1) - 1); i < len(rules); i = int(next.Add(1) - 1) {
+				out[i], errs[i] = compileRule(rules[i], fields)
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errs
+}
+
+// internRuleFields interns the field names r reads: item fields and fieldref
+// targets.
+func internRuleFields(r *Rule, fields *FieldTable) {
+	if r.Detection == nil {
+		return
+	}
+	for _, s := range r.Detection.Searches {
+		for _, g := range s.Groups {
+			for _, it := range g.Items {
+				if !it.Keyword() {
+					fields.Intern(it.Field)
+				}
+				if containsString(it.Modifiers, "fieldref") {
+					for _, v := range it.Values {
+						fields.Intern(v.Text)
+					}
+				}
+			}
+		}
+	}
+}
+
+// compileRule lowers one rule; fields must already hold its field names.
 func compileRule(r *Rule, fields *FieldTable) (*compiledRule, error) {
 	if r.Detection == nil {
 		return nil, atPath("detection", errors.New("missing detection section"))
@@ -150,10 +201,16 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 		return nil, err
 	}
 	if !it.Keyword() {
-		n.field = fields.Intern(it.Field)
+		if n.field, err = internedField(fields, it.Field); err != nil {
+			return nil, err
+		}
 	}
 	for _, name := range n.refNames {
-		n.refs = append(n.refs, fields.Intern(name))
+		f, err := internedField(fields, name)
+		if err != nil {
+			return nil, err
+		}
+		n.refs = append(n.refs, f)
 	}
 	if n.kind == itemKeywords {
 		if n.all {
@@ -167,6 +224,16 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 		}
 	}
 	return n, nil
+}
+
+// internedField looks a field up without modifying the table (compileRules
+// runs concurrently and interned every name beforehand).
+func internedField(fields *FieldTable, name string) (*Field, error) {
+	f, ok := fields.Lookup(name)
+	if !ok {
+		return nil, fmt.Errorf("internal error: field %q was not interned", name)
+	}
+	return f, nil
 }
 
 func (cr *compiledRule) usesKeywords() bool {

@@ -1,6 +1,10 @@
 package sigma
 
-import "math/bits"
+import (
+	"math/bits"
+	"runtime"
+	"sync"
+)
 
 // candidateIndex selects, per event, the rules that can possibly match
 // (sigma-rules.md §11): every rule either has a witness set (index_witness.go)
@@ -93,13 +97,22 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 			}
 		}
 	}
+	var wg sync.WaitGroup // the automata are independent: build them on all CPUs
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for _, f := range order {
 		fi := byField[f]
 		if nl := needles[f]; nl != nil {
-			fi.build(nl)
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer wg.Done()
+				fi.build(nl)
+				<-sem
+			}()
 		}
 		x.fields = append(x.fields, fi)
 	}
+	wg.Wait()
 	if len(kwNeedles) > 0 {
 		x.keywords = newSubstringSet(kwNeedles, kwIDs)
 		x.keywordNeedles = kwNeedles

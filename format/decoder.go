@@ -142,7 +142,7 @@ func (d *Decoder) emitJSON(raw []byte, fn func(Decoded) error) error {
 		if !isObject(raw) {
 			d.stats.nonObject.Add(1)
 		}
-		return fn(Decoded{Kind: KindJSON, JSON: raw})
+		return fn(Decoded{Kind: KindJSON, JSON: d.flat(raw)})
 	}
 	n := 0
 	err := d.filter.apply(raw, func(out []byte) error {
@@ -150,12 +150,21 @@ func (d *Decoder) emitJSON(raw []byte, fn func(Decoded) error) error {
 		if !isObject(out) {
 			d.stats.nonObject.Add(1)
 		}
-		return fn(Decoded{Kind: KindJSON, JSON: out})
+		return fn(Decoded{Kind: KindJSON, JSON: d.flat(out)})
 	}, d.filterError)
 	if n == 0 && err == nil {
 		d.stats.noOutput.Add(1)
 	}
 	return err
+}
+
+// flat returns raw, or its flat form when it is an EVTX-shaped record
+// (evtx.go); only that rare shape allocates.
+func (d *Decoder) flat(raw []byte) []byte {
+	if !isEVTX(raw) {
+		return raw
+	}
+	return flattenEVTX(make([]byte, 0, len(raw)*2), raw)
 }
 
 func (d *Decoder) filterError(err error) {

@@ -39,6 +39,8 @@ type input struct {
 	cfg      InputConfig
 	log      *service.Logger
 	position *Position
+	depth    *queueGauge            // rsigma_input_queue_depth: pulled, not yet handed to the pipeline
+	pressure *service.MetricCounter // rsigma_back_pressure_events_total: pulls that found the queue full
 
 	mu      sync.Mutex
 	conn    *Conn
@@ -51,7 +53,9 @@ type input struct {
 }
 
 func newInput(cfg InputConfig, res *service.Resources) *input {
-	return &input{cfg: cfg.withDefaults(), log: res.Logger(), position: SharedPosition(res)}
+	return &input{cfg: cfg.withDefaults(), log: res.Logger(), position: SharedPosition(res),
+		depth:    &queueGauge{g: res.Metrics().NewGauge("rsigma_input_queue_depth")},
+		pressure: res.Metrics().NewCounter("rsigma_back_pressure_events_total")}
 }
 
 // Connect prepares stream and durable and starts pulling.
@@ -84,13 +88,7 @@ func (in *input) Connect(ctx context.Context) error {
 	msgs := make(chan jetstream.Msg, in.cfg.BatchSize)
 	stop := make(chan struct{})
 	cc, err := cons.Consume(
-		func(m jetstream.Msg) {
-			select {
-			case msgs <- m:
-			case <-stop:
-				_ = m.Nak() // pulled while stopping: hand it back at once
-			}
-		},
+		func(m jetstream.Msg) { in.enqueue(msgs, stop, m) },
 		jetstream.PullMaxMessages(max(2*in.cfg.BatchSize, 16)),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			in.log.Warnf("NATS consumer %s: %v", in.cfg.Durable, err)
@@ -104,6 +102,42 @@ func (in *input) Connect(ctx context.Context) error {
 	in.rebind = false
 	in.log.Infof("NATS input consuming %s (stream %s, durable %s, %s)", in.cfg.Subject, in.cfg.Stream, in.cfg.Durable, in.cfg.Replay)
 	return nil
+}
+
+// enqueue hands a pulled message to ReadBatch, counting back-pressure when
+// the queue is full (the pull then waits), and naks it if consumption stops
+// meanwhile.
+func (in *input) enqueue(msgs chan jetstream.Msg, stop chan struct{}, m jetstream.Msg) {
+	in.depth.add(1) // before the send, so that the reader's decrement never comes first
+	select {
+	case msgs <- m:
+		return
+	default:
+	}
+	in.pressure.Incr(1)
+	select {
+	case msgs <- m:
+	case <-stop:
+		in.depth.add(-1)
+		_ = m.Nak() // pulled while stopping: hand it back at once
+	}
+}
+
+// queueGauge keeps a depth changed from two goroutines and exports it with
+// Set: the framework's MetricGauge.Incr does not accumulate across calls
+// (each call wraps a fresh zero gauge), and the lock keeps the Sets in the
+// order of the changes.
+type queueGauge struct {
+	mu    sync.Mutex
+	depth int64
+	g     *service.MetricGauge
+}
+
+func (q *queueGauge) add(n int64) {
+	q.mu.Lock()
+	q.depth += n
+	q.g.Set(q.depth)
+	q.mu.Unlock()
 }
 
 // ReadBatch blocks for one message, then adds whatever else has already
@@ -136,6 +170,7 @@ func (in *input) ReadBatch(ctx context.Context) (service.MessageBatch, service.A
 				break fill
 			}
 		}
+		in.depth.add(-int64(len(taken)))
 		batch, kept := in.toBatch(taken)
 		if len(batch) > 0 {
 			return batch, in.ackFunc(kept), nil
@@ -253,6 +288,7 @@ func (in *input) stopConsuming() {
 	for {
 		select {
 		case m := <-in.msgs:
+			in.depth.add(-1)
 			_ = m.Nak()
 			continue
 		default:

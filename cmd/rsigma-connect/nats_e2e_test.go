@@ -265,6 +265,28 @@ func TestDaemonNATSGroupsAndDLQ(t *testing.T) {
 		t.Logf("split %d events: %d / %d", total, len(a), len(b))
 	})
 
+	t.Run("burst_counts_back_pressure_and_drains_the_queue_gauge", func(t *testing.T) {
+		const total = 3000
+		url, js := jetStreamServer(t, nil)
+		if _, err := js.CreateStream(context.Background(), jetstream.StreamConfig{Name: "rsigma-events", Subjects: []string{"events.>"}}); err != nil {
+			t.Fatal(err)
+		}
+		publishLines(t, js, "events.win", whoamiEvents(total))
+		d := daemontest.Start(t, natsDaemonArgs("--input", url+"/events.>", "--output", url+"/detections")...)
+		base := "http://" + d.APIAddr(15*time.Second)
+		deadline := time.Now().Add(30 * time.Second)
+		for streamCount(js, "rsigma-detections") < total && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		_, body := daemontest.Get(t, base+"/metrics")
+		if v := metricValue(t, body, "rsigma_back_pressure_events_total"); v < 1 {
+			t.Errorf("rsigma_back_pressure_events_total = %v after a burst of %d queued events", v, total)
+		}
+		if v := metricValue(t, body, "rsigma_input_queue_depth"); v != 0 {
+			t.Errorf("rsigma_input_queue_depth = %v once everything was processed", v)
+		}
+	})
+
 	t.Run("undecodable_event_goes_to_the_nats_dlq", func(t *testing.T) {
 		url, js := jetStreamServer(t, nil)
 		d := daemontest.Start(t, natsDaemonArgs("--input", url+"/events.>", "--output", url+"/detections",

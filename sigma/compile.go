@@ -196,7 +196,7 @@ func compileRule(r *Rule, fields *FieldTable) (*compiledRule, error) {
 
 // compileItem builds an item node and binds its fields to the table.
 func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
-	n, err := buildItem(it, false)
+	n, err := plannedNode(it)
 	if err != nil {
 		return nil, err
 	}
@@ -224,6 +224,18 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 		}
 	}
 	return n, nil
+}
+
+// plannedNode returns an unbound node for it: a copy of the one built at
+// load time when the item is unchanged since, else a fresh one. Matchers are
+// immutable and shared; the per-engine bindings are set on the copy.
+func plannedNode(it *Item) (*itemNode, error) {
+	if it.planned != nil && it.plannedKey == it.fingerprint() {
+		n := *it.planned
+		n.field, n.refs, n.kwFns, n.cross = nil, nil, nil, nil
+		return &n, nil
+	}
+	return buildItem(it, false)
 }
 
 // internedField looks a field up without modifying the table (compileRules

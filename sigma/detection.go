@@ -1,5 +1,7 @@
 package sigma
 
+import "strings"
+
 // Detection is a rule's `detection:` section: named searches plus one or more
 // conditions over them. A rule matches when any of its conditions is true.
 type Detection struct {
@@ -39,6 +41,28 @@ type Item struct {
 	Values []*RuleValue
 	// Path is the YAML path of the item, used in error messages.
 	Path string
+
+	// planned is the node built when the item was validated at load time,
+	// reused by Compile while plannedKey still equals the item's
+	// fingerprint (filters and pipelines may have rewritten the item).
+	planned    *itemNode
+	plannedKey string
+}
+
+// fingerprint identifies everything the compiled form of the item depends on.
+func (it *Item) fingerprint() string {
+	var b strings.Builder
+	b.WriteString(it.Field)
+	for _, m := range it.Modifiers {
+		b.WriteByte('|')
+		b.WriteString(m)
+	}
+	for _, v := range it.Values {
+		b.WriteByte(0)
+		b.WriteByte(byte('0' + v.Kind))
+		b.WriteString(v.Text)
+	}
+	return b.String()
 }
 
 // Keyword reports whether the item searches the whole event (no field name).

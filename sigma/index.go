@@ -57,8 +57,9 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 	var kwNeedles []string
 	var kwIDs []int32
 	var order []*Field
-	for _, cr := range rules {
-		ws, ok := ruleWitnesses(cr)
+	witnesses, usable := allWitnesses(rules)
+	for i, cr := range rules {
+		ws, ok := witnesses[i], usable[i]
 		pos := int32(cr.pos)
 		if !ok {
 			x.always[pos/64] |= 1 << (pos % 64)
@@ -119,6 +120,25 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 	}
 	x.byID = fieldIndexByID(x.fields)
 	return x
+}
+
+// allWitnesses derives every rule's witness set on all CPUs.
+func allWitnesses(rules []*compiledRule) ([][]witness, []bool) {
+	ws := make([][]witness, len(rules))
+	ok := make([]bool, len(rules))
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(rules); i += workers {
+				ws[i], ok[i] = ruleWitnesses(rules[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return ws, ok
 }
 
 // needleList collects a field's substring, prefix and suffix witnesses.

@@ -33,6 +33,9 @@ type itemNode struct {
 	// that Event.Keywords calls do not allocate: kwFns[0] tests every value
 	// (OR); with all, kwFns[i] tests values[i] alone.
 	kwFns []func(*Value) bool
+	// complete is false for a load-time node that left out values with
+	// unresolved placeholders; such a node is never reused by Compile.
+	complete bool
 	// cross answers the item from the shared per-field automaton when
 	// CompileOptions.CrossRuleAC is on (crossac.go).
 	cross *crossItem

@@ -19,7 +19,7 @@ func buildItem(it *Item, allowPlaceholders bool) (*itemNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &itemNode{src: it, all: mods.all, neq: mods.neq, cased: mods.cased, kind: itemValues}
+	n := &itemNode{src: it, all: mods.all, neq: mods.neq, cased: mods.cased, kind: itemValues, complete: true}
 	if it.Keyword() {
 		n.kind = itemKeywords
 	}
@@ -49,7 +49,8 @@ func buildItem(it *Item, allowPlaceholders bool) (*itemNode, error) {
 			return nil, err
 		}
 		if m == nil {
-			continue // unresolved placeholders at load time
+			n.complete = false // unresolved placeholders at load time
+			continue
 		}
 		n.values = append(n.values, m)
 		n.variants = append(n.variants, vars)

@@ -1,6 +1,7 @@
 package config
 
-// maxLineBytes is the longest stdin line read as one event.
+// maxLineBytes is the longest stdin line (or pretty-printed JSON value,
+// joined by the sigma_lines scanner) read as one event.
 const maxLineBytes = 16 << 20
 
 // inputSection is the stream input for --input.
@@ -13,7 +14,7 @@ func inputSection(o *Options) omap {
 		return omap{{"sigma_http_events", omap{{"batch_size", o.BatchSize}}}}
 	}
 	return omap{{"stdin", omap{
-		{"scanner", omap{{"lines", omap{{"max_buffer_size", maxLineBytes}}}}},
+		{"scanner", omap{{"sigma_lines", omap{{"max_buffer_size", maxLineBytes}}}}},
 	}}}
 }
 

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,18 +29,34 @@ func TestDaemonEVTXRecordsFireSigmaHQRules(t *testing.T) {
 		{"a62b37e0-45d3-48d9-a517-90c1a1b0186b", `{"Event":{"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Eventlog"}},` +
 			`"EventID":104,"Channel":"System","Computer":"ws01"},"UserData":{"LogFileCleared":{"SubjectUserName":"bob","Channel":"Application"}}}}`},
 	}
-	var input strings.Builder
-	for _, c := range cases {
-		input.WriteString(c.event + "\n")
-	}
-	out, stderr, code := daemontest.Run(t, input.String(), "engine", "daemon", "-r", corpus,
-		"--input-format", "json", "--api-addr", "127.0.0.1:0")
-	if code != 0 {
-		t.Fatalf("exit %d\n%s", code, stderr)
-	}
-	for _, c := range cases {
-		if !strings.Contains(out, `"rule_id":"`+c.ruleID+`"`) {
-			t.Errorf("rule %s did not fire on %s", c.ruleID, c.event)
-		}
+	for _, layout := range []string{"one_record_per_line", "pretty_printed_records"} {
+		t.Run(layout, func(t *testing.T) {
+			var input strings.Builder
+			for _, c := range cases {
+				if layout == "pretty_printed_records" {
+					var buf bytes.Buffer
+					if err := json.Indent(&buf, []byte(c.event), "", "  "); err != nil {
+						t.Fatal(err)
+					}
+					input.Write(buf.Bytes())
+				} else {
+					input.WriteString(c.event)
+				}
+				input.WriteString("\n")
+			}
+			out, stderr, code := daemontest.Run(t, input.String(), "engine", "daemon", "-r", corpus,
+				"--input-format", "json", "--api-addr", "127.0.0.1:0")
+			if code != 0 {
+				t.Fatalf("exit %d\n%s", code, stderr)
+			}
+			for _, c := range cases {
+				if !strings.Contains(out, `"rule_id":"`+c.ruleID+`"`) {
+					t.Errorf("rule %s did not fire on %s", c.ruleID, c.event)
+				}
+			}
+			if strings.Contains(stderr, "parse error") {
+				t.Errorf("parse errors on %s input:\n%s", layout, stderr)
+			}
+		})
 	}
 }

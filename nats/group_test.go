@@ -18,6 +18,9 @@ func TestConsumerGroupSplitsTheStream(t *testing.T) {
 	in := inputYAML(serverURL(s), "events.>", "consumer_group: detectors", "batch_size: 32")
 	runStream(t, in, "", a)
 	runStream(t, in, "", b)
+	waitFor(t, "both members pulling", 10*time.Second, func() bool {
+		return consumerState(t, js, "rsigma-events", "detectors").NumWaiting >= 2
+	})
 	publish(t, js, "events.x", events(total)...)
 
 	waitFor(t, "all events processed", 60*time.Second, func() bool {

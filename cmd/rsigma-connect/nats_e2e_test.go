@@ -248,6 +248,17 @@ func TestDaemonNATSGroupsAndDLQ(t *testing.T) {
 				"--consumer-group", "detectors", "--include-event", "--batch-size", "32")...)
 			d.APIAddr(15 * time.Second)
 		}
+		for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			info, err := js.Consumer(context.Background(), "rsigma-events", "detectors")
+			if err == nil {
+				if ci, err := info.Info(context.Background()); err == nil && ci.NumWaiting >= 2 {
+					break
+				}
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the two daemons are not both pulling")
+			}
+		}
 		publishLines(t, js, "events.win", whoamiEvents(total))
 		deadline := time.Now().Add(60 * time.Second)
 		for streamCount(js, "rsigma-detections-a")+streamCount(js, "rsigma-detections-b") < total && time.Now().Before(deadline) {

@@ -21,8 +21,12 @@ import (
 //
 // Keyword witnesses share one automaton run over every string leaf.
 type candidateIndex struct {
-	nRules   int
-	always   []uint64 // bitset of rules evaluated on every event
+	nRules int
+	words  int      // bitset words per clause
+	always []uint64 // bitset of rules evaluated on every event
+	// second presets clause 1 for rules without a second clause (and for
+	// always rules); see index_clause.go.
+	second   []uint64
 	nAlways  int
 	fields   []*fieldIndex
 	keywords *substringSet
@@ -51,58 +55,31 @@ type fieldIndex struct {
 
 // buildIndex derives every rule's witnesses and builds the lookup structures.
 func buildIndex(rules []*compiledRule) *candidateIndex {
-	x := &candidateIndex{nRules: len(rules), always: make([]uint64, (len(rules)+63)/64)}
-	byField := map[*Field]*fieldIndex{}
-	needles := map[*Field]*needleList{}
-	var kwNeedles []string
-	var kwIDs []int32
-	var order []*Field
-	witnesses, usable := allWitnesses(rules)
+	words := (len(rules) + 63) / 64
+	x := &candidateIndex{nRules: len(rules), words: words, always: make([]uint64, words), second: make([]uint64, words)}
+	ib := &indexBuilder{byField: map[*Field]*fieldIndex{}, needles: map[*Field]*needleList{}}
+	clauses := allClauses(rules)
 	for i, cr := range rules {
-		ws, ok := witnesses[i], usable[i]
 		pos := int32(cr.pos)
-		if !ok {
+		if len(clauses[i]) < 2 {
+			x.second[pos/64] |= 1 << (pos % 64)
+		}
+		if len(clauses[i]) == 0 {
 			x.always[pos/64] |= 1 << (pos % 64)
 			x.nAlways++
 			continue
 		}
-		for _, w := range ws {
-			if w.kind == witnessKeyword {
-				kwNeedles = append(kwNeedles, w.key)
-				kwIDs = append(kwIDs, pos)
-				continue
-			}
-			fi := byField[w.field]
-			if fi == nil {
-				fi = &fieldIndex{field: w.field, exact: map[string][]int32{}, numbers: map[int64][]int32{}}
-				byField[w.field] = fi
-				order = append(order, w.field)
-			}
-			switch w.kind {
-			case witnessExact:
-				fi.exact[w.key] = appendPos(fi.exact[w.key], pos)
-			case witnessNumber:
-				fi.numbers[w.num] = appendPos(fi.numbers[w.num], pos)
-			case witnessHexRun:
-				if fi.hexRuns == nil {
-					fi.hexRuns = map[string][]int32{}
-				}
-				fi.hexRuns[w.key] = appendPos(fi.hexRuns[w.key], pos)
-			default:
-				nl := needles[w.field]
-				if nl == nil {
-					nl = &needleList{}
-					needles[w.field] = nl
-				}
-				nl.add(w.kind, w.key, pos)
+		for k, ws := range clauses[i] {
+			for _, w := range ws {
+				ib.add(w, pos<<1|int32(k))
 			}
 		}
 	}
 	var wg sync.WaitGroup // the automata are independent: build them on all CPUs
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for _, f := range order {
-		fi := byField[f]
-		if nl := needles[f]; nl != nil {
+	for _, f := range ib.order {
+		fi := ib.byField[f]
+		if nl := ib.needles[f]; nl != nil {
 			wg.Add(1)
 			sem <- struct{}{}
 			go func() {
@@ -114,18 +91,59 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 		x.fields = append(x.fields, fi)
 	}
 	wg.Wait()
-	if len(kwNeedles) > 0 {
-		x.keywords = newSubstringSet(kwNeedles, kwIDs)
-		x.keywordNeedles = kwNeedles
+	if len(ib.kwNeedles) > 0 {
+		x.keywords = newSubstringSet(ib.kwNeedles, ib.kwIDs)
+		x.keywordNeedles = ib.kwNeedles
 	}
 	x.byID = fieldIndexByID(x.fields)
 	return x
 }
 
-// allWitnesses derives every rule's witness set on all CPUs.
-func allWitnesses(rules []*compiledRule) ([][]witness, []bool) {
-	ws := make([][]witness, len(rules))
-	ok := make([]bool, len(rules))
+// indexBuilder collects witnesses per field while the index is built. Every
+// posting is a mark id: rule position << 1 | clause number.
+type indexBuilder struct {
+	byField   map[*Field]*fieldIndex
+	needles   map[*Field]*needleList
+	order     []*Field
+	kwNeedles []string
+	kwIDs     []int32
+}
+
+func (ib *indexBuilder) add(w witness, id int32) {
+	if w.kind == witnessKeyword {
+		ib.kwNeedles = append(ib.kwNeedles, w.key)
+		ib.kwIDs = append(ib.kwIDs, id)
+		return
+	}
+	fi := ib.byField[w.field]
+	if fi == nil {
+		fi = &fieldIndex{field: w.field, exact: map[string][]int32{}, numbers: map[int64][]int32{}}
+		ib.byField[w.field] = fi
+		ib.order = append(ib.order, w.field)
+	}
+	switch w.kind {
+	case witnessExact:
+		fi.exact[w.key] = appendPos(fi.exact[w.key], id)
+	case witnessNumber:
+		fi.numbers[w.num] = appendPos(fi.numbers[w.num], id)
+	case witnessHexRun:
+		if fi.hexRuns == nil {
+			fi.hexRuns = map[string][]int32{}
+		}
+		fi.hexRuns[w.key] = appendPos(fi.hexRuns[w.key], id)
+	default:
+		nl := ib.needles[w.field]
+		if nl == nil {
+			nl = &needleList{}
+			ib.needles[w.field] = nl
+		}
+		nl.add(w.kind, w.key, id)
+	}
+}
+
+// allClauses derives every rule's clauses on all CPUs.
+func allClauses(rules []*compiledRule) [][][]witness {
+	out := make([][][]witness, len(rules))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	for w := 0; w < workers; w++ {
@@ -133,12 +151,12 @@ func allWitnesses(rules []*compiledRule) ([][]witness, []bool) {
 		go func() {
 			defer wg.Done()
 			for i := w; i < len(rules); i += workers {
-				ws[i], ok[i] = ruleWitnesses(rules[i])
+				out[i] = ruleClauses(rules[i])
 			}
 		}()
 	}
 	wg.Wait()
-	return ws, ok
+	return out
 }
 
 // needleList collects a field's substring, prefix and suffix witnesses.
@@ -186,13 +204,18 @@ type evalScratch struct {
 }
 
 func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
-	sc := &evalScratch{marks: make([]uint64, (n+63)/64), list: make([]int, 0, 64), ix: ix}
+	sc := &evalScratch{marks: make([]uint64, 2*((n+63)/64)), list: make([]int, 0, 64), ix: ix}
 	sc.mark = sc.markRule
 	sc.leaf = sc.scanLeaf
 	return sc
 }
 
-func (sc *evalScratch) markRule(id int32) { sc.marks[id/64] |= 1 << (uint(id) % 64) }
+// markRule records a witness of clause id&1 of rule id>>1; marks holds the
+// clause-0 bitset followed by the clause-1 bitset.
+func (sc *evalScratch) markRule(id int32) {
+	pos := uint(id >> 1)
+	sc.marks[int(id&1)*sc.ix.words+int(pos/64)] |= 1 << (pos % 64)
+}
 
 func (sc *evalScratch) scanLeaf(v *Value) bool {
 	if sc.ix.keywordBloom.mayContain(v.Fold) {
@@ -209,7 +232,8 @@ func (sc *evalScratch) reset() {
 // candidates returns, in rule order, the positions of the rules that may
 // match ev.
 func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
-	copy(sc.marks, x.always)
+	copy(sc.marks[:x.words], x.always)
+	copy(sc.marks[x.words:], x.second)
 	if !x.visitPresent(ev, sc) { // event_json_present.go
 		for _, fi := range x.fields {
 			v := ev.Field(fi.field)
@@ -221,7 +245,8 @@ func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
 	if x.keywords != nil {
 		ev.Keywords(sc.leaf)
 	}
-	for w, word := range sc.marks {
+	for w, word := range sc.marks[:x.words] {
+		word &= sc.marks[x.words+w] // both clauses witnessed
 		for word != 0 {
 			b := bits.TrailingZeros64(word)
 			sc.list = append(sc.list, w*64+b)

@@ -24,9 +24,9 @@ type candidateIndex struct {
 	nRules int
 	words  int      // bitset words per clause
 	always []uint64 // bitset of rules evaluated on every event
-	// second presets clause 1 for rules without a second clause (and for
-	// always rules); see index_clause.go.
-	second   []uint64
+	// preset[k-1] presets clause k for rules with fewer than k+1 clauses
+	// (and for always rules); see index_clause.go.
+	preset   [][]uint64
 	nAlways  int
 	fields   []*fieldIndex
 	keywords *substringSet
@@ -56,13 +56,18 @@ type fieldIndex struct {
 // buildIndex derives every rule's witnesses and builds the lookup structures.
 func buildIndex(rules []*compiledRule) *candidateIndex {
 	words := (len(rules) + 63) / 64
-	x := &candidateIndex{nRules: len(rules), words: words, always: make([]uint64, words), second: make([]uint64, words)}
+	x := &candidateIndex{nRules: len(rules), words: words, always: make([]uint64, words), preset: make([][]uint64, maxClauses-1)}
+	for k := range x.preset {
+		x.preset[k] = make([]uint64, words)
+	}
 	ib := &indexBuilder{byField: map[*Field]*fieldIndex{}, needles: map[*Field]*needleList{}}
 	clauses := allClauses(rules)
 	for i, cr := range rules {
 		pos := int32(cr.pos)
-		if len(clauses[i]) < 2 {
-			x.second[pos/64] |= 1 << (pos % 64)
+		for k := len(clauses[i]); k < maxClauses; k++ {
+			if k > 0 {
+				x.preset[k-1][pos/64] |= 1 << (pos % 64)
+			}
 		}
 		if len(clauses[i]) == 0 {
 			x.always[pos/64] |= 1 << (pos % 64)
@@ -71,7 +76,7 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 		}
 		for k, ws := range clauses[i] {
 			for _, w := range ws {
-				ib.add(w, pos<<1|int32(k))
+				ib.add(w, pos<<clauseBits|int32(k))
 			}
 		}
 	}
@@ -100,7 +105,7 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 }
 
 // indexBuilder collects witnesses per field while the index is built. Every
-// posting is a mark id: rule position << 1 | clause number.
+// posting is a mark id: rule position << clauseBits | clause number.
 type indexBuilder struct {
 	byField   map[*Field]*fieldIndex
 	needles   map[*Field]*needleList
@@ -204,17 +209,17 @@ type evalScratch struct {
 }
 
 func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
-	sc := &evalScratch{marks: make([]uint64, 2*((n+63)/64)), list: make([]int, 0, 64), ix: ix}
+	sc := &evalScratch{marks: make([]uint64, maxClauses*((n+63)/64)), list: make([]int, 0, 64), ix: ix}
 	sc.mark = sc.markRule
 	sc.leaf = sc.scanLeaf
 	return sc
 }
 
-// markRule records a witness of clause id&1 of rule id>>1; marks holds the
-// clause-0 bitset followed by the clause-1 bitset.
+// markRule records a witness of clause id&clauseMask of rule
+// id>>clauseBits; marks holds one bitset per clause, one after the other.
 func (sc *evalScratch) markRule(id int32) {
-	pos := uint(id >> 1)
-	sc.marks[int(id&1)*sc.ix.words+int(pos/64)] |= 1 << (pos % 64)
+	pos := uint(id >> clauseBits)
+	sc.marks[int(id&clauseMask)*sc.ix.words+int(pos/64)] |= 1 << (pos % 64)
 }
 
 func (sc *evalScratch) scanLeaf(v *Value) bool {
@@ -233,7 +238,9 @@ func (sc *evalScratch) reset() {
 // match ev.
 func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
 	copy(sc.marks[:x.words], x.always)
-	copy(sc.marks[x.words:], x.second)
+	for k, p := range x.preset {
+		copy(sc.marks[(k+1)*x.words:], p)
+	}
 	if !x.visitPresent(ev, sc) { // event_json_present.go
 		for _, fi := range x.fields {
 			v := ev.Field(fi.field)
@@ -246,7 +253,9 @@ func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
 		ev.Keywords(sc.leaf)
 	}
 	for w, word := range sc.marks[:x.words] {
-		word &= sc.marks[x.words+w] // both clauses witnessed
+		for k := 1; k < maxClauses; k++ {
+			word &= sc.marks[k*x.words+w] // every clause witnessed
+		}
 		for word != 0 {
 			b := bits.TrailingZeros64(word)
 			sc.list = append(sc.list, w*64+b)

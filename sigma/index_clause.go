@@ -3,11 +3,17 @@ package sigma
 import "sort"
 
 // maxClauses is the number of independent witness sets a rule is indexed
-// by. A rule is a candidate only when every one of its clauses has a witness
-// in the event, so a common first witness (IntegrityLevel "system", Image
-// ending in ".exe") is checked against a second requirement of the rule
-// before the rule is evaluated.
+// by (at most 1<<clauseBits). A rule is a candidate only when every one of
+// its clauses has a witness in the event, so a common first witness
+// (IntegrityLevel "system", Image ending in ".exe") is checked against
+// further requirements of the rule before the rule is evaluated.
 const maxClauses = 2
+
+// Mark ids carry the clause number in their low clauseBits bits.
+const (
+	clauseBits = 1
+	clauseMask = 1<<clauseBits - 1
+)
 
 // ruleClauses returns up to maxClauses witness sets that all hold whenever
 // the rule matches (conjunctive requirements from different AND branches),

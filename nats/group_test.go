@@ -19,7 +19,12 @@ func TestConsumerGroupSplitsTheStream(t *testing.T) {
 	runStream(t, in, "", a)
 	runStream(t, in, "", b)
 	waitFor(t, "both members pulling", 10*time.Second, func() bool {
-		return consumerState(t, js, "rsigma-events", "detectors").NumWaiting >= 2
+		cons, err := js.Consumer(testCtx(t), "rsigma-events", "detectors")
+		if err != nil {
+			return false // not created yet
+		}
+		info, err := cons.Info(testCtx(t))
+		return err == nil && info.NumWaiting >= 2
 	})
 	publish(t, js, "events.x", events(total)...)
 

@@ -51,6 +51,9 @@ type fieldIndex struct {
 	// hexRuns maps the first digits of required hashes to rules
 	// (witnessHexRun).
 	hexRuns map[string][]int32
+	// present lists the rules witnessed by the field being present and not
+	// null (witnessPresent).
+	present []int32
 }
 
 // buildIndex derives every rule's witnesses and builds the lookup structures.
@@ -131,6 +134,8 @@ func (ib *indexBuilder) add(w witness, id int32) {
 		fi.exact[w.key] = appendPos(fi.exact[w.key], id)
 	case witnessNumber:
 		fi.numbers[w.num] = appendPos(fi.numbers[w.num], id)
+	case witnessPresent:
+		fi.present = appendPos(fi.present, id)
 	case witnessHexRun:
 		if fi.hexRuns == nil {
 			fi.hexRuns = map[string][]int32{}
@@ -267,6 +272,9 @@ func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
 
 // visit marks the rules whose witnesses on this field hold for v.
 func (fi *fieldIndex) visit(v *Value, sc *evalScratch) {
+	for _, id := range fi.present { // callers visit present, non-null values only
+		sc.mark(id)
+	}
 	if v.Kind == KindArray {
 		for i := range v.Items {
 			fi.visit(&v.Items[i], sc)

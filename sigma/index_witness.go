@@ -15,6 +15,7 @@ const (
 	witnessSuffix                       // a field member's folded text ends with key
 	witnessKeyword                      // some string leaf's folded text contains key
 	witnessHexRun                       // a maximal hex-digit run of a field member starts with key
+	witnessPresent                      // the field is present and not null
 )
 
 // witness is one piece of evidence: if a rule matches an event, at least one
@@ -47,6 +48,8 @@ func witnessCost(ws []witness) int {
 			c += lengthCost(l, 3)
 		case witnessHexRun:
 			c += 2
+		case witnessPresent:
+			c += 30
 		default:
 			c += lengthCost(l, 4)
 		}
@@ -134,14 +137,32 @@ func searchWitnesses(s *searchNode) ([]witness, bool) {
 // itemWitnesses derives the witnesses of one item: OR over its values (the
 // cheapest single value with `all`).
 func itemWitnesses(n *itemNode) ([]witness, bool) {
-	if n.neq || (n.kind != itemValues && n.kind != itemKeywords) {
+	if n.neq {
+		return nil, false
+	}
+	switch n.kind {
+	case itemFieldref:
+		return presenceWitness(n), true // both fields must be present and non-null
+	case itemValues, itemKeywords:
+	default:
 		return nil, false
 	}
 	perValue := func(i int) ([]witness, bool) { return valueWitnesses(n, i) }
+	ws, ok := unionOf(len(n.values), perValue)
 	if n.all {
-		return bestOf(len(n.values), perValue)
+		ws, ok = bestOf(len(n.values), perValue)
 	}
-	return unionOf(len(n.values), perValue)
+	if !ok && n.kind == itemValues && len(n.values) > 0 {
+		// Every value matcher needs a non-null scalar: the field's
+		// presence is a (weak) witness, strong for fields most events lack.
+		return presenceWitness(n), true
+	}
+	return ws, ok
+}
+
+// presenceWitness requires the item's field to be present and not null.
+func presenceWitness(n *itemNode) []witness {
+	return []witness{{kind: witnessPresent, field: n.field}}
 }
 
 func valueWitnesses(n *itemNode, i int) ([]witness, bool) {

@@ -137,3 +137,16 @@ func TestRoundTripOverTLS(t *testing.T) {
 	publish(t, conn.JS, "events.a", `{"tls":true}`)
 	waitFor(t, "event over TLS", 10*time.Second, func() bool { return len(c.snapshot()) == 1 })
 }
+
+// Dial applies the auth settings to a one-shot core connection.
+func TestDialUsesAuth(t *testing.T) {
+	s := startServer(t, func(o *server.Options) { o.Authorization = "s3cret" })
+	nc, err := Dial(testCtx(t), serverURL(s), Auth{Token: "s3cret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	nc.Close()
+	if _, err := Dial(testCtx(t), serverURL(s), Auth{Token: "bad"}); err == nil {
+		t.Fatal("refused token accepted")
+	}
+}

@@ -124,3 +124,25 @@ func connectCore(server string, auth Auth, log Logger) (*Conn, error) {
 	log.Infof("NATS connected to %s", redact(server))
 	return &Conn{NC: nc}, nil
 }
+
+// Dial opens a one-shot core connection to url (nats://host:port) with the
+// process's auth and TLS settings: no reconnects, dial bounded by ctx's
+// deadline (else connectTimeout). It fits source.NATSDialer:
+//
+//	source.Options{NATS: func(ctx context.Context, url string) (*natsgo.Conn, error) { return nats.Dial(ctx, url, auth) }}
+func Dial(ctx context.Context, url string, auth Auth) (*natsgo.Conn, error) {
+	opts, err := auth.Options()
+	if err != nil {
+		return nil, err
+	}
+	timeout := connectTimeout
+	if dl, ok := ctx.Deadline(); ok {
+		timeout = time.Until(dl)
+	}
+	opts = append(opts, natsgo.Name("rsigma-connect"), natsgo.Timeout(timeout), natsgo.NoReconnect())
+	nc, err := natsgo.Connect(url, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("connect to NATS %s: %w", redact(url), err)
+	}
+	return nc, nil
+}

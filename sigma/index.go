@@ -7,17 +7,24 @@ import (
 )
 
 // candidateIndex selects, per event, the rules that can possibly match
-// (sigma-rules.md §11): every rule either has a witness set (index_witness.go)
-// registered here, or is in the always-evaluate set. A rule whose witnesses
-// all fail cannot match, so skipping it changes no result.
+// (sigma-rules.md §11). Every rule either has up to maxClauses witness sets
+// (clauses, index_clause.go; each set derived by index_witness.go) that all
+// hold whenever the rule matches, or is in the always-evaluate set. A rule
+// is a candidate when each of its clauses has at least one witness in the
+// event; a rule with an unwitnessed clause cannot match, so skipping it
+// changes no result (tests compare with CompileOptions.DisableCandidateIndex).
 //
-// Layout, per field that some witness reads:
-//   - exact:   folded member text → rule positions (string, bool and number
-//     literal texts)
-//   - numbers: integer value → rule positions (numeric equality)
-//   - substr:  one Aho-Corasick automaton over the folded member text whose
-//     outputs are rule positions (required substrings, prefixes, suffixes,
-//     glob segments, regex literals), needles cut to maxNeedle bytes.
+// Postings are mark ids: rule position << clauseBits | clause number.
+// Layout, per field that some witness reads (fieldIndex):
+//   - exact:   folded member text → ids (string, bool and number literals)
+//   - numbers: integer value → ids (numeric equality)
+//   - substr:  one Aho-Corasick DFA over the folded member text (required
+//     substrings, glob segments, regex literals; needles cut to maxNeedle
+//     bytes), index_ac.go
+//   - prefix, suffix: tries walked from either end of the text for anchored
+//     literals (startswith/endswith), index_affix.go
+//   - hexRuns: first 16 digits of hashes inside required literals
+//   - present: rules whose only witness is the field being present
 //
 // Keyword witnesses share one automaton run over every string leaf.
 type candidateIndex struct {

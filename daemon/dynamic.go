@@ -4,9 +4,13 @@ import (
 	"context"
 	"log/slog"
 
+	natsgo "github.com/nats-io/nats.go"
+
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/nats"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
+	"github.com/rsigma-connect/rsigma-connect/source"
 )
 
 // openDynamic checks the pipelines, resolves the dynamic sources and loads
@@ -18,6 +22,15 @@ func openDynamic(ctx context.Context, s processor.Settings, log *slog.Logger) (*
 		return nil, config.Configf("%v", err)
 	}
 	return dyn, nil
+}
+
+// natsDialer dials `nats` dynamic sources with the --nats-* auth and TLS
+// settings that every other nats:// URL of the process uses.
+func natsDialer(o *config.Options) source.NATSDialer {
+	auth := config.NATSAuth(o)
+	return func(ctx context.Context, url string) (*natsgo.Conn, error) {
+		return nats.Dial(ctx, url, auth)
+	}
 }
 
 // mountDynamic hands dyn (opened by preload) to the processors the stream

@@ -76,6 +76,7 @@ func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*process
 	if err != nil {
 		return nil, nil, config.Configf("sigma processor: %v", err)
 	}
+	settings.Dynamic.NATS = natsDialer(o)
 	dyn, err := openDynamic(ctx, settings, log)
 	if err != nil {
 		return nil, nil, err

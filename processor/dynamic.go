@@ -47,7 +47,7 @@ func OpenDynamic(ctx context.Context, s DynamicSettings, log *slog.Logger) (*Dyn
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrDynamic, err)
 		}
-		d.Sources = source.NewResolver(srcs, source.Options{Observer: d.obs, Logger: log})
+		d.Sources = source.NewResolver(srcs, source.Options{Observer: d.obs, Logger: log, NATS: s.NATS})
 		if err := d.Sources.ResolveAll(ctx); err != nil {
 			return nil, fmt.Errorf("%w: required dynamic source failed: %v", ErrDynamic, err)
 		}

@@ -1,6 +1,10 @@
 package processor
 
-import "github.com/redpanda-data/benthos/v4/public/service"
+import (
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/source"
+)
 
 // Field names of processing pipelines, dynamic sources and enrichers.
 const (
@@ -21,6 +25,10 @@ type DynamicSettings struct {
 	AllowRemoteInclude bool
 	// Enrichers is the enrichers file ("" = none).
 	Enrichers string
+	// NATS dials `nats` dynamic sources with the process's NATS auth and
+	// TLS settings; nil dials them with what their URL carries. Set by the
+	// code that runs the stream (the daemon), not by YAML.
+	NATS source.NATSDialer
 }
 
 // pipelineFields are the fields of pipelines, sources and enrichers.

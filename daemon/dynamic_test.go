@@ -1,0 +1,40 @@
+package daemon
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/rsigma-connect/rsigma-connect/config"
+)
+
+// TestNATSDialerUsesDaemonAuth: nats dynamic sources connect with the same
+// --nats-* credentials as the input and sinks.
+func TestNATSDialerUsesDaemonAuth(t *testing.T) {
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, Authorization: "s3cret", NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Start()
+	defer s.Shutdown()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats server not ready")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+
+	withToken := config.Defaults()
+	withToken.NATSToken = "s3cret"
+	nc, err := natsDialer(withToken)(ctx, s.ClientURL())
+	if err != nil {
+		t.Fatalf("dial with --nats-token: %v", err)
+	}
+	nc.Close()
+
+	if nc, err := natsDialer(config.Defaults())(ctx, s.ClientURL()); err == nil {
+		nc.Close()
+		t.Fatal("dial without credentials succeeded against a server that requires a token")
+	}
+}

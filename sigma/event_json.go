@@ -26,6 +26,8 @@ type JSONEvent struct {
 	vals   []Value  // per field: the Value built this event
 	valGen []uint32 // per field: generation of vals
 
+	memo visitMemo // candidate-index marks by field value (event_json_present.go)
+
 	leavesGen uint32 // generation whose string leaves are in leaves
 	leaves    []Value
 	adhoc     []adhocValue

@@ -57,9 +57,10 @@ func newDecoder(s Settings, warn func(string, ...any)) (*decoders, error) {
 }
 
 // decodeEach decodes the line of m and calls fn once per resulting event
-// (jq and JSONPath may yield zero or several). It returns the number of
-// events evaluated; a non-nil error means the line is undecodable for the
-// input format and nothing was evaluated.
+// (jq and JSONPath may yield zero or several); fn owns the event and must
+// call its release once done with it. It returns the number of events; a
+// non-nil error means the line is undecodable for the input format and
+// nothing was evaluated.
 func (p *Processor) decodeEach(st *State, m *service.Message, line []byte, fn func(decoded)) (int, error) {
 	dec := p.decoder.lines
 	if _, ok := m.MetaGet(MetaEventJSON); ok {
@@ -73,7 +74,6 @@ func (p *Processor) decodeEach(st *State, m *service.Message, line []byte, fn fu
 		}
 		events++
 		fn(d)
-		d.release()
 		return nil
 	})
 	return events, err

@@ -104,8 +104,10 @@ func (p *Processor) install(st *State) {
 func (p *Processor) State() *State { return p.state.Load() }
 
 // ProcessBatch evaluates every message of batch. Each message becomes zero or
-// more result messages (copies of it with the result JSON as content). A
-// message that cannot be decoded is returned unchanged with its error set.
+// more result messages (copies of it with the result JSON as content), in
+// input order. A message that cannot be decoded is returned unchanged with
+// its error set. Batches of several messages are detected in parallel
+// (detect.go); correlation and result assembly stay sequential, in order.
 func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch) ([]service.MessageBatch, error) {
 	start := time.Now()
 	st := p.state.Load()
@@ -115,27 +117,12 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 	}
 	defer p.scratch.Put(sc)
 
-	out := make(service.MessageBatch, 0, len(batch))
-	events := 0
-	for _, m := range batch {
-		raw, err := m.AsBytes()
-		if err != nil {
-			m.SetError(err)
-			out = append(out, m)
-			continue
-		}
-		line := bytes.TrimSpace(raw)
-		if len(line) == 0 {
-			continue
-		}
-		n, err := p.decodeEach(st, m, raw, func(d decoded) { out = p.evaluate(st, sc, m, d, out) })
-		events += n
-		if err != nil {
-			p.metrics.parseErrors.Incr(1)
-			p.log.Debugf("parse error: %v", err)
-			m.SetError(errParse)
-			out = append(out, m)
-		}
+	var out service.MessageBatch
+	var events int
+	if workers := detectWorkers(p.settings.DetectWorkers, len(batch)); workers > 1 {
+		out, events = p.processParallel(st, sc, batch, workers)
+	} else {
+		out, events = p.processSequential(st, sc, batch)
 	}
 	p.observe(start, len(batch), events)
 	p.corr.observe()
@@ -143,12 +130,60 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 	return []service.MessageBatch{out}, nil
 }
 
-// evaluate appends one message per detection of d to out.
-func (p *Processor) evaluate(st *State, sc *scratch, m *service.Message, d decoded, out service.MessageBatch) service.MessageBatch {
-	sc.matches = st.Engine.Evaluate(d.event, sc.matches[:0])
+// processSequential decodes, detects and assembles each message in turn.
+func (p *Processor) processSequential(st *State, sc *scratch, batch service.MessageBatch) (service.MessageBatch, int) {
+	out := make(service.MessageBatch, 0, len(batch))
+	events := 0
+	for _, m := range batch {
+		raw, ok := p.readLine(m)
+		if !ok {
+			if m.GetError() != nil {
+				out = append(out, m)
+			}
+			continue
+		}
+		n, err := p.decodeEach(st, m, raw, func(d decoded) {
+			sc.matches = st.Engine.Evaluate(d.event, sc.matches[:0])
+			out = p.emit(st, sc, m, d, sc.matches, out)
+			d.release()
+		})
+		events += n
+		if err != nil {
+			out = p.parseError(m, err, out)
+		}
+	}
+	return out, events
+}
+
+// readLine returns m's content when it holds a non-blank line. A message
+// whose content cannot be read gets that error set.
+func (p *Processor) readLine(m *service.Message) ([]byte, bool) {
+	raw, err := m.AsBytes()
+	if err != nil {
+		m.SetError(err)
+		return nil, false
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, false
+	}
+	return raw, true
+}
+
+// parseError counts an undecodable line and passes its message on, marked,
+// for the DLQ route.
+func (p *Processor) parseError(m *service.Message, err error, out service.MessageBatch) service.MessageBatch {
+	p.metrics.parseErrors.Incr(1)
+	p.log.Debugf("parse error: %v", err)
+	m.SetError(errParse)
+	return append(out, m)
+}
+
+// emit appends one message per detection of d (matches, from Evaluate) to
+// out, then the correlation results d triggers.
+func (p *Processor) emit(st *State, sc *scratch, m *service.Message, d decoded, matches []sigma.Match, out service.MessageBatch) service.MessageBatch {
 	emitted := 0
-	for i := range sc.matches {
-		match := &sc.matches[i]
+	for i := range matches {
+		match := &matches[i]
 		if p.corr.hidden(st, match.Rule) {
 			continue
 		}
@@ -164,7 +199,7 @@ func (p *Processor) evaluate(st *State, sc *scratch, m *service.Message, d decod
 		p.metrics.matchesByRule.Incr(1, match.Rule.Title, levelLabel(match.Rule.Level))
 	}
 	p.metrics.detectionMatches.Incr(int64(emitted))
-	return p.corr.apply(st, m, d, sc.matches, out)
+	return p.corr.apply(st, m, d, matches, out)
 }
 
 // observe records the per-batch metrics.

@@ -11,6 +11,8 @@ type Settings struct {
 	Rules        []string
 	IncludeEvent bool
 	InputFormat  string
+	// DetectWorkers bounds the goroutines detecting one batch (0 = GOMAXPROCS).
+	DetectWorkers int
 	// Input-format settings (spec_format.go).
 	SyslogTZ       string
 	SyslogStripBOM bool
@@ -34,6 +36,12 @@ func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
 	}
 	if s.IncludeEvent, err = conf.FieldBool(fieldIncludeEvent); err != nil {
 		return s, err
+	}
+	if s.DetectWorkers, err = conf.FieldInt(fieldDetectWorkers); err != nil {
+		return s, err
+	}
+	if s.DetectWorkers < 0 {
+		return s, fmt.Errorf("%s: must not be negative", fieldDetectWorkers)
 	}
 	if err = parseFormatSettings(conf, &s); err != nil {
 		return s, err

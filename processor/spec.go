@@ -4,9 +4,10 @@ import "github.com/redpanda-data/benthos/v4/public/service"
 
 // Field names of the `sigma` processor config.
 const (
-	fieldRules        = "rules"
-	fieldIncludeEvent = "include_event"
-	fieldInputFormat  = "input_format"
+	fieldRules         = "rules"
+	fieldIncludeEvent  = "include_event"
+	fieldDetectWorkers = "detect_workers"
+	fieldInputFormat   = "input_format"
 )
 
 // Spec is the config spec of the `sigma` processor: the single source of truth
@@ -59,5 +60,11 @@ func ruleFields() []*service.ConfigField {
 		service.NewBoolField(fieldIncludeEvent).
 			Description("Add the decoded event under the key `event` of every detection result.").
 			Default(false),
+		service.NewIntField(fieldDetectWorkers).
+			Description("Goroutines that detect the messages of one batch in parallel (correlation and results stay in input order). " +
+				"`0` uses every CPU. Only batches of at least 8 messages per worker are split. On two cores the stream's own " +
+				"goroutines need the second core, and one worker measured fastest; raise it on larger machines.").
+			Default(1).
+			Advanced(),
 	}
 }

@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 // Result is one correlation firing (output.md §4).
@@ -41,9 +42,9 @@ func (r *Result) AppendBody(dst []byte) []byte {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, '[')
-		dst = AppendJSONString(dst, p.Field)
+		dst = jsontext.AppendString(dst, p.Field)
 		dst = append(dst, ',')
-		dst = AppendJSONString(dst, p.Value)
+		dst = jsontext.AppendString(dst, p.Value)
 		dst = append(dst, ']')
 	}
 	dst = append(dst, `],"aggregated_value":`...)
@@ -70,7 +71,7 @@ func (r *Result) AppendBody(dst []byte) []byte {
 			dst = strconv.AppendInt(dst, ref.Timestamp, 10)
 			if ref.HasID {
 				dst = append(dst, `,"id":`...)
-				dst = AppendJSONString(dst, ref.ID)
+				dst = jsontext.AppendString(dst, ref.ID)
 			}
 			dst = append(dst, '}')
 		}
@@ -123,40 +124,4 @@ func AppendFloat(dst []byte, f float64) []byte {
 	dst = append(dst, digits[:point]...)
 	dst = append(dst, '.')
 	return append(dst, digits[point:]...)
-}
-
-// AppendJSONString appends s as a JSON string without HTML escaping;
-// non-ASCII is kept as UTF-8 and invalid UTF-8 becomes U+FFFD.
-func AppendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				dst = append(dst, '\\', c)
-			case c == '\n':
-				dst = append(dst, '\\', 'n')
-			case c == '\r':
-				dst = append(dst, '\\', 'r')
-			case c == '\t':
-				dst = append(dst, '\\', 't')
-			case c < 0x20:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			default:
-				dst = append(dst, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, "\ufffd"...)
-		} else {
-			dst = append(dst, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(dst, '"')
 }

@@ -80,10 +80,3 @@ correlation: {type: event_count, rules: [fail], group-by: [User], timespan: 1m, 
 		t.Fatalf("results %+v", rs)
 	}
 }
-
-func TestAppendJSONString(t *testing.T) {
-	got := string(AppendJSONString(nil, "a\"b\\c\n<&>/é\x01"))
-	if want := `"a\"b\\c\n<&>/é\u0001"`; got != want {
-		t.Fatalf("got %s want %s", got, want)
-	}
-}

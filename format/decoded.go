@@ -1,6 +1,8 @@
 package format
 
-import "unicode/utf8"
+import (
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
+)
 
 // Kind says which sigma.Event implementation a Decoded maps to
 // (input-formats.md §1).
@@ -57,14 +59,14 @@ func (d *Decoded) AppendEventJSON(dst []byte) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, k)
+			dst = jsontext.AppendString(dst, k)
 			dst = append(dst, ':')
-			dst = appendJSONString(dst, d.Values[i])
+			dst = jsontext.AppendString(dst, d.Values[i])
 		}
 		return append(dst, '}')
 	default:
 		dst = append(dst, `{"_raw":`...)
-		dst = appendJSONString(dst, d.Line)
+		dst = jsontext.AppendString(dst, d.Line)
 		return append(dst, '}')
 	}
 }
@@ -77,49 +79,4 @@ func (d *Decoded) Field(key string) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a JSON string: UTF-8 kept as is, no HTML
-// escaping, control characters escaped.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, `\ufffd`...)
-				i++
-				start = i
-				continue
-			}
-			i += size
-			continue
-		}
-		dst = append(dst, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			dst = append(dst, '\\', c)
-		case '\n':
-			dst = append(dst, '\\', 'n')
-		case '\r':
-			dst = append(dst, '\\', 'r')
-		case '\t':
-			dst = append(dst, '\\', 't')
-		default:
-			dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		i++
-		start = i
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

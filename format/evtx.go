@@ -1,6 +1,10 @@
 package format
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
+)
 
 // EVTX records rendered as JSON (the shape of `evtx_dump -o json` and of
 // SigmaHQ's regression_data) nest every field the Windows rules name:
@@ -82,7 +86,7 @@ func (f *evtxFlattener) member(name string, value []byte) {
 	if len(f.seen) > 1 {
 		f.dst = append(f.dst, ',')
 	}
-	f.dst = appendJSONString(f.dst, name)
+	f.dst = jsontext.AppendString(f.dst, name)
 	f.dst = append(f.dst, ':')
 	f.dst = append(f.dst, value...)
 }

@@ -2,6 +2,8 @@ package format
 
 import (
 	"strings"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 var facilityNames = [...]string{
@@ -85,9 +87,9 @@ func addMissingMembers(obj []byte, keys, values []string) []byte {
 			out = append(out, ',')
 		}
 		members++
-		out = appendJSONString(out, k)
+		out = jsontext.AppendString(out, k)
 		out = append(out, ':')
-		out = appendJSONString(out, values[i])
+		out = jsontext.AppendString(out, values[i])
 	}
 	return append(out, '}')
 }

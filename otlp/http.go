@@ -11,6 +11,8 @@ import (
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 // Body limits of POST /v1/logs: MaxBodyBytes applies to the body as sent,
@@ -148,7 +150,7 @@ func writeSuccess(w http.ResponseWriter, accept string) {
 func writeError(w http.ResponseWriter, status int, message string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	buf := appendJSONString([]byte(`{"error":`), message)
+	buf := jsontext.AppendString([]byte(`{"error":`), message)
 	_, _ = w.Write(append(buf, '}'))
 }
 

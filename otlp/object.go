@@ -4,9 +4,10 @@ import (
 	"encoding/hex"
 	"math"
 	"strconv"
-	"unicode/utf8"
 
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 // object is a JSON object that keeps first-insertion key order; setting an
@@ -80,11 +81,11 @@ func (o *object) appendJSON(buf []byte) []byte {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendJSONString(buf, e.key)
+		buf = jsontext.AppendString(buf, e.key)
 		buf = append(buf, ':')
 		switch e.kind {
 		case kindString:
-			buf = appendJSONString(buf, e.text)
+			buf = jsontext.AppendString(buf, e.text)
 		case kindInt:
 			buf = strconv.AppendInt(buf, e.num, 10)
 		default:
@@ -100,7 +101,7 @@ func (o *object) appendJSON(buf []byte) []byte {
 func appendAnyValue(buf []byte, v *commonpb.AnyValue) []byte {
 	switch v := v.GetValue().(type) {
 	case *commonpb.AnyValue_StringValue:
-		return appendJSONString(buf, v.StringValue)
+		return jsontext.AppendString(buf, v.StringValue)
 	case *commonpb.AnyValue_BoolValue:
 		return strconv.AppendBool(buf, v.BoolValue)
 	case *commonpb.AnyValue_IntValue:
@@ -131,48 +132,6 @@ func appendAnyValue(buf []byte, v *commonpb.AnyValue) []byte {
 		return nested.appendJSON(buf)
 	}
 	return append(buf, "null"...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString writes s as a JSON string; invalid UTF-8 becomes U+FFFD.
-func appendJSONString(buf []byte, s string) []byte {
-	buf = append(buf, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			start := i
-			for i < len(s) && s[i] >= 0x20 && s[i] != '"' && s[i] != '\\' && s[i] < utf8.RuneSelf {
-				i++
-			}
-			buf = append(buf, s[start:i]...)
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
-				buf = append(buf, `\ufffd`...)
-			} else {
-				buf = append(buf, s[i:i+size]...)
-			}
-			i += size
-			continue
-		}
-		switch c {
-		case '"', '\\':
-			buf = append(buf, '\\', c)
-		case '\n':
-			buf = append(buf, '\\', 'n')
-		case '\r':
-			buf = append(buf, '\\', 'r')
-		case '\t':
-			buf = append(buf, '\\', 't')
-		default:
-			buf = append(buf, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		i++
-	}
-	return append(buf, '"')
 }
 
 // reset empties the object for reuse, keeping its storage.

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 func init() {
@@ -58,10 +60,10 @@ const dlqTimeLayout = "2006-01-02T15:04:05.000000-07:00"
 // AppendDLQEntry appends the JSON of one DLQ entry (output.md §7).
 func AppendDLQEntry(dst []byte, original, reason string, at time.Time) []byte {
 	dst = append(dst, `{"original_event":`...)
-	dst = appendString(dst, original)
+	dst = jsontext.AppendString(dst, original)
 	dst = append(dst, `,"error":`...)
-	dst = appendString(dst, reason)
+	dst = jsontext.AppendString(dst, reason)
 	dst = append(dst, `,"timestamp":`...)
-	dst = appendString(dst, at.UTC().Format(dlqTimeLayout))
+	dst = jsontext.AppendString(dst, at.UTC().Format(dlqTimeLayout))
 	return append(dst, '}')
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/enrich"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 // enrichResults runs the enrichers over the result messages of a batch
@@ -79,7 +81,7 @@ func spliceEnrichments(b []byte, at int, vals []enrich.Value) []byte {
 		if i > 0 {
 			out = append(out, ',')
 		}
-		out = appendString(out, v.Key)
+		out = jsontext.AppendString(out, v.Key)
 		out = append(out, ':')
 		out = append(out, v.JSON...)
 	}

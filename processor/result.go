@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 // Enrichment is one key of a result's `enrichments` object, in the order the
@@ -22,7 +23,7 @@ type Enrichment struct {
 // and the closing brace.
 func appendHeader(dst []byte, title, id, level string, tags []string, attrs []sigma.Attribute, enr []Enrichment) []byte {
 	dst = append(dst, `{"rule_title":`...)
-	dst = appendString(dst, title)
+	dst = jsontext.AppendString(dst, title)
 	dst = append(dst, `,"rule_id":`...)
 	dst = appendNullableString(dst, id)
 	dst = append(dst, `,"level":`...)
@@ -32,7 +33,7 @@ func appendHeader(dst []byte, title, id, level string, tags []string, attrs []si
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, t)
+		dst = jsontext.AppendString(dst, t)
 	}
 	dst = append(dst, ']')
 	if len(attrs) > 0 {
@@ -45,7 +46,7 @@ func appendHeader(dst []byte, title, id, level string, tags []string, attrs []si
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, e.Key)
+			dst = jsontext.AppendString(dst, e.Key)
 			dst = append(dst, ':')
 			dst = append(dst, e.Value...)
 		}
@@ -64,7 +65,7 @@ func AppendDetection(dst []byte, m *sigma.Match, enr []Enrichment, event []byte)
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, s)
+		dst = jsontext.AppendString(dst, s)
 	}
 	dst = append(dst, `],"matched_fields":[`...)
 	for i, f := range m.Fields {
@@ -72,7 +73,7 @@ func AppendDetection(dst []byte, m *sigma.Match, enr []Enrichment, event []byte)
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `{"field":`...)
-		dst = appendString(dst, f.Field)
+		dst = jsontext.AppendString(dst, f.Field)
 		dst = append(dst, `,"value":`...)
 		dst = sigma.AppendValueJSON(dst, f.Value)
 		dst = append(dst, '}')
@@ -89,7 +90,7 @@ func appendNullableString(dst []byte, s string) []byte {
 	if s == "" {
 		return append(dst, "null"...)
 	}
-	return appendString(dst, s)
+	return jsontext.AppendString(dst, s)
 }
 
 // appendAttributes writes an ordered mapping as a JSON object.
@@ -99,7 +100,7 @@ func appendAttributes(dst []byte, attrs []sigma.Attribute) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, a.Key)
+		dst = jsontext.AppendString(dst, a.Key)
 		dst = append(dst, ':')
 		dst = appendAny(dst, a.Value)
 	}
@@ -112,7 +113,7 @@ func appendAny(dst []byte, v any) []byte {
 	case nil:
 		return append(dst, "null"...)
 	case string:
-		return appendString(dst, x)
+		return jsontext.AppendString(dst, x)
 	case bool:
 		return strconv.AppendBool(dst, x)
 	case []sigma.Attribute:
@@ -134,53 +135,4 @@ func appendAny(dst []byte, v any) []byte {
 		return append(dst, "null"...)
 	}
 	return append(dst, bytes.TrimRight(buf.Bytes(), "\n")...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string: standard escaping, UTF-8 kept as
-// is, no HTML escaping, `/` not escaped, invalid UTF-8 replaced by U+FFFD.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

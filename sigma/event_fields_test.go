@@ -60,8 +60,9 @@ func TestAppendValueJSON(t *testing.T) {
 		want string
 	}{
 		{"raw_kept_verbatim", Value{Kind: KindNumber, Str: "4624", Raw: []byte("4624.0")}, "4624.0"},
-		{"string_escaped_without_html_escaping", Value{Kind: KindString, Str: "a\"<b>\\\n\x01\u2028"}, `"a\"<b>\\\n\u0001\u2028"`},
-		{"invalid_utf8_replaced", Value{Kind: KindString, Str: "x\xffy"}, `"x\ufffdy"`},
+		// As serde_json writes them: U+2028 verbatim, invalid UTF-8 as a raw U+FFFD.
+		{"string_escaped_without_html_escaping", Value{Kind: KindString, Str: "a\"<b>\\\n\x01\u2028"}, "\"a\\\"<b>\\\\\\n\\u0001\u2028\""},
+		{"invalid_utf8_replaced", Value{Kind: KindString, Str: "x\xffy"}, "\"x\uFFFDy\""},
 		{"array_from_items", Value{Kind: KindArray, Items: []Value{{Kind: KindString, Str: "a"}, {Kind: KindNumber, Str: "1"}, {Kind: KindNull}}}, `["a",1,null]`},
 		{"bool", Value{Kind: KindBool, Str: "true"}, "true"},
 		{"missing_is_null", Value{}, "null"},

@@ -1,7 +1,7 @@
 package sigma
 
 import (
-	"unicode/utf8"
+	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 // AppendValueJSON appends v's JSON text to dst: Raw when present (the
@@ -16,7 +16,7 @@ func AppendValueJSON(dst []byte, v Value) []byte {
 	}
 	switch v.Kind {
 	case KindString:
-		return appendJSONString(dst, v.Str)
+		return jsontext.AppendString(dst, v.Str)
 	case KindNumber, KindBool:
 		return append(dst, v.Str...)
 	case KindArray:
@@ -32,60 +32,4 @@ func AppendValueJSON(dst []byte, v Value) []byte {
 		return append(dst, "{}"...)
 	}
 	return append(dst, "null"...)
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString appends s as a quoted JSON string.
-func appendJSONString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			dst = append(dst, s[start:i]...)
-			dst = appendControlEscape(dst, c)
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			if r == utf8.RuneError {
-				dst = append(dst, `\ufffd`...)
-			} else {
-				dst = append(dst, `\u202`...)
-				dst = append(dst, hexDigits[r&0xF])
-			}
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-func appendControlEscape(dst []byte, c byte) []byte {
-	switch c {
-	case '"', '\\':
-		return append(dst, '\\', c)
-	case '\n':
-		return append(dst, '\\', 'n')
-	case '\r':
-		return append(dst, '\\', 'r')
-	case '\t':
-		return append(dst, '\\', 't')
-	case '\b':
-		return append(dst, '\\', 'b')
-	case '\f':
-		return append(dst, '\\', 'f')
-	}
-	return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
 }

@@ -9,8 +9,6 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/enrich"
-
-	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 // enrichResults runs the enrichers over the result messages of a batch
@@ -75,17 +73,7 @@ func (p *Processor) enrichResults(ctx context.Context, batch service.MessageBatc
 // spliceEnrichments inserts `,"enrichments":{…}` into result b at offset at.
 func spliceEnrichments(b []byte, at int, vals []enrich.Value) []byte {
 	out := make([]byte, 0, len(b)+64)
-	out = append(out, b[:at]...)
-	out = append(out, `,"enrichments":{`...)
-	for i, v := range vals {
-		if i > 0 {
-			out = append(out, ',')
-		}
-		out = jsontext.AppendString(out, v.Key)
-		out = append(out, ':')
-		out = append(out, v.JSON...)
-	}
-	out = append(out, '}')
+	out = appendEnrichments(append(out, b[:at]...), vals)
 	return append(out, b[at:]...)
 }
 

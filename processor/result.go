@@ -7,15 +7,13 @@ import (
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 
+	"github.com/rsigma-connect/rsigma-connect/enrich"
 	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
 )
 
 // Enrichment is one key of a result's `enrichments` object, in the order the
-// enrichers wrote them. Value is raw JSON.
-type Enrichment struct {
-	Key   string
-	Value json.RawMessage
-}
+// enrichers wrote them, with its raw JSON value.
+type Enrichment = enrich.Value
 
 // appendHeader appends the keys every result starts with (output.md §2):
 // rule_title, rule_id, level, tags, then custom_attributes and enrichments
@@ -41,18 +39,23 @@ func appendHeader(dst []byte, title, id, level string, tags []string, attrs []si
 		dst = appendAttributes(dst, attrs)
 	}
 	if len(enr) > 0 {
-		dst = append(dst, `,"enrichments":{`...)
-		for i, e := range enr {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = jsontext.AppendString(dst, e.Key)
-			dst = append(dst, ':')
-			dst = append(dst, e.Value...)
-		}
-		dst = append(dst, '}')
+		dst = appendEnrichments(dst, enr)
 	}
 	return dst
+}
+
+// appendEnrichments appends `,"enrichments":{…}`.
+func appendEnrichments(dst []byte, enr []Enrichment) []byte {
+	dst = append(dst, `,"enrichments":{`...)
+	for i, e := range enr {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsontext.AppendString(dst, e.Key)
+		dst = append(dst, ':')
+		dst = append(dst, e.JSON...)
+	}
+	return append(dst, '}')
 }
 
 // AppendDetection appends the JSON of a detection result (output.md §3).

@@ -10,7 +10,7 @@ import (
 func TestAppendDetectionKeyOrderAndNulls(t *testing.T) {
 	rule := &sigma.Rule{Title: "Disk Full", Level: "low"}
 	m := &sigma.Match{Rule: rule, Selections: []string{"keywords"}}
-	got := string(AppendDetection(nil, m, []Enrichment{{Key: "runbook_url", Value: []byte(`"https://wiki.example/disk"`)}}, nil))
+	got := string(AppendDetection(nil, m, []Enrichment{{Key: "runbook_url", JSON: []byte(`"https://wiki.example/disk"`)}}, nil))
 	want := `{"rule_title":"Disk Full","rule_id":null,"level":"low","tags":[],"enrichments":{"runbook_url":"https://wiki.example/disk"},"matched_selections":["keywords"],"matched_fields":[]}`
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)

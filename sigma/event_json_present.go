@@ -100,6 +100,7 @@ const (
 type fieldMemo struct {
 	slots        [memoSlots]memoSlot
 	lookups, hit int
+	judged       bool // the hit rate was checked after memoProbation lookups
 	off          bool // values of this field do not repeat enough
 }
 
@@ -149,8 +150,11 @@ func (m *visitMemo) visit(fi *fieldIndex, id int32, v *Value) {
 		}
 		return
 	}
-	if fm.lookups == memoProbation && fm.hit*4 < fm.lookups {
-		fm.off, fm.slots = true, [memoSlots]memoSlot{}
+	if !fm.judged && fm.lookups >= memoProbation {
+		fm.judged = true
+		if fm.hit*4 < fm.lookups {
+			fm.off, fm.slots = true, [memoSlots]memoSlot{}
+		}
 	}
 	saved := m.sc.mark
 	m.sc.mark = m.record

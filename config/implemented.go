@@ -16,7 +16,7 @@ var implemented = map[string]bool{
 	"max-correlation-events": true, "timestamp-field": true, "timestamp-fallback": true,
 	"state-db": true, "state-save-interval": true, "clear-state": true, "keep-state": true,
 	"pipeline": true, "source": true, "allow-remote-include": true, "enrichers": true,
-	"buffer-size": true, "batch-size": true, "drain-timeout": true, "print-config": true,
+	"buffer-size": true, "bloom-prefilter": true, "bloom-max-bytes": true, "cross-rule-ac": true, "batch-size": true, "drain-timeout": true, "print-config": true,
 }
 
 // checkImplemented returns a configuration error naming the first given flag

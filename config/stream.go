@@ -62,7 +62,20 @@ func ProcessorSection(o *Options) omap {
 		{"rules", o.Rules},
 		{"include_event", o.IncludeEvent},
 		{"input_format", o.InputFormat},
-	}, append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...)...)
+	}, append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...)...)
+}
+
+// prefilterSection passes --bloom-prefilter, --bloom-max-bytes (only with
+// the bloom filter on) and --cross-rule-ac when set.
+func prefilterSection(o *Options) omap {
+	var m omap
+	if o.BloomPrefilter {
+		m = append(m, kv{"bloom_prefilter", true}, kv{"bloom_max_bytes", o.BloomMaxBytes})
+	}
+	if o.CrossRuleAC {
+		m = append(m, kv{"cross_rule_ac", true})
+	}
+	return m
 }
 
 // ProcessorYAML is ProcessorSection encoded as YAML.

@@ -50,7 +50,7 @@ func LoadStateWith(s Settings, dyn *Dynamic) (*State, error) {
 	if err := applyPipelines(s.Dynamic, dyn, all); err != nil { // dynamic.go
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}
-	eng, rejected, err := sigma.Compile(all, sigma.CompileOptions{})
+	eng, rejected, err := sigma.Compile(all, s.Compile)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
 // Settings is the parsed configuration of one `sigma` processor.
@@ -13,6 +14,8 @@ type Settings struct {
 	InputFormat  string
 	// DetectWorkers bounds the goroutines detecting one batch (0 = GOMAXPROCS).
 	DetectWorkers int
+	// Compile carries the evaluation pre-filter switches (spec_prefilter.go).
+	Compile sigma.CompileOptions
 	// Input-format settings (spec_format.go).
 	SyslogTZ       string
 	SyslogStripBOM bool
@@ -42,6 +45,9 @@ func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
 	}
 	if s.DetectWorkers < 0 {
 		return s, fmt.Errorf("%s: must not be negative", fieldDetectWorkers)
+	}
+	if err = parsePrefilterSettings(conf, &s); err != nil {
+		return s, err
 	}
 	if err = parseFormatSettings(conf, &s); err != nil {
 		return s, err

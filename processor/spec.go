@@ -48,6 +48,9 @@ output:
 	for _, f := range pipelineFields() {
 		spec = spec.Field(f)
 	}
+	for _, f := range prefilterFields() {
+		spec = spec.Field(f)
+	}
 	return spec
 }
 

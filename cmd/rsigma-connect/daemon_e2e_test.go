@@ -137,6 +137,26 @@ func TestDaemon(t *testing.T) {
 		}
 	})
 
+	t.Run("prefilter_flags_reach_the_engine_and_change_no_result", func(t *testing.T) {
+		corpusAndSamples := []string{"-r", rules, "-r", filepath.Join(daemontest.SharedDir(), "sigma-rules"), "--api-addr", "127.0.0.1:0"}
+		plain, _, code := daemontest.Run(t, sampleEvents(t), append([]string{"engine", "daemon"}, corpusAndSamples...)...)
+		if code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		flags := append(append([]string{"engine", "daemon"}, corpusAndSamples...), "--bloom-prefilter", "--bloom-max-bytes", "65536", "--cross-rule-ac")
+		conf, _, _ := daemontest.Run(t, "", append(flags, "--print-config")...)
+		if !strings.Contains(conf, "bloom_prefilter: true") || !strings.Contains(conf, "bloom_max_bytes: 65536") || !strings.Contains(conf, "cross_rule_ac: true") {
+			t.Fatalf("pre-filter switches missing from the stream config:\n%s", conf)
+		}
+		filtered, stderr, code := daemontest.Run(t, sampleEvents(t), flags...)
+		if code != 0 {
+			t.Fatalf("exit %d\n%s", code, stderr)
+		}
+		if len(daemontest.Lines(plain)) < 9 || plain != filtered {
+			t.Errorf("results differ with the pre-filters on:\n%s\nvs\n%s", plain, filtered)
+		}
+	})
+
 	exitCases := []struct {
 		name string
 		args []string

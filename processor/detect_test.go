@@ -53,7 +53,7 @@ func TestParallelDetectionMatchesSequential(t *testing.T) {
 	}
 }
 
-func newTestProcessor(t *testing.T, conf string) *Processor {
+func newTestProcessor(t testing.TB, conf string) *Processor {
 	t.Helper()
 	parsed, err := Spec().ParseYAML(conf, nil)
 	if err != nil {

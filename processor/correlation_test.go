@@ -6,9 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
@@ -38,47 +36,10 @@ correlation:
 // processor configured by procYAML and returns the outputs in order.
 func runOrdered(t *testing.T, procYAML string, lines []string) []string {
 	t.Helper()
-	sb := service.NewStreamBuilder()
-	sb.SetThreads(1)
-	if err := sb.AddProcessorYAML(procYAML); err != nil {
-		t.Fatal(err)
-	}
-	send, err := sb.AddProducerFunc()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var mu sync.Mutex
 	var out []string
-	if err := sb.AddConsumerFunc(func(_ context.Context, m *service.Message) error {
-		b, _ := m.AsBytes()
-		mu.Lock()
-		out = append(out, string(b))
-		mu.Unlock()
-		return nil
-	}); err != nil {
-		t.Fatal(err)
+	for _, m := range streamMessages(t, procYAML, 1, lines) {
+		out = append(out, m.content)
 	}
-	strm, err := sb.Build()
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- strm.Run(context.Background()) }()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for _, l := range lines {
-		if err := send(ctx, service.NewMessage([]byte(l))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := strm.StopWithin(5 * time.Second); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
 	return out
 }
 

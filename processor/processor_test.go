@@ -26,9 +26,15 @@ detection:
     condition: selection
 `
 
-// runStream pushes lines through a real stream with one sigma processor
-// and returns the output messages and the errors they carry.
-func runStream(t *testing.T, procYAML string, threads int, lines []string) (out []string, errs []string) {
+// streamed is one message that left a test stream, with its error text.
+type streamed struct {
+	content, err string
+}
+
+// streamMessages pushes lines through a real stream with one sigma processor
+// (procYAML) on threads pipeline threads and returns the output messages in
+// the order they arrived.
+func streamMessages(t *testing.T, procYAML string, threads int, lines []string) []streamed {
 	t.Helper()
 	sb := service.NewStreamBuilder()
 	sb.SetThreads(threads)
@@ -40,15 +46,16 @@ func runStream(t *testing.T, procYAML string, threads int, lines []string) (out 
 		t.Fatal(err)
 	}
 	var mu sync.Mutex
+	var got []streamed
 	if err := sb.AddConsumerFunc(func(_ context.Context, m *service.Message) error {
 		b, _ := m.AsBytes()
-		mu.Lock()
-		defer mu.Unlock()
+		s := streamed{content: string(b)}
 		if e := m.GetError(); e != nil {
-			errs = append(errs, e.Error()+"|"+string(b))
-		} else {
-			out = append(out, string(b))
+			s.err = e.Error()
 		}
+		mu.Lock()
+		got = append(got, s)
+		mu.Unlock()
 		return nil
 	}); err != nil {
 		t.Fatal(err)
@@ -69,7 +76,25 @@ func runStream(t *testing.T, procYAML string, threads int, lines []string) (out 
 	if err := strm.StopWithin(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	<-done
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	return got
+}
+
+// runStream is streamMessages split into sorted results and the
+// "error|content" of errored messages.
+func runStream(t *testing.T, procYAML string, threads int, lines []string) (out []string, errs []string) {
+	t.Helper()
+	for _, m := range streamMessages(t, procYAML, threads, lines) {
+		if m.err != "" {
+			errs = append(errs, m.err+"|"+m.content)
+		} else {
+			out = append(out, m.content)
+		}
+	}
 	sort.Strings(out)
 	return out, errs
 }

@@ -2,14 +2,11 @@ package config
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
-	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
 func natsOptions(mutate func(o *Options)) *Options {
@@ -82,26 +79,7 @@ func TestStreamYAMLForNATS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "nats_input_outputs_dlq.yaml")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("generated config differs from %s:\n%s", golden, got)
-	}
-	lints, err := service.GlobalEnvironment().FullConfigSchema("", "").NewStreamConfigLinter().LintYAML(got)
-	if err != nil {
-		t.Fatalf("lint: %v", err)
-	}
-	for _, l := range lints {
-		t.Errorf("lint: %v", l.Error())
-	}
+	checkGolden(t, "nats_input_outputs_dlq", got)
 }
 
 // CheckNATS fails (exit 3) when the server is unreachable or refuses the

@@ -49,27 +49,34 @@ func TestStreamYAML(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", name+".yaml")
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create)", err)
-			}
-			if string(got) != string(want) {
-				t.Errorf("generated config differs from %s:\n%s", golden, got)
-			}
-			lints, err := service.GlobalEnvironment().FullConfigSchema("", "").NewStreamConfigLinter().LintYAML(got)
-			if err != nil {
-				t.Fatalf("lint: %v", err)
-			}
-			for _, l := range lints {
-				t.Errorf("lint: %v", l.Error())
-			}
+			checkGolden(t, name, got)
 		})
+	}
+}
+
+// checkGolden compares a generated config with testdata/<name>.yaml
+// (rewritten with -update) and lints it with our plugins registered.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	golden := filepath.Join("testdata", name+".yaml")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create)", err)
+	}
+	if string(got) != string(want) {
+		t.Errorf("generated config differs from %s:\n%s", golden, got)
+	}
+	lints, err := service.GlobalEnvironment().FullConfigSchema("", "").NewStreamConfigLinter().LintYAML(got)
+	if err != nil {
+		t.Fatalf("lint: %v", err)
+	}
+	for _, l := range lints {
+		t.Errorf("lint: %v", l.Error())
 	}
 }
 

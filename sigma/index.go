@@ -43,6 +43,8 @@ type candidateIndex struct {
 	keywordBloom   *needleBloom
 	// byID maps field IDs to fields (event_json_present.go).
 	byID []*fieldIndex
+	// noMemo switches off the visit memo (index_memo.go); for tests.
+	noMemo bool
 }
 
 // fieldIndex holds the witnesses of one field.
@@ -261,7 +263,7 @@ func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
 			}
 		}
 	}
-	if x.keywords != nil {
+	if x.keywords != nil && !x.memoKeywords(ev, sc) { // index_memo.go
 		ev.Keywords(sc.leaf)
 	}
 	for w, word := range sc.marks[:x.words] {

@@ -1,0 +1,220 @@
+package sigma
+
+import (
+	"hash/maphash"
+	"slices"
+)
+
+// visitMemo remembers, per JSONEvent (so per goroutine, across events), the
+// rule marks the candidate index produced for a value: log streams repeat
+// most values (images, parents, users, descriptions), and a hash lookup is
+// far cheaper than building the value and running the automata over it.
+//
+// Memo keys are the value's JSON text in the document (escapes and quotes
+// included), not the decoded value: the Value a JSONEvent builds from one
+// span is a pure function of those bytes, and fieldIndex.visit and the
+// keyword scan are pure functions of the Value, so replaying recorded marks
+// changes nothing, and a hit costs neither decoding nor case folding.
+//
+//   - Indexed fields with one value: each field has a small direct-mapped
+//     cache; a field whose values rarely repeat (IDs, GUIDs, times) stops
+//     being cached after a probation.
+//   - Keyword leaves (every string leaf, when the corpus has keyword
+//     witnesses): one shared cache; hit rates are judged per leaf ordinal
+//     (the leaf's position in the document), which in a stream of
+//     similarly shaped events stands for "the same field".
+//
+// The memo is dropped when the engine changes. candidateIndex.noMemo
+// switches it off (tests compare both).
+type visitMemo struct {
+	owner    *candidateIndex
+	fields   []*fieldMemo // by field ID
+	keywords *keywordMemo
+	seed     maphash.Seed
+	sc       *evalScratch
+	rec      []int32
+	record   func(id int32) // bound once: marks and records
+	saved    func(id int32) // sc.mark while recording
+}
+
+const (
+	memoSlots        = 64  // per field
+	memoProbation    = 512 // lookups before a hit rate is judged
+	keywordMemoSlots = 1024
+	keywordOrdinals  = 256 // leaves past this share the last ordinal's judgement
+)
+
+// memoJudge decides, after memoProbation lookups, whether caching pays.
+type memoJudge struct {
+	lookups, hit int
+	judged       bool
+	off          bool // values do not repeat enough
+}
+
+// judge counts a miss-path lookup and reports whether caching stays on.
+func (j *memoJudge) judge() bool {
+	if !j.judged && j.lookups >= memoProbation {
+		j.judged = true
+		j.off = j.hit*4 < j.lookups
+	}
+	return !j.off
+}
+
+type fieldMemo struct {
+	slots [memoSlots]memoSlot
+	memoJudge
+}
+
+type keywordMemo struct {
+	slots    [keywordMemoSlots]memoSlot
+	ordinals [keywordOrdinals]memoJudge
+}
+
+type memoSlot struct {
+	text string
+	ids  []int32
+	used bool
+}
+
+func (e *JSONEvent) visitMemo(x *candidateIndex, sc *evalScratch) *visitMemo {
+	m := &e.memo
+	if m.owner != x {
+		m.owner = x
+		m.fields = make([]*fieldMemo, len(x.byID))
+		m.keywords = nil
+		m.seed = maphash.MakeSeed()
+	}
+	if m.record == nil {
+		m.record = m.markAndRecord
+	}
+	m.sc = sc
+	return m
+}
+
+func (m *visitMemo) markAndRecord(id int32) {
+	m.sc.markRule(id)
+	m.rec = append(m.rec, id)
+}
+
+// rawValue returns the JSON text of field id's value when the event holds
+// exactly one value for it (its Value is then built from these bytes
+// alone). The field must be present this event and the event free of
+// duplicate keys.
+func (e *JSONEvent) rawValue(id int32) ([]byte, bool) {
+	s := &e.x.slots[id]
+	var sp valueSpan
+	switch {
+	case s.hasLiteral:
+		sp = s.literal
+	case s.count == 1:
+		sp = e.x.hits[s.head].span
+	default:
+		return nil, false
+	}
+	return e.x.buf[sp.start:sp.end], true
+}
+
+// visit marks what fi.visit marks for the event's value of field id (a
+// field the event has), from the memo when the same text was seen recently.
+func (m *visitMemo) visit(fi *fieldIndex, id int32, je *JSONEvent) {
+	fm := m.fields[id]
+	if fm == nil {
+		fm = &fieldMemo{}
+		m.fields[id] = fm
+	}
+	raw, ok := je.rawValue(id)
+	if fm.off || !ok || m.owner.noMemo {
+		visitValue(fi, je.Field(fi.field), m.sc)
+		return
+	}
+	fm.lookups++
+	slot := &fm.slots[maphash.Bytes(m.seed, raw)%memoSlots]
+	if slot.used && slot.text == string(raw) {
+		fm.hit++
+		m.replay(slot.ids)
+		return
+	}
+	if !fm.judge() {
+		fm.slots = [memoSlots]memoSlot{}
+		visitValue(fi, je.Field(fi.field), m.sc)
+		return
+	}
+	m.startRecording()
+	visitValue(fi, je.Field(fi.field), m.sc)
+	m.store(slot, raw)
+}
+
+// visitValue visits v unless it is missing or null.
+func visitValue(fi *fieldIndex, v Value, sc *evalScratch) {
+	if v.Kind != KindMissing && v.Kind != KindNull {
+		fi.visit(&v, sc)
+	}
+}
+
+func (m *visitMemo) replay(ids []int32) {
+	for _, r := range ids {
+		m.sc.markRule(r)
+	}
+}
+
+// startRecording routes marks through m.record until store.
+func (m *visitMemo) startRecording() {
+	m.rec = m.rec[:0]
+	m.saved, m.sc.mark = m.sc.mark, m.record
+}
+
+// store ends recording and keeps the recorded marks of text in slot.
+func (m *visitMemo) store(slot *memoSlot, text []byte) {
+	m.sc.mark, m.saved = m.saved, nil
+	slices.Sort(m.rec)
+	*slot = memoSlot{text: string(text), ids: append(slot.ids[:0], slices.Compact(m.rec)...), used: true}
+}
+
+// scanKeywords marks the keyword witnesses of every string leaf of je, as
+// Keywords(sc.leaf) would; it reports false (and does nothing) when the
+// event cannot list its leaves' text.
+func (m *visitMemo) scanKeywords(je *JSONEvent) bool {
+	if !je.valid || m.owner.noMemo {
+		return false
+	}
+	km := m.keywords
+	if km == nil {
+		km = &keywordMemo{}
+		m.keywords = km
+	}
+	doc := je.x.buf
+	for i, sp := range je.x.leaves {
+		raw := doc[sp.start:sp.end]
+		j := &km.ordinals[min(i, keywordOrdinals-1)]
+		if j.off {
+			m.scanLeaf(je, sp)
+			continue
+		}
+		j.lookups++
+		slot := &km.slots[maphash.Bytes(m.seed, raw)%keywordMemoSlots]
+		if slot.used && slot.text == string(raw) {
+			j.hit++
+			m.replay(slot.ids)
+			continue
+		}
+		if !j.judge() {
+			m.scanLeaf(je, sp)
+			continue
+		}
+		m.startRecording()
+		m.scanLeaf(je, sp)
+		m.store(slot, raw)
+	}
+	return true
+}
+
+// memoKeywords is scanKeywords for a JSONEvent; false for other events.
+func (x *candidateIndex) memoKeywords(ev Event, sc *evalScratch) bool {
+	je, ok := ev.(*JSONEvent)
+	return ok && je.visitMemo(x, sc).scanKeywords(je)
+}
+
+func (m *visitMemo) scanLeaf(je *JSONEvent, sp valueSpan) {
+	v := je.vb.value(je.x.buf, sp)
+	m.sc.scanLeaf(&v)
+}

@@ -170,3 +170,44 @@ func TestRegexPrefilterNeverChangesTheVerdict(t *testing.T) {
 		}
 	}
 }
+
+// An OR of ANDs is indexed by a clause per field (orClauses): an event that
+// only witnesses the first field is not a candidate, and every way of
+// matching still is.
+func TestOrOfAndsIsIndexedByBothFields(t *testing.T) {
+	doc := ruleDoc(`
+sel_a: {Image|endswith: '\a.exe', Target|endswith: '.ps1'}
+sel_b: {Image|endswith: '\b.exe', Target|endswith: '.vbs'}
+condition: 1 of sel_*`)
+	on, off, err := compileDoc(t, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		event     string
+		candidate bool
+	}{
+		{`{"Image":"C:\\a.exe"}`, false},
+		{`{"Image":"C:\\b.exe","Target":"x.txt"}`, false},
+		{`{"Image":"C:\\a.exe","Target":"x.vbs"}`, true},
+		{`{"Image":"C:\\b.exe","Target":"x.vbs"}`, true},
+		{`{"Image":"C:\\a.exe","Target":"x.ps1"}`, true},
+	}
+	for _, c := range cases {
+		ev := NewJSONEvent(on.Fields())
+		if err := ev.Reset([]byte(c.event)); err != nil {
+			t.Fatal(err)
+		}
+		sc := on.scratch.Get().(*evalScratch)
+		got := len(on.index.candidates(ev, sc)) == 1
+		sc.reset()
+		if got != c.candidate {
+			t.Errorf("%s: candidate = %v, want %v", c.event, got, c.candidate)
+		}
+		offEv := NewJSONEvent(off.Fields())
+		_ = offEv.Reset([]byte(c.event))
+		if a, b := len(on.Evaluate(ev, nil)), len(off.Evaluate(offEv, nil)); a != b {
+			t.Errorf("%s: %d matches with the index, %d without", c.event, a, b)
+		}
+	}
+}

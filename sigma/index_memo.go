@@ -38,9 +38,9 @@ type visitMemo struct {
 }
 
 const (
-	memoSlots        = 64  // per field
+	memoSlots        = 256 // per field
 	memoProbation    = 512 // lookups before a hit rate is judged
-	keywordMemoSlots = 1024
+	keywordMemoSlots = 4096
 	keywordOrdinals  = 256 // leaves past this share the last ordinal's judgement
 )
 

@@ -123,11 +123,15 @@ func (a *substringSet) link(own [][]int32) {
 			queue = append(queue, t)
 		}
 	}
+	// order lists the states breadth-first (the root, then queue order);
+	// renumbering them so keeps the shallow states, which a scan visits
+	// on almost every byte, together in a few cache lines.
+	order := append([]int32{0}, queue...)
 	a.outStart = make([]int32, nStates+1)
-	for s := 0; s < nStates; s++ {
-		a.outStart[s] = int32(len(a.outIDs))
+	for n, s := range order {
+		a.outStart[n] = int32(len(a.outIDs))
 		start := len(a.outIDs)
-		for t := int32(s); t != 0; t = fail[t] {
+		for t := s; t != 0; t = fail[t] {
 			for _, id := range own[t] {
 				if !containsID(a.outIDs[start:], id) {
 					a.outIDs = append(a.outIDs, id)
@@ -136,7 +140,25 @@ func (a *substringSet) link(own [][]int32) {
 		}
 	}
 	a.outStart[nStates] = int32(len(a.outIDs))
+	a.renumber(order)
 	a.encode()
+}
+
+// renumber gives state order[n] the number n in the transition table.
+func (a *substringSet) renumber(order []int32) {
+	nc := a.nClasses
+	newID := make([]int32, len(order))
+	for n, s := range order {
+		newID[s] = int32(n)
+	}
+	next := make([]int32, len(a.next))
+	for n, s := range order {
+		row := a.next[int(s)*nc : int(s+1)*nc]
+		for c, t := range row {
+			next[n*nc+c] = newID[t]
+		}
+	}
+	a.next = next
 }
 
 func containsID(ids []int32, id int32) bool {

@@ -26,8 +26,8 @@ type FieldMatch struct {
 func (e *Engine) Evaluate(ev Event, dst []Match) []Match {
 	if e.index == nil {
 		for _, cr := range e.rules {
-			if cr.matches(ev) {
-				dst = append(dst, cr.report(ev))
+			if c := cr.firstTrue(ev); c != nil {
+				dst = append(dst, cr.report(c, ev))
 			}
 		}
 		return dst
@@ -41,8 +41,8 @@ func (e *Engine) Evaluate(ev Event, dst []Match) []Match {
 	}
 	for _, pos := range cands {
 		cr := e.rules[pos]
-		if cr.matches(ev) {
-			dst = append(dst, cr.report(ev))
+		if c := cr.firstTrue(ev); c != nil {
+			dst = append(dst, cr.report(c, ev))
 		}
 	}
 	sc.reset()
@@ -50,25 +50,20 @@ func (e *Engine) Evaluate(ev Event, dst []Match) []Match {
 	return dst
 }
 
-// matches reports whether any condition of the rule holds.
-func (cr *compiledRule) matches(ev Event) bool {
+// firstTrue returns the first condition of the rule that holds, or nil.
+func (cr *compiledRule) firstTrue(ev Event) *condEval {
 	for _, c := range cr.conds {
 		if c.eval(cr, ev) {
-			return true
+			return c
 		}
 	}
-	return false
+	return nil
 }
 
-// report builds the Match of a rule known to match.
-func (cr *compiledRule) report(ev Event) Match {
+// report builds the Match of a rule whose first true condition is c.
+func (cr *compiledRule) report(c *condEval, ev Event) Match {
 	m := Match{Rule: cr.rule}
-	for _, c := range cr.conds {
-		if c.eval(cr, ev) {
-			cr.collect(c, ev, &m)
-			break
-		}
-	}
+	cr.collect(c, ev, &m)
 	return m
 }
 

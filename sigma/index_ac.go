@@ -14,6 +14,9 @@ type substringSet struct {
 	// those of needles that end as suffixes of s.
 	outStart []int32
 	outIDs   []int32
+	// folding is classes with A-Z mapped like a-z, nil when a needle has an
+	// upper-case letter (index_ac_fold.go).
+	folding *[256]uint8
 }
 
 // newSubstringSet builds the automaton for needles; ids[i] is reported for
@@ -45,6 +48,7 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 		own[s] = append(own[s], ids[i])
 	}
 	a.link(own)
+	a.folding = a.foldClasses()
 	return a
 }
 

@@ -215,6 +215,9 @@ func (x *candidateIndex) memoKeywords(ev Event, sc *evalScratch) bool {
 }
 
 func (m *visitMemo) scanLeaf(je *JSONEvent, sp valueSpan) {
+	if m.scanLeafFolding(je, sp) { // index_ac_fold.go
+		return
+	}
 	v := je.vb.value(je.x.buf, sp)
 	m.sc.scanLeaf(&v)
 }

@@ -14,11 +14,12 @@ import (
 // array members into items, all reused across events: Values it returned are
 // overwritten after the next reset.
 type valueBuilder struct {
-	arena   []byte
-	items   []Value
-	stack   []Value
-	lower   []byte // the document with ASCII letters lower-cased
-	lowered bool
+	arena []byte
+	items []Value
+	stack []Value
+	// lower mirrors the document's byte positions: the spans of ASCII
+	// strings folded this event hold their lower-cased text (lowerSpan).
+	lower []byte
 	// strs caches built string values by span start, so a string that is
 	// both a field and a keyword leaf is decoded and folded once.
 	strs [strCacheSize]cachedString
@@ -40,7 +41,6 @@ func (vb *valueBuilder) reset() {
 	vb.arena = vb.arena[:0]
 	vb.items = vb.items[:0]
 	vb.stack = vb.stack[:0]
-	vb.lowered = false
 	vb.gen++
 	if vb.gen == 0 {
 		clear(vb.strs[:])
@@ -97,7 +97,7 @@ func (vb *valueBuilder) stringValue(doc []byte, sp valueSpan) Value {
 		v.Fold = vb.fold(v.Str)
 	case ascii:
 		v.Str = bytesString(content)
-		v.Fold = bytesString(vb.lowerDoc(doc)[sp.start+1 : sp.end-1])
+		v.Fold = vb.lowerSpan(doc, sp.start+1, sp.end-1)
 	default:
 		v.Str = bytesString(content)
 		v.Fold = vb.fold(v.Str)
@@ -136,37 +136,48 @@ func hasBackslash(c []byte) bool {
 	return false
 }
 
-// lowerDoc returns doc with ASCII letters lower-cased, computing it on the
-// first call after reset.
-func (vb *valueBuilder) lowerDoc(doc []byte) []byte {
-	if !vb.lowered {
-		vb.lower = appendLowerBytes(vb.lower[:0], doc)
-		vb.lowered = true
+// lowerSpan returns doc[start:end] with ASCII letters lower-cased, written
+// at the same positions of vb.lower: only the strings a caller folds are
+// lowered, not the whole document. Re-lowering a span writes the same
+// bytes, so strings returned earlier this event stay intact; a longer
+// document gets a fresh buffer (earlier strings keep the old one).
+func (vb *valueBuilder) lowerSpan(doc []byte, start, end int32) string {
+	if len(vb.lower) < len(doc) {
+		vb.lower = make([]byte, len(doc)+len(doc)/2)
 	}
-	return vb.lower
+	dst := vb.lower[start:end]
+	lowerInto(dst, doc[start:end])
+	return bytesString(dst)
 }
 
-// appendLowerBytes appends b with A-Z mapped to a-z (other bytes kept),
-// eight bytes at a time.
+// appendLowerBytes appends b with A-Z mapped to a-z (other bytes kept).
 func appendLowerBytes(dst, b []byte) []byte {
 	at := len(dst)
 	dst = append(dst, b...)
-	out := dst[at:]
+	lowerInto(dst[at:], b)
+	return dst
+}
+
+// lowerInto writes src with A-Z mapped to a-z (other bytes kept) into dst,
+// which has src's length, eight bytes at a time.
+func lowerInto(dst, src []byte) {
+	dst = dst[:len(src)]
 	i := 0
-	for ; i+8 <= len(out); i += 8 {
-		w := binary.LittleEndian.Uint64(out[i:])
+	for ; i+8 <= len(src); i += 8 {
+		w := binary.LittleEndian.Uint64(src[i:])
 		// For a byte c < 0x80: c+0x3f has its top bit set iff c >= 'A',
 		// c+0x25 iff c > 'Z'. Bytes >= 0x80 are masked out by &^w.
 		low7 := w &^ msb8
 		isUpper := ((low7 + lsb8*0x3f) ^ (low7 + lsb8*0x25)) &^ w & msb8
-		binary.LittleEndian.PutUint64(out[i:], w|isUpper>>2)
+		binary.LittleEndian.PutUint64(dst[i:], w|isUpper>>2)
 	}
-	for ; i < len(out); i++ {
-		if c := out[i]; 'A' <= c && c <= 'Z' {
-			out[i] = c + 'a' - 'A'
+	for ; i < len(src); i++ {
+		c := src[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
 		}
+		dst[i] = c
 	}
-	return dst
 }
 
 // array materialises the members of the array at doc[start] == '['.

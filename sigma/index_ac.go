@@ -9,11 +9,20 @@ import "sort"
 type substringSet struct {
 	classes  [256]uint8 // byte → class; class 0 is "no needle uses this byte"
 	nClasses int
-	next     []int32 // next[state*nClasses+class]
+	next     []int32 // next[state*nClasses+class], dense states only
 	// outputs of state s are outIDs[outStart[s]:outStart[s+1]], including
 	// those of needles that end as suffixes of s.
 	outStart []int32
 	outIDs   []int32
+	// States are numbered breadth-first; the first dense ones have rows in
+	// next, the deeper ones are sparse (index_ac_layout.go).
+	dense    int32
+	denseEnd int32 // dense * nClasses: codes from here on are deep states
+	// deep state k's listed transitions are deepEdges[deepStart[k]:
+	// deepStart[k+1]]; other classes go by the dense row at deepRow[k].
+	deepStart []int32
+	deepRow   []int32
+	deepEdges []deepEdge
 	// folding is classes with A-Z mapped like a-z, nil when a needle has an
 	// upper-case letter (index_ac_fold.go).
 	folding *[256]uint8
@@ -22,6 +31,12 @@ type substringSet struct {
 // newSubstringSet builds the automaton for needles; ids[i] is reported for
 // needles[i]. Empty needles are ignored.
 func newSubstringSet(needles []string, ids []int32) *substringSet {
+	return buildSubstringSet(needles, ids, maxDenseBytes)
+}
+
+// buildSubstringSet is newSubstringSet with dense rows for every state
+// when the dense table fits maxDense bytes (index_ac_layout.go).
+func buildSubstringSet(needles []string, ids []int32, maxDense int) *substringSet {
 	a := &substringSet{}
 	a.assignClasses(needles)
 	nc := a.nClasses
@@ -47,7 +62,7 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 		}
 		own[s] = append(own[s], ids[i])
 	}
-	a.link(own)
+	a.link(own, maxDense)
 	a.folding = a.foldClasses()
 	return a
 }
@@ -104,18 +119,22 @@ func (a *substringSet) assignClasses(needles []string) {
 // link computes failure transitions breadth-first, turning the trie into a
 // DFA, and flattens the output lists: the outputs of a state are its own
 // needles plus those of every state on its failure chain.
-func (a *substringSet) link(own [][]int32) {
+func (a *substringSet) link(own [][]int32, maxDense int) {
 	nc := a.nClasses
 	nStates := len(own)
 	fail := make([]int32, nStates)
+	tr := trieShape{depth: make([]int32, nStates), inClass: make([]uint8, nStates), firstKid: make([]int32, nStates)}
 	queue := make([]int32, 0, nStates)
+	tr.firstKid[0] = 1
 	for c := 0; c < nc; c++ {
 		if t := a.next[c]; t != 0 {
 			queue = append(queue, t)
+			tr.depth[t], tr.inClass[t] = 1, uint8(c)
 		}
 	}
 	for head := 0; head < len(queue); head++ {
 		s := queue[head]
+		tr.firstKid[s] = int32(len(queue)) + 1 // positions in order, below
 		for c := 0; c < nc; c++ {
 			i := int(s)*nc + c
 			t := a.next[i]
@@ -124,6 +143,7 @@ func (a *substringSet) link(own [][]int32) {
 				continue
 			}
 			fail[t] = a.next[int(fail[s])*nc+c]
+			tr.depth[t], tr.inClass[t] = tr.depth[s]+1, uint8(c)
 			queue = append(queue, t)
 		}
 	}
@@ -144,25 +164,7 @@ func (a *substringSet) link(own [][]int32) {
 		}
 	}
 	a.outStart[nStates] = int32(len(a.outIDs))
-	a.renumber(order)
-	a.encode()
-}
-
-// renumber gives state order[n] the number n in the transition table.
-func (a *substringSet) renumber(order []int32) {
-	nc := a.nClasses
-	newID := make([]int32, len(order))
-	for n, s := range order {
-		newID[s] = int32(n)
-	}
-	next := make([]int32, len(a.next))
-	for n, s := range order {
-		row := a.next[int(s)*nc : int(s+1)*nc]
-		for c, t := range row {
-			next[n*nc+c] = newID[t]
-		}
-	}
-	a.next = next
+	a.layout(order, fail, &tr, maxDense) // index_ac_layout.go
 }
 
 func containsID(ids []int32, id int32) bool {
@@ -176,16 +178,12 @@ func containsID(ids []int32, id int32) bool {
 
 // scan calls hit for the output ids of every needle occurrence in text.
 func (a *substringSet) scan(text string, hit func(id int32)) {
-	next, classes := a.next, &a.classes
+	next, classes, end := a.next, &a.classes, uint32(a.denseEnd)
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
 		s = next[s+int32(classes[text[i]])]
-		if s < 0 { // a needle ends here
-			s = -s
-			st := s / int32(a.nClasses)
-			for _, id := range a.outIDs[a.outStart[st]:a.outStart[st+1]] {
-				hit(id)
-			}
+		if uint32(s) >= end { // a needle ends here, or a deep state
+			s, i = a.slowScan(text, i, s, classes, hit) // index_ac_layout.go
 		}
 	}
 }
@@ -193,10 +191,15 @@ func (a *substringSet) scan(text string, hit func(id int32)) {
 // containsAny reports whether any needle occurs in text; exact for ASCII
 // needles (non-ASCII bytes share one class).
 func (a *substringSet) containsAny(text string) bool {
-	next, classes := a.next, &a.classes
+	next, classes, denseEnd := a.next, &a.classes, a.denseEnd
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
-		s = next[s+int32(classes[text[i]])]
+		c := int32(classes[text[i]])
+		if s < denseEnd {
+			s = next[s+c]
+		} else {
+			s = a.deepStep(s, c)
+		}
 		if s < 0 {
 			return true
 		}
@@ -204,22 +207,10 @@ func (a *substringSet) containsAny(text string) bool {
 	return false
 }
 
-// encode rewrites the transition table so that scan needs one load per byte:
-// targets are pre-multiplied row offsets, negated when the target state has
-// outputs (the root never has outputs, so 0 is unambiguous).
-func (a *substringSet) encode() {
-	nc := int32(a.nClasses)
-	for i, t := range a.next {
-		off := t * nc
-		if a.outStart[t] < a.outStart[t+1] {
-			off = -off
-		}
-		a.next[i] = off
-	}
-}
-
 // states returns the number of DFA states (for size reporting).
 func (a *substringSet) states() int { return len(a.outStart) - 1 }
 
 // size returns the approximate memory of the automaton in bytes.
-func (a *substringSet) size() int { return 4 * (len(a.next) + len(a.outStart) + len(a.outIDs)) }
+func (a *substringSet) size() int {
+	return 4*(len(a.next)+len(a.outStart)+len(a.outIDs)+len(a.deepStart)+len(a.deepRow)) + 8*len(a.deepEdges)
+}

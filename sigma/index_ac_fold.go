@@ -27,16 +27,12 @@ func (a *substringSet) foldClasses() *[256]uint8 {
 // scanFolding is scan of text's ASCII lower-case form; a.folding must be
 // set.
 func (a *substringSet) scanFolding(text []byte, hit func(id int32)) {
-	next, classes := a.next, a.folding
+	next, classes, end := a.next, a.folding, uint32(a.denseEnd)
 	s := int32(0)
-	for _, b := range text {
-		s = next[s+int32(classes[b])]
-		if s < 0 {
-			s = -s
-			st := s / int32(a.nClasses)
-			for _, id := range a.outIDs[a.outStart[st]:a.outStart[st+1]] {
-				hit(id)
-			}
+	for i := 0; i < len(text); i++ {
+		s = next[s+int32(classes[text[i]])]
+		if uint32(s) >= end { // a needle ends here, or a deep state
+			s, i = a.slowScan(bytesString(text), i, s, classes, hit) // index_ac_layout.go
 		}
 	}
 }

@@ -211,3 +211,50 @@ condition: 1 of sel_*`)
 		}
 	}
 }
+
+// Deep states (past denseDepth, index_ac_layout.go) follow failure links:
+// long needles over a tiny alphabet exercise long failure chains.
+func TestSubstringSetDeepStatesFindEveryOccurrence(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	alphabet := "abAB"
+	word := func(n int) string {
+		var b strings.Builder
+		for ; n > 0; n-- {
+			b.WriteByte(alphabet[rng.Intn(2)]) // needles: lower case only
+		}
+		return b.String()
+	}
+	needles := make([]string, 40)
+	ids := make([]int32, len(needles))
+	for i := range needles {
+		needles[i] = word(3 + rng.Intn(10))
+		ids[i] = int32(i)
+	}
+	set := buildSubstringSet(needles, ids, 0) // split: the test needs deep states
+	if set.dense >= int32(set.states()) {
+		t.Fatalf("no deep states: %d dense of %d", set.dense, set.states())
+	}
+	for trial := 0; trial < 3000; trial++ {
+		var b strings.Builder
+		for n := rng.Intn(60); n > 0; n-- {
+			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
+		}
+		text := b.String()
+		folded := strings.ToLower(text)
+		got := map[int32]bool{}
+		set.scan(folded, func(id int32) { got[id] = true })
+		viaFold := map[int32]bool{}
+		set.scanFolding([]byte(text), func(id int32) { viaFold[id] = true })
+		any := false
+		for i, nd := range needles {
+			want := strings.Contains(folded, nd)
+			any = any || want
+			if got[int32(i)] != want || viaFold[int32(i)] != want {
+				t.Fatalf("text %q needle %q: scan=%v folding=%v, want %v", text, nd, got[int32(i)], viaFold[int32(i)], want)
+			}
+		}
+		if set.containsAny(folded) != any {
+			t.Fatalf("text %q: containsAny=%v, want %v", text, !any, any)
+		}
+	}
+}

@@ -1,7 +1,5 @@
 package sigma
 
-import "sort"
-
 // substringSet is an Aho-Corasick automaton compiled to a DFA over byte
 // classes: scanning a text costs one table lookup per byte. Each needle
 // carries an output id; scan reports the ids of every needle occurring in the
@@ -39,50 +37,45 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 func buildSubstringSet(needles []string, ids []int32, maxDense int) *substringSet {
 	a := &substringSet{}
 	a.assignClasses(needles)
-	nc := a.nClasses
-	// Trie with dense rows; 0 = no edge (the root is never a child). The
-	// table is sized exactly: one state per distinct needle prefix.
-	nStates := countPrefixes(needles)
-	a.next = make([]int32, nStates*nc)
-	own := make([][]int32, 1, nStates)
+	t := &sparseTrie{first: []int32{0}, sibling: []int32{0}, class: []uint8{0}, own: [][]int32{nil}}
 	for i, nd := range needles {
 		if nd == "" {
 			continue
 		}
 		s := int32(0)
 		for j := 0; j < len(nd); j++ {
-			c := int(a.classes[nd[j]])
-			t := a.next[int(s)*nc+c]
-			if t == 0 {
-				t = int32(len(own))
-				own = append(own, nil)
-				a.next[int(s)*nc+c] = t
-			}
-			s = t
+			s = t.add(s, a.classes[nd[j]])
 		}
-		own[s] = append(own[s], ids[i])
+		t.own[s] = append(t.own[s], ids[i])
 	}
-	a.link(own, maxDense)
+	a.compile(t, maxDense) // index_ac_layout.go
 	a.folding = a.foldClasses()
 	return a
 }
 
-// countPrefixes returns 1 + the number of distinct non-empty prefixes of
-// needles after class mapping would merge nothing (an upper bound when
-// non-ASCII bytes share a class).
-func countPrefixes(needles []string) int {
-	sorted := append([]string(nil), needles...)
-	sort.Strings(sorted)
-	n, prev := 1, ""
-	for _, nd := range sorted {
-		l := 0
-		for l < len(nd) && l < len(prev) && nd[l] == prev[l] {
-			l++
+// sparseTrie is the needle trie while it is built: each state's children
+// form a list (first child, next sibling; 0 ends it, the root is never a
+// child), so building costs memory per state, not per state and class.
+type sparseTrie struct {
+	first, sibling []int32
+	class          []uint8 // class of the edge into the state
+	own            [][]int32
+}
+
+// add returns the child of s on class c, creating it if needed.
+func (t *sparseTrie) add(s int32, c uint8) int32 {
+	for k := t.first[s]; k != 0; k = t.sibling[k] {
+		if t.class[k] == c {
+			return k
 		}
-		n += len(nd) - l
-		prev = nd
 	}
-	return n
+	k := int32(len(t.first))
+	t.first = append(t.first, 0)
+	t.sibling = append(t.sibling, t.first[s])
+	t.class = append(t.class, c)
+	t.own = append(t.own, nil)
+	t.first[s] = k
+	return k
 }
 
 // assignClasses gives every ASCII byte used by a needle its own class and
@@ -114,57 +107,6 @@ func (a *substringSet) assignClasses(needles []string) {
 		}
 	}
 	a.nClasses = n
-}
-
-// link computes failure transitions breadth-first, turning the trie into a
-// DFA, and flattens the output lists: the outputs of a state are its own
-// needles plus those of every state on its failure chain.
-func (a *substringSet) link(own [][]int32, maxDense int) {
-	nc := a.nClasses
-	nStates := len(own)
-	fail := make([]int32, nStates)
-	tr := trieShape{depth: make([]int32, nStates), inClass: make([]uint8, nStates), firstKid: make([]int32, nStates)}
-	queue := make([]int32, 0, nStates)
-	tr.firstKid[0] = 1
-	for c := 0; c < nc; c++ {
-		if t := a.next[c]; t != 0 {
-			queue = append(queue, t)
-			tr.depth[t], tr.inClass[t] = 1, uint8(c)
-		}
-	}
-	for head := 0; head < len(queue); head++ {
-		s := queue[head]
-		tr.firstKid[s] = int32(len(queue)) + 1 // positions in order, below
-		for c := 0; c < nc; c++ {
-			i := int(s)*nc + c
-			t := a.next[i]
-			if t == 0 {
-				a.next[i] = a.next[int(fail[s])*nc+c]
-				continue
-			}
-			fail[t] = a.next[int(fail[s])*nc+c]
-			tr.depth[t], tr.inClass[t] = tr.depth[s]+1, uint8(c)
-			queue = append(queue, t)
-		}
-	}
-	// order lists the states breadth-first (the root, then queue order);
-	// renumbering them so keeps the shallow states, which a scan visits
-	// on almost every byte, together in a few cache lines.
-	order := append([]int32{0}, queue...)
-	a.outStart = make([]int32, nStates+1)
-	for n, s := range order {
-		a.outStart[n] = int32(len(a.outIDs))
-		start := len(a.outIDs)
-		for t := s; t != 0; t = fail[t] {
-			for _, id := range own[t] {
-				if !containsID(a.outIDs[start:], id) {
-					a.outIDs = append(a.outIDs, id)
-				}
-			}
-		}
-	}
-	a.outStart[nStates] = int32(len(a.outIDs))
-	a.layout(order, fail, &tr, maxDense) // index_ac_layout.go
 }
 
 func containsID(ids []int32, id int32) bool {

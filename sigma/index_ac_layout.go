@@ -24,40 +24,98 @@ const (
 	denseDepth    = 6
 )
 
-// trieShape is what link learns about the trie, by old state number.
-type trieShape struct {
-	depth    []int32
-	inClass  []uint8 // class of the edge into the state
-	firstKid []int32 // position in breadth-first order of the first child
-}
-
-// layout numbers the states in breadth-first order (order[n] becomes n;
-// a.outStart is already by new number), builds the dense rows from the
-// DFA table in a.next (by old number) and the deep states' sparse data.
-func (a *substringSet) layout(order, fail []int32, tr *trieShape, maxDense int) {
+// compile numbers t's states breadth-first, computes failure links and
+// output lists, and lays out the dense rows and deep lists.
+func (a *substringSet) compile(t *sparseTrie, maxDense int) {
+	g := bfsOrder(t)
+	nStates := len(g.order)
+	a.outStart = make([]int32, nStates+1)
+	for n := range g.order {
+		a.outStart[n] = int32(len(a.outIDs))
+		start := len(a.outIDs)
+		for u := int32(n); u != 0; u = g.fail[u] {
+			for _, id := range t.own[g.order[u]] {
+				if !containsID(a.outIDs[start:], id) {
+					a.outIDs = append(a.outIDs, id)
+				}
+			}
+		}
+	}
+	a.outStart[nStates] = int32(len(a.outIDs))
 	nc := a.nClasses
-	nStates := len(order)
 	dense := nStates
-	for n, s := range order {
-		if nStates*nc*4 > maxDense && tr.depth[s] > denseDepth {
-			dense = n
-			break
+	if nStates*nc*4 > maxDense {
+		for n, d := range g.depth {
+			if d > denseDepth {
+				dense = n
+				break
+			}
 		}
 	}
 	a.dense, a.denseEnd = int32(dense), int32(dense*nc)
-	newID := make([]int32, nStates)
-	for n, s := range order {
-		newID[s] = int32(n)
-	}
-	next := make([]int32, dense*nc)
+	a.next = make([]int32, dense*nc)
 	for n := 0; n < dense; n++ {
-		row := a.next[int(order[n])*nc:][:nc]
-		for c, t := range row {
-			next[n*nc+c] = a.code(newID[t])
+		row := a.next[n*nc : (n+1)*nc]
+		if n > 0 { // a missing child goes where the failure state goes
+			f := int(g.fail[n])
+			copy(row, a.next[f*nc:(f+1)*nc])
+		}
+		for k := g.kids[n]; k < g.kids[n+1]; k++ {
+			row[g.class[k]] = a.code(k)
 		}
 	}
-	a.next = next
-	a.layoutDeep(order, fail, tr, newID)
+	a.layoutDeep(g)
+}
+
+// trieGraph is a trie in breadth-first numbering: the children of state n
+// are the states kids[n] .. kids[n+1]-1.
+type trieGraph struct {
+	order []int32 // order[n]: the sparseTrie state numbered n
+	kids  []int32
+	class []uint8 // class of the edge into each state
+	depth []int32
+	fail  []int32
+}
+
+func bfsOrder(t *sparseTrie) *trieGraph {
+	n := len(t.first)
+	g := &trieGraph{order: make([]int32, 1, n), kids: make([]int32, n+1), class: make([]uint8, n), depth: make([]int32, n), fail: make([]int32, n)}
+	parent := make([]int32, n)
+	for head := 0; head < len(g.order); head++ {
+		g.kids[head] = int32(len(g.order))
+		for k := t.first[g.order[head]]; k != 0; k = t.sibling[k] {
+			m := len(g.order)
+			g.order = append(g.order, k)
+			g.class[m], g.depth[m], parent[m] = t.class[k], g.depth[head]+1, int32(head)
+		}
+	}
+	g.kids[n] = int32(n)
+	for m := 1; m < n; m++ { // parents come first, so their links are known
+		if p := parent[m]; p != 0 {
+			g.fail[m] = g.step(g.fail[p], g.class[m])
+		}
+	}
+	return g
+}
+
+// child returns u's child on class c, or 0.
+func (g *trieGraph) child(u int32, c uint8) int32 {
+	for k := g.kids[u]; k < g.kids[u+1]; k++ {
+		if g.class[k] == c {
+			return k
+		}
+	}
+	return 0
+}
+
+// step is the automaton transition from u on class c.
+func (g *trieGraph) step(u int32, c uint8) int32 {
+	for {
+		if k := g.child(u, c); k != 0 || u == 0 {
+			return k
+		}
+		u = g.fail[u]
+	}
 }
 
 // layoutDeep gives every deep state its transitions as a short list: the
@@ -65,28 +123,26 @@ func (a *substringSet) layout(order, fail []int32, tr *trieShape, maxDense int) 
 // state (the nearest state's child wins a class), and that dense state,
 // whose row answers every other class. One deep step is then one list scan
 // and at most one row lookup.
-func (a *substringSet) layoutDeep(order, fail []int32, tr *trieShape, newID []int32) {
-	nStates := len(order)
-	dense := int(a.dense)
-	a.deepStart = make([]int32, nStates-dense+1)
-	a.deepRow = make([]int32, nStates-dense)
-	for n := dense; n < nStates; n++ {
-		k := n - dense
+func (a *substringSet) layoutDeep(g *trieGraph) {
+	nStates := len(g.order)
+	a.deepStart = make([]int32, nStates-int(a.dense)+1)
+	a.deepRow = make([]int32, nStates-int(a.dense))
+	for n := a.dense; n < int32(nStates); n++ {
+		k := n - a.dense
 		a.deepStart[k] = int32(len(a.deepEdges))
 		start := len(a.deepEdges)
-		m := int32(n)
+		m := n
 		for m >= a.dense {
-			for _, kid := range childrenOf(order, tr, int(m)) {
-				c := tr.inClass[order[kid]]
-				if !hasEdgeClass(a.deepEdges[start:], c) {
-					a.deepEdges = append(a.deepEdges, deepEdge{class: c, code: a.code(kid)})
+			for kid := g.kids[m]; kid < g.kids[m+1]; kid++ {
+				if !hasEdgeClass(a.deepEdges[start:], g.class[kid]) {
+					a.deepEdges = append(a.deepEdges, deepEdge{class: g.class[kid], code: a.code(kid)})
 				}
 			}
-			m = newID[fail[order[m]]]
+			m = g.fail[m]
 		}
 		a.deepRow[k] = m * int32(a.nClasses)
 	}
-	a.deepStart[nStates-dense] = int32(len(a.deepEdges))
+	a.deepStart[nStates-int(a.dense)] = int32(len(a.deepEdges))
 }
 
 // deepEdge is one listed transition of a deep state.
@@ -102,21 +158,6 @@ func hasEdgeClass(edges []deepEdge, c uint8) bool {
 		}
 	}
 	return false
-}
-
-// childrenOf returns the new numbers of state n's trie children: a range
-// of breadth-first positions.
-func childrenOf(order []int32, tr *trieShape, n int) []int32 {
-	first := tr.firstKid[order[n]]
-	end := int32(len(order))
-	if n+1 < len(order) {
-		end = tr.firstKid[order[n+1]]
-	}
-	ids := make([]int32, 0, end-first)
-	for p := first; p < end; p++ {
-		ids = append(ids, p)
-	}
-	return ids
 }
 
 // code returns the transition code of state n.

@@ -35,6 +35,10 @@ type visitMemo struct {
 	rec      []int32
 	record   func(id int32) // bound once: marks and records
 	saved    func(id int32) // sc.mark while recording
+	// covered lists the starts of the string leaves whose keyword marks
+	// were set by the field memo during event generation coveredGen.
+	covered    []int32
+	coveredGen uint32
 }
 
 const (
@@ -96,11 +100,11 @@ func (m *visitMemo) markAndRecord(id int32) {
 	m.rec = append(m.rec, id)
 }
 
-// rawValue returns the JSON text of field id's value when the event holds
-// exactly one value for it (its Value is then built from these bytes
+// rawValue returns the span of field id's value when the event holds
+// exactly one value for it (its Value is then built from those bytes
 // alone). The field must be present this event and the event free of
 // duplicate keys.
-func (e *JSONEvent) rawValue(id int32) ([]byte, bool) {
+func (e *JSONEvent) rawValue(id int32) (valueSpan, bool) {
 	s := &e.x.slots[id]
 	var sp valueSpan
 	switch {
@@ -109,9 +113,9 @@ func (e *JSONEvent) rawValue(id int32) ([]byte, bool) {
 	case s.count == 1:
 		sp = e.x.hits[s.head].span
 	default:
-		return nil, false
+		return valueSpan{}, false
 	}
-	return e.x.buf[sp.start:sp.end], true
+	return sp, true
 }
 
 // visit marks what fi.visit marks for the event's value of field id (a
@@ -122,16 +126,21 @@ func (m *visitMemo) visit(fi *fieldIndex, id int32, je *JSONEvent) {
 		fm = &fieldMemo{}
 		m.fields[id] = fm
 	}
-	raw, ok := je.rawValue(id)
+	sp, ok := je.rawValue(id)
 	if fm.off || !ok || m.owner.noMemo {
 		visitValue(fi, je.Field(fi.field), m.sc)
 		return
 	}
+	raw := je.x.buf[sp.start:sp.end]
 	fm.lookups++
 	slot := &fm.slots[maphash.Bytes(m.seed, raw)%memoSlots]
+	leaf := m.owner.keywords != nil && raw[0] == '"'
 	if slot.used && slot.text == string(raw) {
 		fm.hit++
 		m.replay(slot.ids)
+		if leaf {
+			m.cover(je, sp)
+		}
 		return
 	}
 	if !fm.judge() {
@@ -141,7 +150,22 @@ func (m *visitMemo) visit(fi *fieldIndex, id int32, je *JSONEvent) {
 	}
 	m.startRecording()
 	visitValue(fi, je.Field(fi.field), m.sc)
+	if leaf {
+		m.scanLeaf(je, sp)
+		m.cover(je, sp)
+	}
 	m.store(slot, raw)
+}
+
+// cover notes that the keyword marks of the string leaf at sp were set
+// with its field's memo entry (which records them too: a field slot of a
+// string value holds the marks of fieldIndex.visit and of the keyword scan
+// of the same text), so scanKeywords skips the leaf this event.
+func (m *visitMemo) cover(je *JSONEvent, sp valueSpan) {
+	if m.coveredGen != je.x.gen {
+		m.covered, m.coveredGen = m.covered[:0], je.x.gen
+	}
+	m.covered = append(m.covered, sp.start)
 }
 
 // visitValue visits v unless it is missing or null.
@@ -183,7 +207,18 @@ func (m *visitMemo) scanKeywords(je *JSONEvent) bool {
 		m.keywords = km
 	}
 	doc := je.x.buf
+	var covered []int32
+	if m.coveredGen == je.x.gen {
+		covered = m.covered
+		slices.Sort(covered)
+	}
 	for i, sp := range je.x.leaves {
+		for len(covered) > 0 && covered[0] < sp.start {
+			covered = covered[1:]
+		}
+		if len(covered) > 0 && covered[0] == sp.start {
+			continue // answered with its field (cover)
+		}
 		raw := doc[sp.start:sp.end]
 		j := &km.ordinals[min(i, keywordOrdinals-1)]
 		if j.off {

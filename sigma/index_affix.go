@@ -7,9 +7,15 @@ package sigma
 type affixSet struct {
 	reverse bool
 	root    [256]int32 // first byte → node, 0 = none
-	nodes   []affixNode
+	// Node n's edges are edgeBytes/edgeKids[edgeStart[n]:edgeStart[n+1]],
+	// its outputs outIDs[outStart[n]:outStart[n+1]]: flat arrays, built
+	// from the affixNode tree once all needles are in.
+	edgeStart, outStart []int32
+	edgeBytes           []byte
+	edgeKids, outIDs    []int32
 }
 
+// affixNode is a trie node while the set is built.
 type affixNode struct {
 	edges    []byte
 	children []int32
@@ -18,7 +24,8 @@ type affixNode struct {
 
 // newAffixSet builds the set; with reverse, needles are matched as suffixes.
 func newAffixSet(needles []string, ids []int32, reverse bool) *affixSet {
-	a := &affixSet{reverse: reverse, nodes: make([]affixNode, 1)}
+	a := &affixSet{reverse: reverse}
+	nodes := make([]affixNode, 1)
 	for i, nd := range needles {
 		if nd == "" {
 			continue
@@ -29,36 +36,51 @@ func newAffixSet(needles []string, ids []int32, reverse bool) *affixSet {
 			if reverse {
 				b = nd[len(nd)-1-j]
 			}
-			node = a.child(node, b)
+			node, nodes = a.child(nodes, node, b)
 		}
-		n := &a.nodes[node]
+		n := &nodes[node]
 		if len(n.outputs) == 0 || n.outputs[len(n.outputs)-1] != ids[i] {
 			n.outputs = append(n.outputs, ids[i])
 		}
 	}
+	a.flatten(nodes)
 	return a
 }
 
 // child returns (creating) the child of node for byte b.
-func (a *affixSet) child(node int32, b byte) int32 {
+func (a *affixSet) child(nodes []affixNode, node int32, b byte) (int32, []affixNode) {
 	if node == 0 {
 		if a.root[b] == 0 {
-			a.root[b] = int32(len(a.nodes))
-			a.nodes = append(a.nodes, affixNode{})
+			a.root[b] = int32(len(nodes))
+			nodes = append(nodes, affixNode{})
 		}
-		return a.root[b]
+		return a.root[b], nodes
 	}
-	n := &a.nodes[node]
+	n := &nodes[node]
 	for k, e := range n.edges {
 		if e == b {
-			return n.children[k]
+			return n.children[k], nodes
 		}
 	}
-	id := int32(len(a.nodes))
+	id := int32(len(nodes))
 	n.edges = append(n.edges, b)
 	n.children = append(n.children, id)
-	a.nodes = append(a.nodes, affixNode{})
-	return id
+	return id, append(nodes, affixNode{})
+}
+
+// flatten copies the built tree into the flat arrays.
+func (a *affixSet) flatten(nodes []affixNode) {
+	a.edgeStart = make([]int32, len(nodes)+1)
+	a.outStart = make([]int32, len(nodes)+1)
+	for i, n := range nodes {
+		a.edgeStart[i] = int32(len(a.edgeBytes))
+		a.edgeBytes = append(a.edgeBytes, n.edges...)
+		a.edgeKids = append(a.edgeKids, n.children...)
+		a.outStart[i] = int32(len(a.outIDs))
+		a.outIDs = append(a.outIDs, n.outputs...)
+	}
+	a.edgeStart[len(nodes)] = int32(len(a.edgeBytes))
+	a.outStart[len(nodes)] = int32(len(a.outIDs))
 }
 
 // match calls hit for every needle that is a prefix (suffix) of text.
@@ -74,17 +96,17 @@ func (a *affixSet) match(text string, hit func(id int32)) {
 	}
 	node := a.root[at(0)]
 	for i := 1; node != 0; i++ {
-		n := &a.nodes[node]
-		for _, id := range n.outputs {
+		for _, id := range a.outIDs[a.outStart[node]:a.outStart[node+1]] {
 			hit(id)
 		}
 		if i == len(text) {
 			return
 		}
 		b, next := at(i), int32(0)
-		for k, e := range n.edges {
+		start := a.edgeStart[node]
+		for k, e := range a.edgeBytes[start:a.edgeStart[node+1]] {
 			if e == b {
-				next = n.children[k]
+				next = a.edgeKids[int(start)+k]
 				break
 			}
 		}
@@ -94,9 +116,5 @@ func (a *affixSet) match(text string, hit func(id int32)) {
 
 // size returns the approximate memory of the trie in bytes.
 func (a *affixSet) size() int {
-	s := 4 * 256
-	for _, n := range a.nodes {
-		s += 64 + len(n.edges) + 4*len(n.children) + 4*len(n.outputs)
-	}
-	return s
+	return 4*(256+len(a.edgeStart)+len(a.outStart)+len(a.edgeKids)+len(a.outIDs)) + len(a.edgeBytes)
 }

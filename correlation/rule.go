@@ -90,22 +90,11 @@ func (r *Rule) displayName() string {
 
 // CustomAttribute returns the value of the named custom attribute.
 func (r *Rule) CustomAttribute(key string) (any, bool) {
-	for _, a := range r.CustomAttributes {
-		if a.Key == key {
-			return a.Value, true
-		}
-	}
-	return nil, false
+	return sigma.LookupAttribute(r.CustomAttributes, key)
 }
 
 // SetCustomAttribute sets key to value, replacing an existing entry in place
 // or appending a new one.
 func (r *Rule) SetCustomAttribute(key string, value any) {
-	for i := range r.CustomAttributes {
-		if r.CustomAttributes[i].Key == key {
-			r.CustomAttributes[i].Value = value
-			return
-		}
-	}
-	r.CustomAttributes = append(r.CustomAttributes, sigma.Attribute{Key: key, Value: value})
+	r.CustomAttributes = sigma.SetAttribute(r.CustomAttributes, key, value)
 }

@@ -218,13 +218,9 @@ func (p *Processor) observe(start time.Time, batchLen, events int) {
 
 // includeEventAttr reports the rule attribute `rsigma.include_event: "true"`.
 func includeEventAttr(r *sigma.Rule) bool {
-	for _, a := range r.CustomAttributes {
-		if a.Key == "rsigma.include_event" {
-			v, _ := a.Value.(string)
-			return v == "true"
-		}
-	}
-	return false
+	v, _ := r.CustomAttribute("rsigma.include_event")
+	s, _ := v.(string)
+	return s == "true"
 }
 
 // Close implements service.BatchProcessor: it writes the final correlation

@@ -62,7 +62,18 @@ func (r *Rule) DisplayName() string {
 
 // CustomAttribute returns the value of the named custom attribute.
 func (r *Rule) CustomAttribute(key string) (any, bool) {
-	for _, a := range r.CustomAttributes {
+	return LookupAttribute(r.CustomAttributes, key)
+}
+
+// SetCustomAttribute sets key to value, replacing an existing entry in place
+// or appending a new one.
+func (r *Rule) SetCustomAttribute(key string, value any) {
+	r.CustomAttributes = SetAttribute(r.CustomAttributes, key, value)
+}
+
+// LookupAttribute returns the value of key in an ordered attribute list.
+func LookupAttribute(attrs []Attribute, key string) (any, bool) {
+	for _, a := range attrs {
 		if a.Key == key {
 			return a.Value, true
 		}
@@ -70,13 +81,9 @@ func (r *Rule) CustomAttribute(key string) (any, bool) {
 	return nil, false
 }
 
-// SetCustomAttribute sets key to value, replacing an existing entry in place
-// or appending a new one.
-func (r *Rule) SetCustomAttribute(key string, value any) {
-	r.CustomAttributes = setAttribute(r.CustomAttributes, key, value)
-}
-
-func setAttribute(attrs []Attribute, key string, value any) []Attribute {
+// SetAttribute sets key to value in an ordered attribute list, replacing an
+// existing entry in place or appending a new one, and returns the list.
+func SetAttribute(attrs []Attribute, key string, value any) []Attribute {
 	for i := range attrs {
 		if attrs[i].Key == key {
 			attrs[i].Value = value

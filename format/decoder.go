@@ -33,6 +33,8 @@ type Decoder struct {
 	filter  filter // nil without --jq/--jsonpath
 	onError func(error)
 	stats   counters
+	// deferJSONCheck: the caller validates JSON events (Options.DeferJSONCheck).
+	deferJSONCheck bool
 }
 
 // New validates opts and compiles the event filter. Errors name the flag at
@@ -49,7 +51,7 @@ func New(opts Options) (*Decoder, error) {
 	if opts.JQ != "" && opts.JSONPath != "" {
 		return nil, errors.New("--jq and --jsonpath are mutually exclusive")
 	}
-	d := &Decoder{format: name, onError: opts.OnFilterError}
+	d := &Decoder{format: name, onError: opts.OnFilterError, deferJSONCheck: opts.DeferJSONCheck}
 	d.syslog = syslogOptions{loc: loc, keepBOM: opts.SyslogKeepBOM, now: opts.Now}
 	if d.syslog.now == nil {
 		d.syslog.now = time.Now
@@ -124,6 +126,9 @@ func (d *Decoder) decodeAuto(line []byte, fn func(Decoded) error) error {
 
 func (d *Decoder) decodeJSONLine(line []byte, fn func(Decoded) error) error {
 	body := bytes.TrimSpace(line)
+	if d.deferJSONCheck && d.filter == nil && !isEVTXPrefix(body) {
+		return d.emitJSON(body, fn)
+	}
 	if !isJSON(body) {
 		return &ParseError{Format: JSON, Reason: "line is not one valid JSON value"}
 	}

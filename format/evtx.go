@@ -18,6 +18,16 @@ import (
 // evtxKey is the first member name of an EVTX-shaped event.
 var evtxKey = []byte(`"Event"`)
 
+// isEVTXPrefix reports whether raw starts like an EVTX-shaped event
+// (`{"Event"`); such lines are always validated before they are flattened.
+func isEVTXPrefix(raw []byte) bool {
+	i := skipSpace(raw, 0)
+	if i >= len(raw) || raw[i] != '{' {
+		return false
+	}
+	return bytes.HasPrefix(raw[skipSpace(raw, i+1):], evtxKey)
+}
+
 // isEVTX reports whether raw is an object whose first member is "Event"
 // holding an object with a "System" member. It only looks at the start of
 // the value, so ordinary events cost one comparison.

@@ -3,6 +3,7 @@ package format
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"testing"
 )
 
@@ -115,4 +116,24 @@ func compactJSON(t *testing.T, s string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// TestDeferJSONCheck: a caller that validates JSON itself gets JSON lines
+// unchecked, except EVTX-shaped ones, which are validated before flattening.
+func TestDeferJSONCheck(t *testing.T) {
+	d, err := New(Options{Format: JSON, DeferJSONCheck: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []Kind
+	if err := d.Decode([]byte(`{"a":1} trailing`), func(ev Decoded) error { kinds = append(kinds, ev.Kind); return nil }); err != nil {
+		t.Fatalf("unchecked line: %v", err)
+	}
+	if len(kinds) != 1 || kinds[0] != KindJSON {
+		t.Fatalf("kinds = %v, want one unchecked JSON event", kinds)
+	}
+	err = d.Decode([]byte(`{"Event":{"System":{}} trailing`), func(Decoded) error { return nil })
+	if !errors.Is(err, ErrParse) {
+		t.Fatalf("EVTX-shaped invalid line: err = %v, want a parse error", err)
+	}
 }

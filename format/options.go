@@ -41,6 +41,12 @@ type Options struct {
 	// OnFilterError, when set, is called with each jq runtime error; the
 	// output that failed is skipped and the other outputs are still decoded.
 	OnFilterError func(error)
+	// DeferJSONCheck is set by a caller that validates every KindJSON event
+	// itself, as sigma.JSONEvent.Reset does: under `json` without a filter,
+	// lines are then emitted without being checked first (saving a second
+	// pass over each event), and the caller must report a line that proves
+	// invalid as a parse error (errors.Is ErrParse).
+	DeferJSONCheck bool
 }
 
 // ParseName validates an --input-format value.

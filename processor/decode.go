@@ -45,11 +45,14 @@ func newDecoder(s Settings, warn func(string, ...any)) (*decoders, error) {
 		JQ:            s.JQ,
 		JSONPath:      s.JSONPath,
 		OnFilterError: func(err error) { warn("event filter: %v", err) },
+		// toEvent's JSONEvent.Reset validates each JSON event in the pass
+		// that extracts its fields.
+		DeferJSONCheck: true,
 	})
 	if err != nil {
 		return nil, err
 	}
-	records, err := format.New(format.Options{Format: format.JSON})
+	records, err := format.New(format.Options{Format: format.JSON, DeferJSONCheck: true})
 	if err != nil {
 		return nil, err
 	}

@@ -126,3 +126,28 @@ func TestProcessorDecodesMarkedRecordsAsJSON(t *testing.T) {
 		t.Fatalf("result %s", b)
 	}
 }
+
+// TestJSONFormatRejectsEveryMalformedLine: with input_format json the
+// decoder leaves validation to the event extractor; every malformed line
+// must still come out as a parse error, and valid ones as events.
+func TestJSONFormatRejectsEveryMalformedLine(t *testing.T) {
+	malformed := []string{
+		`{"CommandLine":"whoami"} trailing`,
+		`{"CommandLine":"whoami"}{"a":1}`,
+		`{"CommandLine":"whoami`,
+		`{"CommandLine":"who\ami"}`,
+		`{"CommandLine":"whoami",}`,
+		`{"CommandLine" "whoami"}`,
+		`[1,2`,
+		`tru`,
+		`{"Event":{"System":{"EventID":1},"EventData":{"CommandLine":"whoami"}}`,
+	}
+	valid := []string{`{"CommandLine":"whoami"}`, `  {"CommandLine":"whoami"}  `, `[1,"x"]`, `42`}
+	out, errs := runStream(t, "sigma:\n  rules: ["+writeRule(t)+"]\n  input_format: json\n", 1, append(append([]string{}, malformed...), valid...))
+	if len(errs) != len(malformed) {
+		t.Errorf("%d parse errors, want %d: %q", len(errs), len(malformed), errs)
+	}
+	if len(out) != 2 {
+		t.Errorf("%d results from the valid lines, want 2 (the two objects): %q", len(out), out)
+	}
+}

@@ -68,35 +68,11 @@ func newReplaceString(p *params, _ int) (transformation, error) {
 			return nil, p.errf("skip_special", "expected true or false")
 		}
 	}
-	return valueFunc(func(di *sigma.Item) ([]*sigma.RuleValue, bool, error) {
-		if rawOperator(di) {
-			return nil, false, nil
+	return rewriteStrings(func(text string, expand bool) string {
+		if !skip {
+			return re.ReplaceAllString(text, repl)
 		}
-		expand := hasModifier(di, "expand")
-		changed := false
-		out := make([]*sigma.RuleValue, len(di.Values))
-		for i, v := range di.Values {
-			out[i] = v
-			if v.Kind != sigma.RuleString {
-				continue
-			}
-			var text string
-			if skip {
-				parts := sigma.ParseSigmaString(v.Text, expand)
-				for j := range parts {
-					if parts[j].Kind == sigma.PartLiteral {
-						parts[j].Text = re.ReplaceAllString(parts[j].Text, repl)
-					}
-				}
-				text = sigma.FormatSigmaString(parts, expand)
-			} else {
-				text = re.ReplaceAllString(v.Text, repl)
-			}
-			if text != v.Text {
-				out[i], changed = sigma.StringValue(text), true
-			}
-		}
-		return out, changed, nil
+		return rewriteLiterals(text, expand, func(lit string) string { return re.ReplaceAllString(lit, repl) })
 	}), nil
 }
 
@@ -228,6 +204,16 @@ func newCaseTransformation(p *params, _ int) (transformation, error) {
 		}
 		return nil, p.errf(key, "unknown case %q (lower, upper, snake_case)", method)
 	}
+	return rewriteStrings(func(text string, expand bool) string {
+		return rewriteLiterals(text, expand, fn)
+	}), nil
+}
+
+// rewriteStrings is a value transformation that replaces each string value
+// of an item (not those of raw operators such as re or cidr) by
+// rewrite(text, expand), where expand tells whether the item has the expand
+// modifier (placeholders are then kept as such).
+func rewriteStrings(rewrite func(text string, expand bool) string) transformation {
 	return valueFunc(func(di *sigma.Item) ([]*sigma.RuleValue, bool, error) {
 		if rawOperator(di) {
 			return nil, false, nil
@@ -240,16 +226,22 @@ func newCaseTransformation(p *params, _ int) (transformation, error) {
 			if v.Kind != sigma.RuleString {
 				continue
 			}
-			parts := sigma.ParseSigmaString(v.Text, expand)
-			for j := range parts {
-				if parts[j].Kind == sigma.PartLiteral {
-					parts[j].Text = fn(parts[j].Text)
-				}
-			}
-			if text := sigma.FormatSigmaString(parts, expand); text != v.Text {
+			if text := rewrite(v.Text, expand); text != v.Text {
 				out[i], changed = sigma.StringValue(text), true
 			}
 		}
 		return out, changed, nil
-	}), nil
+	})
+}
+
+// rewriteLiterals applies fn to the literal parts of a Sigma string,
+// leaving wildcards, escapes and placeholders as they are.
+func rewriteLiterals(text string, expand bool, fn func(string) string) string {
+	parts := sigma.ParseSigmaString(text, expand)
+	for j := range parts {
+		if parts[j].Kind == sigma.PartLiteral {
+			parts[j].Text = fn(parts[j].Text)
+		}
+	}
+	return sigma.FormatSigmaString(parts, expand)
 }

@@ -23,7 +23,7 @@ func natsInput(o *Options) omap {
 	case o.ReplayFromLatest:
 		body = append(body, kv{"replay_from_latest", true})
 	}
-	body = append(body, kv{"batch_size", max(o.BatchSize, 1)})
+	body = append(body, kv{"batch_size", batchSize(o)})
 	body = append(body, natsSecurity(o)...)
 	return omap{{"nats_jetstream", body}}
 }

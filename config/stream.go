@@ -3,7 +3,6 @@ package config
 import (
 	"bytes"
 	"fmt"
-	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -15,9 +14,6 @@ func StreamYAML(o *Options) ([]byte, error) {
 	conf := omap{
 		{"http", httpSection(o)},
 		{"input", inputSection(o)},
-	}
-	if buf := bufferSection(o); buf != nil {
-		conf = append(conf, kv{"buffer", buf})
 	}
 	conf = append(conf,
 		// One pipeline thread keeps results in input order per sink and feeds
@@ -82,10 +78,4 @@ func prefilterSection(o *Options) omap {
 func ProcessorYAML(o *Options) (string, error) {
 	b, err := yaml.Marshal(ProcessorSection(o))
 	return string(b), err
-}
-
-// batchPolicy is --batch-size as a framework batching policy: whatever is
-// queued, up to N, without waiting to fill.
-func batchPolicy(o *Options) omap {
-	return omap{{"count", o.BatchSize}, {"period", time.Millisecond.String()}}
 }

@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -82,27 +81,18 @@ func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*process
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := loadRules(settings, dyn)
+	st, err := loadRules(settings, dyn, o.Rules)
 	if err != nil {
 		return nil, nil, &config.ExitError{Code: config.ExitRules, Err: err}
 	}
 	return st, dyn, nil
 }
 
-// loadGCPercent is the GC target while the rules load: parsing the corpus
-// makes several times its compiled size in short-lived garbage, and the
-// default target (100) lets the heap, and so the process's peak RSS, grow
-// to twice that garbage before collecting it.
-const loadGCPercent = 50
-
-// loadRules loads the rules with a tight GC target, then restores the
-// previous target and hands the load's garbage back to the OS.
-func loadRules(settings processor.Settings, dyn *processor.Dynamic) (*processor.State, error) {
-	prev := debug.SetGCPercent(loadGCPercent)
-	defer func() {
-		debug.SetGCPercent(prev)
-		debug.FreeOSMemory()
-	}()
+// loadRules loads the rules under the load-time GC policy, then switches
+// to the running policy (memory.go).
+func loadRules(settings processor.Settings, dyn *processor.Dynamic, paths []string) (*processor.State, error) {
+	loaded := duringLoad(paths)
+	defer loaded()
 	return processor.LoadStateWith(settings, dyn)
 }
 

@@ -18,13 +18,37 @@ type Splitter struct {
 	sc      *bufio.Scanner
 	max     int
 	pending [][]byte
+	// lineReady is set by the split function: the scanner's buffer holds
+	// another complete line after the one just returned.
+	lineReady bool
 }
 
 // NewSplitter reads from r; maxBytes bounds one line and one joined value.
 func NewSplitter(r io.Reader, maxBytes int) *Splitter {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), maxBytes)
-	return &Splitter{sc: sc, max: maxBytes}
+	s := &Splitter{sc: sc, max: maxBytes}
+	sc.Split(s.scanLine)
+	return s
+}
+
+// scanLine is bufio.ScanLines that also records whether a further complete
+// line is already buffered (or is the unterminated tail at end of input).
+func (s *Splitter) scanLine(data []byte, atEOF bool) (int, []byte, error) {
+	advance, token, err := bufio.ScanLines(data, atEOF)
+	if token != nil {
+		rest := data[advance:]
+		s.lineReady = bytes.IndexByte(rest, '\n') >= 0 || (atEOF && len(rest) > 0)
+	}
+	return advance, token, err
+}
+
+// Ready reports whether Next can return the start of the next event without
+// reading from the underlying reader: its first line is already buffered.
+// (A pretty-printed value whose first line is buffered may still need reads
+// for its remaining lines.)
+func (s *Splitter) Ready() bool {
+	return len(s.pending) > 0 || s.lineReady
 }
 
 // Next returns the next event's bytes (owned by the caller, without the line
@@ -69,7 +93,7 @@ func (s *Splitter) line() ([]byte, error) {
 		}
 		return nil, io.EOF
 	}
-	b := bytes.TrimSuffix(s.sc.Bytes(), []byte{'\r'})
+	b := s.sc.Bytes() // ScanLines already drops a trailing \r
 	return append([]byte(nil), b...), nil
 }
 

@@ -55,3 +55,50 @@ func TestSplitterLimitFallsBackToLines(t *testing.T) {
 		t.Fatalf("got %d events, want the 23 lines one by one", len(got))
 	}
 }
+
+// readsOf delivers one chunk per Read call, so a test decides what the
+// splitter has buffered.
+type readsOf struct{ chunks []string }
+
+func (r *readsOf) Read(p []byte) (int, error) {
+	if len(r.chunks) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.chunks[0])
+	r.chunks[0] = r.chunks[0][n:]
+	if r.chunks[0] == "" {
+		r.chunks = r.chunks[1:]
+	}
+	return n, nil
+}
+
+func TestSplitterReadyOnlyWhenTheNextLineIsBuffered(t *testing.T) {
+	// Two lines arrive in the first read, a third (unterminated) in the second.
+	s := NewSplitter(&readsOf{chunks: []string{"a\nb\n", "c"}}, 1024)
+	var got []string
+	for {
+		b, err := s.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, string(b)+"/"+map[bool]string{true: "ready", false: "wait"}[s.Ready()])
+	}
+	want := []string{"a/ready", "b/wait", "c/wait"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+}
+
+func TestSplitterReadyForLinesOfAnUnclosedValue(t *testing.T) {
+	// The unclosed "{" gives back its lines one by one: they are buffered.
+	s := NewSplitter(strings.NewReader("{\nx\n"), 1024)
+	if b, err := s.Next(); err != nil || string(b) != "{" {
+		t.Fatalf("first = %q, %v", b, err)
+	}
+	if !s.Ready() {
+		t.Fatal("the pending line of an unclosed value is not reported ready")
+	}
+}

@@ -1,0 +1,72 @@
+package daemon
+
+import (
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"testing"
+)
+
+func TestRuleBytesCountsOnlyRuleFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name string, n int) {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, make([]byte, n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("a.yml", 100)
+	write("sub/b.yaml", 20)
+	write("sub/readme.md", 1000)
+	got := ruleBytes([]string{dir, filepath.Join(dir, "missing")})
+	if got != 120 {
+		t.Fatalf("ruleBytes = %d, want 120", got)
+	}
+	if got := ruleBytes([]string{filepath.Join(dir, "a.yml")}); got != 100 {
+		t.Fatalf("ruleBytes of one file = %d, want 100", got)
+	}
+}
+
+// The load policy turns the GC target off under a heap limit; once loaded,
+// the running target is set and the limit is the one before.
+func TestLoadPolicySwitchesToTheRunningTarget(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	before := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	limitBefore := debug.SetMemoryLimit(-1)
+
+	loaded := duringLoad([]string{t.TempDir()})
+	if p := debug.SetGCPercent(-1); p != -1 {
+		t.Errorf("GC percent while loading = %d, want -1 (off)", p)
+	}
+	if l := debug.SetMemoryLimit(-1); l != loadLimitFloor {
+		t.Errorf("memory limit while loading = %d, want %d", l, loadLimitFloor)
+	}
+	loaded()
+	if p := debug.SetGCPercent(-1); p != runGCPercent {
+		t.Errorf("GC percent after loading = %d, want %d", p, runGCPercent)
+	}
+	debug.SetGCPercent(100)
+	if l := debug.SetMemoryLimit(-1); l != limitBefore {
+		t.Errorf("memory limit after loading = %d, want %d", l, limitBefore)
+	}
+}
+
+func TestOperatorGCSettingsAreLeftAlone(t *testing.T) {
+	t.Setenv("GOGC", "80")
+	before := debug.SetGCPercent(80)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	limitBefore := debug.SetMemoryLimit(-1)
+	loaded := duringLoad(nil)
+	loaded()
+	if p := debug.SetGCPercent(80); p != 80 {
+		t.Fatalf("GC percent = %d, want the operator's 80", p)
+	}
+	if l := debug.SetMemoryLimit(-1); l != limitBefore {
+		t.Fatalf("memory limit = %d, want the one before (%d)", l, limitBefore)
+	}
+}

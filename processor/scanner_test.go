@@ -1,0 +1,66 @@
+package processor
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/rsigma-connect/rsigma-connect/format"
+)
+
+// chunkReader returns one chunk per Read, so a test controls what the
+// scanner has already read when it builds a batch.
+type chunkReader struct{ chunks []string }
+
+func (r *chunkReader) Read(p []byte) (int, error) {
+	if len(r.chunks) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(p, r.chunks[0])
+	r.chunks[0] = r.chunks[0][n:]
+	if r.chunks[0] == "" {
+		r.chunks = r.chunks[1:]
+	}
+	return n, nil
+}
+
+func (r *chunkReader) Close() error { return nil }
+
+func TestLinesScannerBatchesOnlyWhatIsAlreadyRead(t *testing.T) {
+	cases := []struct {
+		name  string
+		batch int
+		want  string
+	}{
+		{"batch_1_one_message_each", 1, "[a] [b] [c] [d]"},
+		{"batch_2_caps_the_buffered_lines", 2, "[a b] [c] [d]"},
+		{"batch_128_stops_where_the_read_ends", 128, "[a b c] [d]"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := &chunkReader{chunks: []string{"a\nb\nc\n", "d\n"}}
+			sc := &linesScanner{split: format.NewSplitter(r, 1024), r: r, batch: tc.batch}
+			var got []string
+			for {
+				b, err := sc.NextBatch(context.Background())
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				var lines []string
+				for _, m := range b {
+					raw, _ := m.AsBytes()
+					lines = append(lines, string(raw))
+				}
+				got = append(got, "["+strings.Join(lines, " ")+"]")
+			}
+			if g := strings.Join(got, " "); g != tc.want {
+				t.Fatalf("batches %s, want %s", g, tc.want)
+			}
+		})
+	}
+}

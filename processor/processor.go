@@ -54,6 +54,7 @@ type Processor struct {
 type scratch struct {
 	matches []sigma.Match
 	buf     []byte
+	hits    ruleHits // detections per rule in the batch, counted once at its end
 }
 
 // New builds a processor, loading the rules unless hub holds a preloaded
@@ -125,6 +126,7 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 		out, events = p.processSequential(st, sc, batch)
 	}
 	p.observe(start, len(batch), events)
+	sc.hits.flush(p.metrics)
 	p.corr.observe()
 	out = p.enrichResults(ctx, out) // enrich.go
 	return []service.MessageBatch{out}, nil
@@ -196,9 +198,8 @@ func (p *Processor) emit(st *State, sc *scratch, m *service.Message, d decoded, 
 		res := m.Copy()
 		res.SetBytes(bytes.Clone(sc.buf))
 		out = append(out, res)
-		p.metrics.matchesByRule.Incr(1, match.Rule.Title, levelLabel(match.Rule.Level))
+		sc.hits.add(match.Rule)
 	}
-	p.metrics.detectionMatches.Incr(int64(emitted))
 	return p.corr.apply(st, m, d, matches, out)
 }
 

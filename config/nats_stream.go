@@ -36,8 +36,18 @@ func natsOutput(o *Options, u string) omap {
 }
 
 // natsSecurity is the auth and tls blocks, with only the values that are set.
+// For --print-config the secrets (token, password, nkey seed) are written as
+// references to the environment variables their flags read (${NATS_TOKEN},
+// ${NATS_PASSWORD}, ${NATS_NKEY}), which the framework substitutes when the
+// printed config runs: a printed config never holds a secret. The daemon's
+// own stream, which is never printed, carries the values.
 func natsSecurity(o *Options) omap {
 	a := NATSAuth(o)
+	if o.PrintConfig {
+		a.Token = secretRef(a.Token, "NATS_TOKEN")
+		a.Password = secretRef(a.Password, "NATS_PASSWORD")
+		a.NKeySeed = secretRef(a.NKeySeed, "NATS_NKEY")
+	}
 	var out omap
 	var auth omap
 	for _, f := range []kv{{"creds_file", a.CredsFile}, {"token", a.Token}, {"user", a.User}, {"password", a.Password}, {"nkey_seed", a.NKeySeed}} {
@@ -59,4 +69,12 @@ func natsSecurity(o *Options) omap {
 		out = append(out, kv{"tls", tls})
 	}
 	return out
+}
+
+// secretRef is "${env}" for a set secret, "" for an unset one.
+func secretRef(value, env string) string {
+	if value == "" {
+		return ""
+	}
+	return "${" + env + "}"
 }

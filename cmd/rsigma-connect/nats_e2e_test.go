@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -320,7 +321,7 @@ func TestDaemonNATSGroupsAndDLQ(t *testing.T) {
 
 // Startup failures that exit 3 (spec/nats-and-tls.md §1.2, §1.3).
 func TestDaemonNATSStartupErrors(t *testing.T) {
-	url, _ := jetStreamServer(t, func(o *server.Options) { o.Authorization = "s3cret" })
+	url, tokenJS := jetStreamServer(t, func(o *server.Options) { o.Authorization = "s3cret" })
 	cases := []struct {
 		name string
 		env  map[string]string
@@ -356,6 +357,32 @@ func TestDaemonNATSStartupErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("print_config_hides_the_token_and_runs_with_it_from_the_environment", func(t *testing.T) {
+		conf, stderr, code := daemontest.Run(t, "", natsDaemonArgs("--input", url+"/events.>", "--output", url+"/detections", "--nats-token", "s3cret", "--print-config")...)
+		if code != 0 {
+			t.Fatalf("--print-config exit %d\n%s", code, stderr)
+		}
+		if strings.Contains(conf, "s3cret") || !strings.Contains(conf, "token: ${NATS_TOKEN}") {
+			t.Fatalf("printed config shows the secret or lacks its reference:\n%s", conf)
+		}
+		path := filepath.Join(t.TempDir(), "x.yaml")
+		if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv("NATS_TOKEN", "s3cret")
+		js := tokenJS
+		d := daemontest.Start(t, "run", path)
+		publishLines(t, js, "events.windows", daemontest.Lines(sampleEvents(t)))
+		deadline := time.Now().Add(20 * time.Second)
+		for streamCount(js, "rsigma-detections") == 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if n := streamCount(js, "rsigma-detections"); n == 0 {
+			t.Fatalf("no detection published by the printed config run with NATS_TOKEN\n%s", d.Stderr())
+		}
+		d.Signal(syscall.SIGINT)
+		d.Wait(10 * time.Second)
+	})
 	t.Run("accepted_token_starts", func(t *testing.T) {
 		d := daemontest.Start(t, natsDaemonArgs("--input", url+"/events.>", "--output", url+"/detections", "--nats-token", "s3cret")...)
 		d.APIAddr(15 * time.Second)

@@ -51,7 +51,7 @@ func sinkWithFallback(o *Options, u string) omap {
 // pretty-printed.
 func sink(o *Options, u string, pretty bool) omap {
 	if u == "stdout" {
-		out := omap{{"stdout", omap{{"codec", "lines"}}}}
+		out := omap{{"sigma_stdout", omap{}}} // one write per batch (sink/stdout.go)
 		if pretty {
 			out = append(out, kv{"processors", []any{omap{{"sigma_pretty", omap{}}}}})
 		}

@@ -64,14 +64,8 @@ func (o *FileOutput) Connect(context.Context) error { return nil }
 func (o *FileOutput) WriteBatch(_ context.Context, batch service.MessageBatch) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.buf.Reset()
-	for _, m := range batch {
-		b, err := m.AsBytes()
-		if err != nil {
-			return err
-		}
-		o.buf.Write(b)
-		o.buf.WriteByte('\n')
+	if err := joinLines(&o.buf, batch); err != nil {
+		return err
 	}
 	if err := o.ensureOpen(); err != nil {
 		return err

@@ -6,10 +6,13 @@
 #
 #   bench/run.sh                      # 100000 events per lane, 3 rounds
 #   COUNT=50000 ROUNDS=5 bench/run.sh
+#   BATCH=128 bench/run.sh            # both streams batch up to 128 events
 #
 # Environment: COUNT (events per lane), ROUNDS, LANES ("sysmon_proc syslog_raw"),
 # RULES (corpus path), BIN (binary; built from ./cmd/rsigma-connect unless
-# SKIP_BUILD=1), DAEMON_ARGS (extra daemon flags, e.g. --bloom-prefilter).
+# SKIP_BUILD=1), BATCH (the daemon's --batch-size and the bare stream's
+# max_batch, default 1), DAEMON_ARGS (extra daemon flags, e.g.
+# --bloom-prefilter).
 #
 # Printed per lane: events/s of each net of start-up (an empty-input run of the
 # same command is subtracted, which removes rule loading for the daemon), their
@@ -26,6 +29,7 @@ LANES=${LANES:-"sysmon_proc syslog_raw"}
 RULES=${RULES:-../shared/sigma-rules}
 BIN=${BIN:-bin/rsigma-connect}
 DAEMON_ARGS=${DAEMON_ARGS:-}
+BATCH=${BATCH:-1}
 GEN=../shared/lanes/gen_lanes.py
 
 if [ ! -x /usr/bin/time ]; then
@@ -42,9 +46,10 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/rsc-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 python3 "$GEN" --out-dir "$WORK" --count "$COUNT" 2>/dev/null
 
-BARE=("$BIN" run bench/bare.yaml)
+sed "s/max_batch: 1\$/max_batch: $BATCH/" bench/bare.yaml >"$WORK/bare.yaml"
+BARE=("$BIN" run "$WORK/bare.yaml")
 # shellcheck disable=SC2206
-DAEMON=("$BIN" engine daemon -r "$RULES" --input-format json --allow-plaintext --api-addr 127.0.0.1:0 $DAEMON_ARGS)
+DAEMON=("$BIN" engine daemon -r "$RULES" --input-format json --allow-plaintext --api-addr 127.0.0.1:0 --batch-size "$BATCH" $DAEMON_ARGS)
 
 # timed NAME INPUT CMD...: runs CMD < INPUT and appends "start end rss_kb
 # out_lines load" to $WORK/NAME.runs.
@@ -70,9 +75,9 @@ for round in $(seq 1 "$ROUNDS"); do
 	echo "round $round/$ROUNDS done" >&2
 done
 
-python3 - "$WORK" "$COUNT" "$LANES" <<'PY'
+python3 - "$WORK" "$COUNT" "$LANES" "$BATCH" <<'PY'
 import statistics, sys
-work, count, lanes = sys.argv[1], int(sys.argv[2]), sys.argv[3].split()
+work, count, lanes, batch = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4]
 
 def runs(name):
     out = []
@@ -94,7 +99,7 @@ dcpu0 = statistics.median(r["cpu"] for r in runs("daemon_empty"))
 loads = [seconds(r["load"]) for r in runs("daemon_empty") if r["load"] != "-"]
 load = statistics.median(loads) if loads else float("nan")
 rss0 = max(r["rss"] for r in runs("daemon_empty"))
-print(f"events per lane: {count}; empty-input start-up: bare {bare0:.3f} s, daemon {dmn0:.3f} s; "
+print(f"events per lane: {count}; batch size: {batch}; empty-input start-up: bare {bare0:.3f} s, daemon {dmn0:.3f} s; "
       f"corpus load (logged): {load:.3f} s; daemon peak RSS with no events: {rss0/1024:.1f} MB")
 print(f"{'lane':<12} {'bare ev/s':>11} {'daemon ev/s':>12} {'ratio':>6} {'bare RSS':>9} {'daemon RSS':>11} {'load s':>7} {'detections':>10}"
       f" {'bare cpu µs/ev':>15} {'daemon cpu µs/ev':>17}")

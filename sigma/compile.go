@@ -217,10 +217,12 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 			for _, m := range n.values {
 				n.kwFns = append(n.kwFns, leafMatcher{m}.leaf)
 			}
-		} else if set := keywordNeedleSet(n); set != nil {
-			n.kwFns = []func(*Value) bool{set.leaf}
 		} else {
+			n.kwSet = keywordNeedleSet(n)
 			n.kwFns = []func(*Value) bool{n.matchLeafAny}
+			if n.kwSet != nil && len(n.values) >= minKeywordSet {
+				n.kwFns[0] = n.kwSet.leaf
+			}
 		}
 	}
 	return n, nil
@@ -232,7 +234,7 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 func plannedNode(it *Item) (*itemNode, error) {
 	if it.planned != nil && it.plannedKey == it.fingerprint() {
 		n := *it.planned
-		n.field, n.refs, n.kwFns, n.cross = nil, nil, nil, nil
+		n.field, n.refs, n.kwFns, n.kwSet, n.cross = nil, nil, nil, nil, nil
 		return &n, nil
 	}
 	return buildItem(it, false)

@@ -232,8 +232,14 @@ func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
 // markRule records a witness of clause id&clauseMask of rule
 // id>>clauseBits; marks holds one bitset per clause, one after the other.
 func (sc *evalScratch) markRule(id int32) {
+	w, bit := sc.ix.markBit(id)
+	sc.marks[w] |= bit
+}
+
+// markBit locates the mark of id in evalScratch.marks: word and bit.
+func (x *candidateIndex) markBit(id int32) (int, uint64) {
 	pos := uint(id >> clauseBits)
-	sc.marks[int(id&clauseMask)*sc.ix.words+int(pos/64)] |= 1 << (pos % 64)
+	return int(id&clauseMask)*x.words + int(pos/64), 1 << (pos % 64)
 }
 
 func (sc *evalScratch) scanLeaf(v *Value) bool {

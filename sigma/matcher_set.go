@@ -1,16 +1,33 @@
 package sigma
 
 // minKeywordSet is the number of plain keyword needles from which a keyword
-// item tests each string leaf with one automaton pass instead of one search
-// per value (a pure rewrite: same verdict, sigma-rules.md §11). Keyword items
-// run over every leaf of an event, so this pays off early; field items are
-// left to the shared per-field automata (crossac.go).
+// item tests each string leaf given by Event.Keywords with one automaton
+// pass instead of one search per value (a pure rewrite: same verdict,
+// sigma-rules.md §11). Keyword items run over every leaf of an event, so
+// this pays off early; field items are left to the shared per-field
+// automata (crossac.go). A JSONEvent's raw leaves are scanned with the
+// automaton whatever the number of needles (needleSet.evalRaw).
 const minKeywordSet = 4
 
 // needleSet reports whether a text contains any of its needles.
 type needleSet struct {
 	set   *substringSet
 	cased bool
+}
+
+// evalRaw reports whether some string leaf of ev contains a needle, from
+// the raw leaves of a JSONEvent (event_json_keywords.go); ok is false for
+// other events, which are asked through Event.Keywords.
+func (m *needleSet) evalRaw(ev Event) (found, ok bool) {
+	je, isJSON := ev.(*JSONEvent)
+	classes := &m.set.classes
+	if !m.cased {
+		classes = m.set.folding
+	}
+	if !isJSON || classes == nil {
+		return false, false
+	}
+	return je.anyLeafContains(m.set, classes, m.cased), true
 }
 
 // leaf is the Event.Keywords callback of an OR keyword item.
@@ -22,7 +39,7 @@ func (m *needleSet) leaf(v *Value) bool {
 // keywordNeedleSet returns the needle set for an OR keyword item whose every
 // value is a plain ASCII substring, or nil.
 func keywordNeedleSet(n *itemNode) *needleSet {
-	if n.kind != itemKeywords || n.all || len(n.values) < minKeywordSet {
+	if n.kind != itemKeywords || n.all || len(n.values) == 0 {
 		return nil
 	}
 	needles := make([]string, 0, len(n.values))

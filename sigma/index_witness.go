@@ -32,6 +32,11 @@ type witness struct {
 // itself required, and short needles keep the automata small.
 const maxNeedle = 12
 
+// maxAffix bounds prefix and suffix keys. A trie walk stops where the
+// text leaves the trie, so long keys cost memory only; paths such as
+// C:\Windows\System32\... share their first 12 bytes with most events.
+const maxAffix = 32
+
 // witnessCost estimates how many candidate evaluations a witness set
 // causes; lower is better. Exact hashes are most selective; short literals
 // (".exe", "-") occur in most events and cost most.
@@ -227,15 +232,15 @@ func patternWitness(n *itemNode, v variant) (witness, bool) {
 		}
 		if len(suf) >= len(pre) && (len(suf) >= 4 || len(suf) >= len(longest)) && suf != "" {
 			suf = strings.ToLower(suf)
-			if len(suf) > maxNeedle {
-				suf = suf[len(suf)-maxNeedle:]
+			if len(suf) > maxAffix {
+				suf = suf[len(suf)-maxAffix:]
 			}
 			return witness{kind: witnessSuffix, field: n.field, key: suf}, true
 		}
 		if pre != "" && (len(pre) >= 4 || len(pre) >= len(longest)) {
 			pre = strings.ToLower(pre)
-			if len(pre) > maxNeedle {
-				pre = pre[:maxNeedle]
+			if len(pre) > maxAffix {
+				pre = pre[:maxAffix]
 			}
 			return witness{kind: witnessPrefix, field: n.field, key: pre}, true
 		}

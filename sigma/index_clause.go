@@ -9,9 +9,10 @@ import "sort"
 // further requirements of the rule before the rule is evaluated.
 const maxClauses = 2
 
-// Mark ids carry the clause number in their low clauseBits bits.
+// Mark ids carry the clause number (or vetoClause) in their low clauseBits
+// bits.
 const (
-	clauseBits = 1
+	clauseBits = 2
 	clauseMask = 1<<clauseBits - 1
 )
 

@@ -89,7 +89,7 @@ func (e *JSONEvent) visitMemo(x *candidateIndex, sc *evalScratch) *visitMemo {
 	if m.owner != x {
 		m.owner = x
 		m.fields = make([]*fieldMemo, len(x.byID))
-		m.recBits = make([]uint64, maxClauses*x.words)
+		m.recBits = make([]uint64, markRegions*x.words)
 		m.keywords = nil
 		m.seed = maphash.MakeSeed()
 	}

@@ -114,15 +114,34 @@ func condClauses(cr *compiledRule, c *condEval) clauseSet {
 }
 
 // searchClauses gives one clause per item of a group (all items are
-// required), distributed over the search's groups (OR-ed maps).
+// required; itemClauses), distributed over the search's groups (OR-ed
+// maps).
 func searchClauses(s *searchNode) clauseSet {
 	return orClauses(len(s.groups), func(i int) clauseSet {
 		var out clauseSet
 		for _, it := range s.groups[i] {
-			if ws, ok := itemWitnesses(it); ok {
-				out.main = append(out.main, ws)
-			}
+			out.main = append(out.main, itemClauses(it)...)
 		}
 		return out
 	})
+}
+
+// itemClauses returns the witness sets an item requires: one per value for
+// an `all` item (each value must match), else its single witness set.
+func itemClauses(n *itemNode) [][]witness {
+	var out [][]witness
+	if n.all && !n.neq && (n.kind == itemValues || n.kind == itemKeywords) && len(n.values) > 1 {
+		for i := range n.values {
+			if ws, ok := valueWitnesses(n, i); ok {
+				out = append(out, ws)
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if ws, ok := itemWitnesses(n); ok {
+		out = append(out, ws)
+	}
+	return out
 }

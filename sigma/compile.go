@@ -217,12 +217,11 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 			for _, m := range n.values {
 				n.kwFns = append(n.kwFns, leafMatcher{m}.leaf)
 			}
+		} else if set := keywordNeedleSet(n); set != nil {
+			n.kwFns = []func(*Value) bool{set.leaf}
+			n.kwSet = set
 		} else {
-			n.kwSet = keywordNeedleSet(n)
 			n.kwFns = []func(*Value) bool{n.matchLeafAny}
-			if n.kwSet != nil && len(n.values) >= minKeywordSet {
-				n.kwFns[0] = n.kwSet.leaf
-			}
 		}
 	}
 	return n, nil

@@ -18,10 +18,15 @@ const (
 
 // ruleClauses returns up to maxClauses witness sets that all hold whenever
 // the rule matches (conjunctive requirements from different AND branches),
-// cheapest first; nil when some way of matching needs no positive literal.
+// cheapest first. A rule without positive literals is indexed by the fields
+// its negated `field: null` items need present (index_veto.go); nil when it
+// has none either.
 func ruleClauses(cr *compiledRule) [][]witness {
 	cs := orClauses(len(cr.conds), func(i int) clauseSet { return condClauses(cr, cr.conds[i]) })
-	return cs.pick(maxClauses)
+	if out := cs.pick(maxClauses); len(out) > 0 {
+		return out
+	}
+	return presenceClauses(cr)
 }
 
 // clauseSet is what a condition implies: main are the witness sets of its

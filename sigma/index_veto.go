@@ -31,53 +31,69 @@ const maxVetoKey = 32
 // ruleVetoes returns witnesses of items that are false whenever the rule
 // matches: when one holds, the rule cannot match.
 func ruleVetoes(cr *compiledRule) []witness {
-	if len(cr.conds) != 1 {
-		return nil
-	}
-	return falseWitnesses(cr, cr.conds[0], nil)
+	var out []witness
+	forFalseItems(cr, func(n *itemNode) { out = exactWitnesses(n, out) })
+	return out
 }
 
-// falseWitnesses appends exact witnesses of items that are false whenever
-// c is true.
-func falseWitnesses(cr *compiledRule, c *condEval, out []witness) []witness {
+// presenceClauses returns, for a rule without positive witnesses, clauses
+// from the `field: null` items it needs false: the rule can then only match
+// events that have those fields (not null).
+func presenceClauses(cr *compiledRule) [][]witness {
+	var out [][]witness
+	forFalseItems(cr, func(n *itemNode) {
+		if n.kind == itemNull && !n.neq && len(out) < maxClauses {
+			out = append(out, presenceWitness(n))
+		}
+	})
+	return out
+}
+
+// forFalseItems calls fn with items that are false whenever the rule
+// matches: items that on their own make true a part of the condition that
+// the rule needs false.
+func forFalseItems(cr *compiledRule, fn func(*itemNode)) {
+	if len(cr.conds) == 1 {
+		falseItems(cr, cr.conds[0], fn)
+	}
+}
+
+// falseItems calls fn with items that are false whenever c is true.
+func falseItems(cr *compiledRule, c *condEval, fn func(*itemNode)) {
 	switch c.op {
 	case CondAnd:
 		for _, a := range c.args {
-			out = falseWitnesses(cr, a, out)
+			falseItems(cr, a, fn)
 		}
 	case CondNot:
-		out = sufficientWitnesses(cr, c.args[0], out)
+		sufficientItems(cr, c.args[0], fn)
 	}
-	return out
 }
 
-// sufficientWitnesses appends exact witnesses of items whose truth alone
-// makes c true.
-func sufficientWitnesses(cr *compiledRule, c *condEval, out []witness) []witness {
+// sufficientItems calls fn with items whose truth alone makes c true.
+func sufficientItems(cr *compiledRule, c *condEval, fn func(*itemNode)) {
 	switch {
 	case c.op == CondIdent:
-		out = searchSufficient(cr.searches[c.search], out)
+		searchSufficient(cr.searches[c.search], fn)
 	case c.op == CondOr:
 		for _, a := range c.args {
-			out = sufficientWitnesses(cr, a, out)
+			sufficientItems(cr, a, fn)
 		}
 	case c.op == CondSelector && (c.count == 1 || len(c.set) == 1):
 		for _, idx := range c.set {
-			out = searchSufficient(cr.searches[idx], out)
+			searchSufficient(cr.searches[idx], fn)
 		}
 	}
-	return out
 }
 
-// searchSufficient appends the exact witnesses of the items that are a
-// group of s on their own (a true group makes the search true).
-func searchSufficient(s *searchNode, out []witness) []witness {
+// searchSufficient calls fn with the items that are a group of s on their
+// own (a true group makes the search true).
+func searchSufficient(s *searchNode, fn func(*itemNode)) {
 	for _, g := range s.groups {
 		if len(g) == 1 {
-			out = exactWitnesses(g[0], out)
+			fn(g[0])
 		}
 	}
-	return out
 }
 
 // exactWitnesses appends one witness per value of n that, when it holds,

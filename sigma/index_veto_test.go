@@ -88,3 +88,47 @@ condition: ` + cond)
 		}
 	}
 }
+
+// A rule without positive literals that needs `field: null` false is
+// indexed by that field's presence instead of being evaluated on every event.
+func TestNegatedNullItemsIndexAlwaysRules(t *testing.T) {
+	doc := ruleDoc(`
+f_null: {Image: null}
+f_ext: {Image|endswith: '.exe'}
+condition: not 1 of f_*`)
+	on, off, err := compileDoc(t, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := on.IndexStats(); st.Always != 0 {
+		t.Fatalf("%d always-evaluated rules, want 0", st.Always)
+	}
+	cases := []struct {
+		event     string
+		candidate bool
+	}{
+		{`{"Other":"x"}`, false},
+		{`{"Image":null}`, false},
+		{`{"Image":"a.exe"}`, false}, // present, but vetoed
+		{`{"Image":"a.com"}`, true},
+		{`{"Image":""}`, true},
+	}
+	for _, c := range cases {
+		ev := NewJSONEvent(on.Fields())
+		if err := ev.Reset([]byte(c.event)); err != nil {
+			t.Fatal(err)
+		}
+		sc := on.scratch.Get().(*evalScratch)
+		got := len(on.index.candidates(ev, sc)) == 1
+		sc.reset()
+		on.scratch.Put(sc)
+		if got != c.candidate {
+			t.Errorf("%s: candidate = %v, want %v", c.event, got, c.candidate)
+		}
+		offEv := NewJSONEvent(off.Fields())
+		_ = offEv.Reset([]byte(c.event))
+		if a, b := len(on.Evaluate(ev, nil)), len(off.Evaluate(offEv, nil)); a != b {
+			t.Errorf("%s: %d matches with the index, %d without", c.event, a, b)
+		}
+	}
+}

@@ -5,8 +5,8 @@ package sigma
 // pass instead of one search per value (a pure rewrite: same verdict,
 // sigma-rules.md §11). Keyword items run over every leaf of an event, so
 // this pays off early; field items are left to the shared per-field
-// automata (crossac.go). A JSONEvent's raw leaves are scanned with the
-// automaton whatever the number of needles (needleSet.evalRaw).
+// automata (crossac.go). Below it, a few vectorised substring searches over
+// a long leaf beat one automaton pass.
 const minKeywordSet = 4
 
 // needleSet reports whether a text contains any of its needles.
@@ -39,7 +39,7 @@ func (m *needleSet) leaf(v *Value) bool {
 // keywordNeedleSet returns the needle set for an OR keyword item whose every
 // value is a plain ASCII substring, or nil.
 func keywordNeedleSet(n *itemNode) *needleSet {
-	if n.kind != itemKeywords || n.all || len(n.values) == 0 {
+	if n.kind != itemKeywords || n.all || len(n.values) < minKeywordSet {
 		return nil
 	}
 	needles := make([]string, 0, len(n.values))

@@ -219,6 +219,7 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 			}
 		} else if set := keywordNeedleSet(n); set != nil {
 			n.kwFns = []func(*Value) bool{set.leaf}
+			n.kwSet = set
 		} else {
 			n.kwFns = []func(*Value) bool{n.matchLeafAny}
 		}
@@ -232,7 +233,7 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 func plannedNode(it *Item) (*itemNode, error) {
 	if it.planned != nil && it.plannedKey == it.fingerprint() {
 		n := *it.planned
-		n.field, n.refs, n.kwFns, n.cross = nil, nil, nil, nil
+		n.field, n.refs, n.kwFns, n.kwSet, n.cross = nil, nil, nil, nil, nil
 		return &n, nil
 	}
 	return buildItem(it, false)

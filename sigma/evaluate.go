@@ -63,34 +63,39 @@ func (cr *compiledRule) firstTrue(ev Event) *condEval {
 // report builds the Match of a rule whose first true condition is c.
 func (cr *compiledRule) report(c *condEval, ev Event) Match {
 	m := Match{Rule: cr.rule}
-	cr.collect(c, ev, &m)
+	cr.collect(c, ev, &m, true)
 	return m
 }
 
-// collect lists the true identifiers in positive positions of c.
-func (cr *compiledRule) collect(c *condEval, ev Event, m *Match) {
+// collect lists the true identifiers in positive positions of c. holds
+// says that c is known to be true (the rule's first true condition, or an
+// argument of a true AND): its searches then need no re-evaluation.
+func (cr *compiledRule) collect(c *condEval, ev Event, m *Match, holds bool) {
 	switch c.op {
 	case CondIdent:
-		cr.collectSearch(c.search, ev, m)
+		cr.collectSearch(c.search, ev, m, holds)
 	case CondSelector:
 		for _, idx := range c.set {
-			cr.collectSearch(idx, ev, m)
+			cr.collectSearch(idx, ev, m, holds && c.count == 0)
 		}
 	case CondAnd, CondOr:
 		for _, a := range c.args {
-			cr.collect(a, ev, m)
+			cr.collect(a, ev, m, holds && c.op == CondAnd)
 		}
 	}
 }
 
-func (cr *compiledRule) collectSearch(idx int, ev Event, m *Match) {
+// collectSearch reports search idx when it is true (holds: known to be)
+// with the fields of its true groups.
+func (cr *compiledRule) collectSearch(idx int, ev Event, m *Match, holds bool) {
 	s := cr.searches[idx]
-	if s.private || containsString(m.Selections, s.name) || !s.eval(ev) {
+	if s.private || containsString(m.Selections, s.name) || !holds && !s.eval(ev) {
 		return
 	}
 	m.Selections = append(m.Selections, s.name)
 	for _, g := range s.written {
-		if !groupTrue(g, ev) {
+		// a true search with one group has that group true
+		if !(holds && len(s.written) == 1) && !groupTrue(g, ev) {
 			continue
 		}
 		for _, it := range g {

@@ -164,20 +164,21 @@ func (e *JSONEvent) adhocField(f *Field) Value {
 
 // Keywords implements Event: every string leaf of the document, at any
 // depth and inside arrays, in document order; object keys are not leaves.
-// The extraction pass recorded where they are; they are decoded and folded
-// on the first call for each event.
+// The extraction pass recorded where they are; each is decoded and folded
+// when a call first reaches it this event (a call that stops early leaves
+// the rest unbuilt).
 func (e *JSONEvent) Keywords(fn func(v *Value) bool) bool {
 	if !e.valid {
 		return false
 	}
 	if e.leavesGen != e.x.gen {
 		e.leaves = e.leaves[:0]
-		for _, sp := range e.x.leaves {
-			e.leaves = append(e.leaves, e.vb.value(e.x.buf, sp))
-		}
 		e.leavesGen = e.x.gen
 	}
-	for i := range e.leaves {
+	for i, sp := range e.x.leaves {
+		if i == len(e.leaves) {
+			e.leaves = append(e.leaves, e.vb.value(e.x.buf, sp))
+		}
 		if fn(&e.leaves[i]) {
 			return true
 		}

@@ -162,4 +162,16 @@ func TestJSONEventKeywordsVisitsStringLeaves(t *testing.T) {
 	if !stopped {
 		t.Error("Keywords did not report fn returning true")
 	}
+	// Leaves are built lazily: after a call that stopped early, the next
+	// event's first call and a full call both see every leaf.
+	e2, _ := jsonEventFor(t, nil, `{"a":"x","b":"Y"}`)
+	e2.Keywords(func(v *Value) bool { return true })
+	got = got[:0]
+	e2.Keywords(func(v *Value) bool {
+		got = append(got, v.Fold)
+		return false
+	})
+	if strings.Join(got, ",") != "x,y" {
+		t.Errorf("leaves after an early stop = %v, want [x y]", got)
+	}
 }

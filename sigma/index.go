@@ -81,6 +81,9 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 				x.preset[k-1][pos/64] |= 1 << (pos % 64)
 			}
 		}
+		for _, w := range ruleVetoes(cr) { // index_veto.go
+			ib.add(w, pos<<clauseBits|vetoClause)
+		}
 		if len(clauses[i]) == 0 {
 			x.always[pos/64] |= 1 << (pos % 64)
 			x.nAlways++
@@ -223,17 +226,24 @@ type evalScratch struct {
 }
 
 func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
-	sc := &evalScratch{marks: make([]uint64, maxClauses*((n+63)/64)), list: make([]int, 0, 64), ix: ix}
+	sc := &evalScratch{marks: make([]uint64, markRegions*((n+63)/64)), list: make([]int, 0, 64), ix: ix}
 	sc.mark = sc.markRule
 	sc.leaf = sc.scanLeaf
 	return sc
 }
 
 // markRule records a witness of clause id&clauseMask of rule
-// id>>clauseBits; marks holds one bitset per clause, one after the other.
+// id>>clauseBits; marks holds one bitset per clause, one after the other,
+// then the vetoes (index_veto.go).
 func (sc *evalScratch) markRule(id int32) {
+	w, bit := sc.ix.markBit(id)
+	sc.marks[w] |= bit
+}
+
+// markBit locates the mark of id in evalScratch.marks: word and bit.
+func (x *candidateIndex) markBit(id int32) (int, uint64) {
 	pos := uint(id >> clauseBits)
-	sc.marks[int(id&clauseMask)*sc.ix.words+int(pos/64)] |= 1 << (pos % 64)
+	return int(id&clauseMask)*x.words + int(pos/64), 1 << (pos % 64)
 }
 
 func (sc *evalScratch) scanLeaf(v *Value) bool {
@@ -270,6 +280,7 @@ func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
 		for k := 1; k < maxClauses; k++ {
 			word &= sc.marks[k*x.words+w] // every clause witnessed
 		}
+		word = sc.vetoed(w, word)
 		for word != 0 {
 			b := bits.TrailingZeros64(word)
 			sc.list = append(sc.list, w*64+b)

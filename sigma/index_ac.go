@@ -133,7 +133,13 @@ func (a *substringSet) scan(text string, hit func(id int32)) {
 // containsAny reports whether any needle occurs in text; exact for ASCII
 // needles (non-ASCII bytes share one class).
 func (a *substringSet) containsAny(text string) bool {
-	next, classes, denseEnd := a.next, &a.classes, a.denseEnd
+	return a.containsAnyClasses(text, &a.classes)
+}
+
+// containsAnyClasses is containsAny with the class table classes (a.classes
+// or a.folding).
+func (a *substringSet) containsAnyClasses(text string, classes *[256]uint8) bool {
+	next, denseEnd := a.next, a.denseEnd
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
 		c := int32(classes[text[i]])

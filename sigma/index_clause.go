@@ -9,18 +9,24 @@ import "sort"
 // further requirements of the rule before the rule is evaluated.
 const maxClauses = 2
 
-// Mark ids carry the clause number in their low clauseBits bits.
+// Mark ids carry the clause number (or vetoClause) in their low clauseBits
+// bits.
 const (
-	clauseBits = 1
+	clauseBits = 2
 	clauseMask = 1<<clauseBits - 1
 )
 
 // ruleClauses returns up to maxClauses witness sets that all hold whenever
 // the rule matches (conjunctive requirements from different AND branches),
-// cheapest first; nil when some way of matching needs no positive literal.
+// cheapest first. A rule without positive literals is indexed by the fields
+// its negated `field: null` items need present (index_veto.go); nil when it
+// has none either.
 func ruleClauses(cr *compiledRule) [][]witness {
 	cs := orClauses(len(cr.conds), func(i int) clauseSet { return condClauses(cr, cr.conds[i]) })
-	return cs.pick(maxClauses)
+	if out := cs.pick(maxClauses); len(out) > 0 {
+		return out
+	}
+	return presenceClauses(cr)
 }
 
 // clauseSet is what a condition implies: main are the witness sets of its
@@ -113,15 +119,34 @@ func condClauses(cr *compiledRule, c *condEval) clauseSet {
 }
 
 // searchClauses gives one clause per item of a group (all items are
-// required), distributed over the search's groups (OR-ed maps).
+// required; itemClauses), distributed over the search's groups (OR-ed
+// maps).
 func searchClauses(s *searchNode) clauseSet {
 	return orClauses(len(s.groups), func(i int) clauseSet {
 		var out clauseSet
 		for _, it := range s.groups[i] {
-			if ws, ok := itemWitnesses(it); ok {
-				out.main = append(out.main, ws)
-			}
+			out.main = append(out.main, itemClauses(it)...)
 		}
 		return out
 	})
+}
+
+// itemClauses returns the witness sets an item requires: one per value for
+// an `all` item (each value must match), else its single witness set.
+func itemClauses(n *itemNode) [][]witness {
+	var out [][]witness
+	if n.all && !n.neq && (n.kind == itemValues || n.kind == itemKeywords) && len(n.values) > 1 {
+		for i := range n.values {
+			if ws, ok := valueWitnesses(n, i); ok {
+				out = append(out, ws)
+			}
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	if ws, ok := itemWitnesses(n); ok {
+		out = append(out, ws)
+	}
+	return out
 }

@@ -33,8 +33,12 @@ type visitMemo struct {
 	seed     maphash.Seed
 	sc       *evalScratch
 	rec      []int32
-	record   func(id int32) // bound once: marks and records
-	saved    func(id int32) // sc.mark while recording
+	// recBits has the bits of the ids in rec (the layout of
+	// evalScratch.marks), so that a mark repeated while recording one value
+	// is recorded once; store clears them again.
+	recBits []uint64
+	record  func(id int32) // bound once: marks and records
+	saved   func(id int32) // sc.mark while recording
 	// covered lists the starts of the string leaves whose keyword marks
 	// were set by the field memo during event generation coveredGen.
 	covered    []int32
@@ -85,6 +89,7 @@ func (e *JSONEvent) visitMemo(x *candidateIndex, sc *evalScratch) *visitMemo {
 	if m.owner != x {
 		m.owner = x
 		m.fields = make([]*fieldMemo, len(x.byID))
+		m.recBits = make([]uint64, markRegions*x.words)
 		m.keywords = nil
 		m.seed = maphash.MakeSeed()
 	}
@@ -96,7 +101,12 @@ func (e *JSONEvent) visitMemo(x *candidateIndex, sc *evalScratch) *visitMemo {
 }
 
 func (m *visitMemo) markAndRecord(id int32) {
-	m.sc.markRule(id)
+	w, bit := m.owner.markBit(id)
+	if m.recBits[w]&bit != 0 {
+		return // already marked and recorded for this value
+	}
+	m.recBits[w] |= bit
+	m.sc.marks[w] |= bit
 	m.rec = append(m.rec, id)
 }
 
@@ -190,8 +200,11 @@ func (m *visitMemo) startRecording() {
 // store ends recording and keeps the recorded marks of text in slot.
 func (m *visitMemo) store(slot *memoSlot, text []byte) {
 	m.sc.mark, m.saved = m.saved, nil
-	slices.Sort(m.rec)
-	*slot = memoSlot{text: string(text), ids: append(slot.ids[:0], slices.Compact(m.rec)...), used: true}
+	for _, id := range m.rec {
+		w, bit := m.owner.markBit(id)
+		m.recBits[w] &^= bit
+	}
+	*slot = memoSlot{text: string(text), ids: append(slot.ids[:0], m.rec...), used: true}
 }
 
 // scanKeywords marks the keyword witnesses of every string leaf of je, as

@@ -32,6 +32,16 @@ type witness struct {
 // itself required, and short needles keep the automata small.
 const maxNeedle = 12
 
+// maxKeywordNeedle bounds keyword needles: the keyword automaton is one
+// for the whole corpus (hundreds of needles), so longer needles cost little
+// memory, while 12 bytes of a long literal ("AAAA...A") occur in base64.
+const maxKeywordNeedle = 32
+
+// maxAffix bounds prefix and suffix keys. A trie walk stops where the
+// text leaves the trie, so long keys cost memory only; paths such as
+// C:\Windows\System32\... share their first 12 bytes with most events.
+const maxAffix = 32
+
 // witnessCost estimates how many candidate evaluations a witness set
 // causes; lower is better. Exact hashes are most selective; short literals
 // (".exe", "-") occur in most events and cost most.
@@ -227,15 +237,15 @@ func patternWitness(n *itemNode, v variant) (witness, bool) {
 		}
 		if len(suf) >= len(pre) && (len(suf) >= 4 || len(suf) >= len(longest)) && suf != "" {
 			suf = strings.ToLower(suf)
-			if len(suf) > maxNeedle {
-				suf = suf[len(suf)-maxNeedle:]
+			if len(suf) > maxAffix {
+				suf = suf[len(suf)-maxAffix:]
 			}
 			return witness{kind: witnessSuffix, field: n.field, key: suf}, true
 		}
 		if pre != "" && (len(pre) >= 4 || len(pre) >= len(longest)) {
 			pre = strings.ToLower(pre)
-			if len(pre) > maxNeedle {
-				pre = pre[:maxNeedle]
+			if len(pre) > maxAffix {
+				pre = pre[:maxAffix]
 			}
 			return witness{kind: witnessPrefix, field: n.field, key: pre}, true
 		}
@@ -298,10 +308,14 @@ func substringWitness(n *itemNode, lit string) witness {
 	if key := hexRunKey(lit); key != "" && n.kind == itemValues {
 		return witness{kind: witnessHexRun, field: n.field, key: key}
 	}
-	if len(lit) > maxNeedle {
-		lit = lit[len(lit)-maxNeedle:] // suffixes tested more selective than prefixes or "rare byte" windows
+	limit := maxNeedle
+	if n.kind == itemKeywords {
+		limit = maxKeywordNeedle
 	}
-	if isHex(lit) {
+	if len(lit) > limit {
+		lit = lit[len(lit)-limit:] // suffixes tested more selective than prefixes or "rare byte" windows
+	}
+	if isHex(lit) && distinctBytes(lit) >= 4 {
 		lit = lit[len(lit)-8:] // hash fragments are random: 8 hex digits are selective enough
 	}
 	if n.kind == itemKeywords {
@@ -319,6 +333,20 @@ func longestLiteral(p pattern) string {
 		}
 	}
 	return best
+}
+
+// distinctBytes counts the different bytes of s ("aaaaaaaa" is hex, but
+// no random hash fragment).
+func distinctBytes(s string) int {
+	var seen [256]bool
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if !seen[s[i]] {
+			seen[s[i]] = true
+			n++
+		}
+	}
+	return n
 }
 
 func isHex(s string) bool {

@@ -33,6 +33,9 @@ type itemNode struct {
 	// that Event.Keywords calls do not allocate: kwFns[0] tests every value
 	// (OR); with all, kwFns[i] tests values[i] alone.
 	kwFns []func(*Value) bool
+	// kwSet is the needle set of an OR keyword item of plain substrings
+	// (matcher_set.go), nil otherwise.
+	kwSet *needleSet
 	// complete is false for a load-time node that left out values with
 	// unresolved placeholders; such a node is never reused by Compile.
 	complete bool
@@ -58,6 +61,11 @@ func (n *itemNode) eval(ev Event) bool {
 
 func (n *itemNode) evalPositive(ev Event) bool {
 	if n.kind == itemKeywords {
+		if n.kwSet != nil {
+			if found, ok := n.kwSet.evalRaw(ev); ok {
+				return found
+			}
+		}
 		if !n.all {
 			return ev.Keywords(n.kwFns[0])
 		}

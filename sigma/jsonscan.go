@@ -3,6 +3,7 @@ package sigma
 import (
 	"encoding/binary"
 	"fmt"
+	"math/bits"
 )
 
 // This file holds the validating JSON scanner primitives shared by the
@@ -79,11 +80,12 @@ func scanString(b []byte, i int) (int, bool, error) {
 }
 
 // skipPlain advances over bytes that need no attention inside a string,
-// eight at a time while the word holds no quote, backslash or control byte.
+// eight at a time; in the word that holds a quote, backslash or control
+// byte, the lowest flagged byte is the first such byte.
 func skipPlain(b []byte, i int) int {
 	for i+8 <= len(b) {
-		if wordNeedsAttention(binary.LittleEndian.Uint64(b[i:])) {
-			break
+		if m := attentionMask(binary.LittleEndian.Uint64(b[i:])); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
 		}
 		i += 8
 	}
@@ -101,13 +103,19 @@ const (
 // wordNeedsAttention reports whether any byte of w is '"', '\\' or < 0x20.
 // Classic SWAR: a byte is zero iff (x-1)&^x has its top bit set; bytes with
 // their own top bit set are excluded by &^w so UTF-8 never false-positives.
-func wordNeedsAttention(w uint64) bool {
+func wordNeedsAttention(w uint64) bool { return attentionMask(w) != 0 }
+
+// attentionMask has the top bit set of the bytes of w flagged by
+// wordNeedsAttention. A borrow only runs upwards from a byte that is truly
+// '"', '\\' or < 0x20, so the lowest flagged byte always is one (bytes
+// above it may be flagged falsely).
+func attentionMask(w uint64) uint64 {
 	q := w ^ (lsb8 * '"')
 	s := w ^ (lsb8 * '\\')
 	hasQ := (q - lsb8) &^ q
 	hasS := (s - lsb8) &^ s
 	hasCtl := w - lsb8*0x20
-	return (hasQ|hasS|hasCtl)&^w&msb8 != 0
+	return (hasQ | hasS | hasCtl) &^ w & msb8
 }
 
 // scanEscape validates the escape at b[i] == '\\' and returns the offset

@@ -269,3 +269,31 @@ func TestCanonicalNumberText(t *testing.T) {
 		}
 	}
 }
+
+// skipPlain stops at the first quote, backslash or control byte, whatever
+// the bytes around it (UTF-8, other specials later in the same word).
+func TestSkipPlainStopsAtTheFirstSpecialByte(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	pool := []byte{'a', 'Z', ' ', '"', '\\', 0x00, 0x1f, 0x20, 0x7f, 0x80, 0xa0, 0xff, 0xe2, '!', '#'}
+	for trial := 0; trial < 50000; trial++ {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			if rng.IntN(4) == 0 {
+				b[i] = pool[rng.IntN(len(pool))]
+			} else {
+				b[i] = byte('a' + rng.IntN(26))
+			}
+		}
+		start := 0
+		if len(b) > 0 {
+			start = rng.IntN(len(b))
+		}
+		want := start
+		for want < len(b) && strPlain[b[want]] {
+			want++
+		}
+		if got := skipPlain(b, start); got != want {
+			t.Fatalf("skipPlain(%q, %d) = %d, want %d", b, start, got, want)
+		}
+	}
+}

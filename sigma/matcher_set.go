@@ -1,16 +1,33 @@
 package sigma
 
 // minKeywordSet is the number of plain keyword needles from which a keyword
-// item tests each string leaf with one automaton pass instead of one search
-// per value (a pure rewrite: same verdict, sigma-rules.md §11). Keyword items
-// run over every leaf of an event, so this pays off early; field items are
-// left to the shared per-field automata (crossac.go).
+// item tests each string leaf given by Event.Keywords with one automaton
+// pass instead of one search per value (a pure rewrite: same verdict,
+// sigma-rules.md §11). Keyword items run over every leaf of an event, so
+// this pays off early; field items are left to the shared per-field
+// automata (crossac.go). Below it, a few vectorised substring searches over
+// a long leaf beat one automaton pass.
 const minKeywordSet = 4
 
 // needleSet reports whether a text contains any of its needles.
 type needleSet struct {
 	set   *substringSet
 	cased bool
+}
+
+// evalRaw reports whether some string leaf of ev contains a needle, from
+// the raw leaves of a JSONEvent (event_json_keywords.go); ok is false for
+// other events, which are asked through Event.Keywords.
+func (m *needleSet) evalRaw(ev Event) (found, ok bool) {
+	je, isJSON := ev.(*JSONEvent)
+	classes := &m.set.classes
+	if !m.cased {
+		classes = m.set.folding
+	}
+	if !isJSON || classes == nil {
+		return false, false
+	}
+	return je.anyLeafContains(m.set, classes, m.cased), true
 }
 
 // leaf is the Event.Keywords callback of an OR keyword item.

@@ -92,6 +92,7 @@ func Compile(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError, error) {
 	if opts.CrossRuleAC {
 		applyCrossRuleAC(e)
 	}
+	releaseVariants(e.rules)
 	n, ix := len(e.rules), e.index
 	e.scratch.New = func() any { return newEvalScratch(n, ix) }
 	return e, rejected, nil
@@ -225,18 +226,6 @@ func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
 		}
 	}
 	return n, nil
-}
-
-// plannedNode returns an unbound node for it: a copy of the one built at
-// load time when the item is unchanged since, else a fresh one. Matchers are
-// immutable and shared; the per-engine bindings are set on the copy.
-func plannedNode(it *Item) (*itemNode, error) {
-	if it.planned != nil && it.plannedKey == it.fingerprint() {
-		n := *it.planned
-		n.field, n.refs, n.kwFns, n.kwSet, n.cross = nil, nil, nil, nil, nil
-		return &n, nil
-	}
-	return buildItem(it, false)
 }
 
 // internedField looks a field up without modifying the table (compileRules

@@ -1,6 +1,9 @@
 package sigma
 
-import "strings"
+import (
+	"encoding/binary"
+	"hash/maphash"
+)
 
 // Detection is a rule's `detection:` section: named searches plus one or more
 // conditions over them. A rule matches when any of its conditions is true.
@@ -42,27 +45,53 @@ type Item struct {
 	// Path is the YAML path of the item, used in error messages.
 	Path string
 
-	// planned is the node built when the item was validated at load time,
+	// planned is the plan built when the item was validated at load time,
 	// reused by Compile while plannedKey still equals the item's
 	// fingerprint (filters and pipelines may have rewritten the item).
-	planned    *itemNode
-	plannedKey string
+	planned    *itemPlan
+	plannedKey itemKey
 }
 
-// fingerprint identifies everything the compiled form of the item depends on.
-func (it *Item) fingerprint() string {
-	var b strings.Builder
-	b.WriteString(it.Field)
-	for _, m := range it.Modifiers {
-		b.WriteByte('|')
-		b.WriteString(m)
+// itemKey is the fingerprint of an item: two independently seeded 64-bit
+// hashes of an unambiguous encoding of everything the compiled form of the
+// item depends on. Two different items get the same key with probability
+// 2^-128; unlike a copy of the item's text, it costs no allocation.
+type itemKey [2]uint64
+
+// itemKeySeeds are chosen once per process and never change.
+var itemKeySeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+// fingerprint returns the item's key: field, modifiers, value kinds and
+// texts, each string preceded by its length.
+func (it *Item) fingerprint() itemKey {
+	var key itemKey
+	var h maphash.Hash
+	for i, seed := range itemKeySeeds {
+		h.SetSeed(seed)
+		writeKeyString(&h, it.Field)
+		writeKeyLen(&h, len(it.Modifiers))
+		for _, m := range it.Modifiers {
+			writeKeyString(&h, m)
+		}
+		writeKeyLen(&h, len(it.Values))
+		for _, v := range it.Values {
+			h.WriteByte(byte(v.Kind))
+			writeKeyString(&h, v.Text)
+		}
+		key[i] = h.Sum64()
 	}
-	for _, v := range it.Values {
-		b.WriteByte(0)
-		b.WriteByte(byte('0' + v.Kind))
-		b.WriteString(v.Text)
-	}
-	return b.String()
+	return key
+}
+
+func writeKeyString(h *maphash.Hash, s string) {
+	writeKeyLen(h, len(s))
+	h.WriteString(s)
+}
+
+func writeKeyLen(h *maphash.Hash, n int) {
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], uint64(n))
+	h.Write(b[:])
 }
 
 // Keyword reports whether the item searches the whole event (no field name).

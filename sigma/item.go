@@ -13,22 +13,33 @@ const (
 	itemFieldref                 // field equals other field(s)
 )
 
-// itemNode is a compiled detection item.
-type itemNode struct {
-	src   *Item
-	kind  itemKind
-	field *Field // nil for keyword items
+// itemPlan is the engine-independent part of a compiled detection item:
+// its kind, flags and matchers. It is immutable once built; the plan made
+// when the item was validated at load time is shared by every Engine
+// compiled from the unchanged item.
+type itemPlan struct {
+	kind itemKind
 	// values has one matcher per rule value (OR-combined, AND with all).
-	values []valueMatcher
-	// variants mirrors values with the literal forms the candidate index
-	// reads (one entry per rule value, each listing that value's variants).
-	variants [][]variant
+	values   []valueMatcher
 	all      bool
 	neq      bool
 	cased    bool
-	want     bool     // itemExists: expected presence
-	refs     []*Field // itemFieldref: referenced fields (OR)
+	want     bool // itemExists: expected presence
 	refNames []string
+	// complete is false for a load-time plan that left out values with
+	// unresolved placeholders; such a plan is never reused by Compile.
+	complete bool
+}
+
+// itemNode is a compiled detection item: its plan bound to one Engine.
+type itemNode struct {
+	*itemPlan
+	field *Field   // nil for keyword items
+	refs  []*Field // itemFieldref: referenced fields (OR)
+	// variants mirrors values with the literal forms the candidate index
+	// reads (one entry per rule value, each listing that value's variants).
+	// Compile drops them once the index is built (releaseVariants).
+	variants [][]variant
 	// kwFns are the keyword leaf callbacks, bound once at compile time so
 	// that Event.Keywords calls do not allocate: kwFns[0] tests every value
 	// (OR); with all, kwFns[i] tests values[i] alone.
@@ -36,9 +47,6 @@ type itemNode struct {
 	// kwSet is the needle set of an OR keyword item of plain substrings
 	// (matcher_set.go), nil otherwise.
 	kwSet *needleSet
-	// complete is false for a load-time node that left out values with
-	// unresolved placeholders; such a node is never reused by Compile.
-	complete bool
 	// cross answers the item from the shared per-field automaton when
 	// CompileOptions.CrossRuleAC is on (crossac.go).
 	cross *crossItem
@@ -52,6 +60,21 @@ type variant struct {
 	num     *RuleValue // Number equality value
 	boolean string     // Bool equality value
 	isStr   bool
+}
+
+// releaseVariants drops the variants of every compiled node once the
+// candidate index and the cross-rule automata, their only readers, are
+// built: the Engine then keeps only the matchers.
+func releaseVariants(rules []*compiledRule) {
+	for _, cr := range rules {
+		for _, s := range cr.searches {
+			for _, g := range s.written {
+				for _, n := range g {
+					n.variants = nil
+				}
+			}
+		}
+	}
 }
 
 // eval returns the item's verdict for ev.

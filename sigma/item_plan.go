@@ -7,19 +7,51 @@ import (
 	"strings"
 )
 
-// planItem validates a detection item and builds its node without binding
-// fields (compileItem does that). With placeholders allowed (load time),
-// values with unresolved `%name%` placeholders are validated but not built.
-func planItem(it *Item) (*itemNode, error) {
-	return buildItem(it, true)
+// planItem validates a detection item and builds its plan (compileItem binds
+// it to an Engine). With placeholders allowed (load time), values with
+// unresolved `%name%` placeholders are validated but not built.
+func planItem(it *Item) (*itemPlan, error) {
+	return buildPlan(it, true)
 }
 
-func buildItem(it *Item, allowPlaceholders bool) (*itemNode, error) {
+// plannedNode returns an unbound node for it: the plan built at load time
+// when the item is unchanged since, else a fresh one, with the variants the
+// candidate index reads. Plans are immutable and shared; the per-engine
+// bindings are set on the node.
+func plannedNode(it *Item) (*itemNode, error) {
+	plan := it.planned
+	if plan == nil || it.plannedKey != it.fingerprint() {
+		var err error
+		if plan, err = buildPlan(it, false); err != nil {
+			return nil, err
+		}
+	}
+	n := &itemNode{itemPlan: plan}
+	if len(plan.values) == 0 {
+		return n, nil
+	}
 	mods, err := parseModifiers(it.Modifiers)
 	if err != nil {
 		return nil, err
 	}
-	n := &itemNode{src: it, all: mods.all, neq: mods.neq, cased: mods.cased, kind: itemValues, complete: true}
+	n.variants = make([][]variant, len(it.Values))
+	buf := make([]variant, 0, len(it.Values))
+	for i, v := range it.Values {
+		start := len(buf)
+		if buf, err = appendVariants(buf, v, plan.values[i], mods, it.Keyword()); err != nil {
+			return nil, err
+		}
+		n.variants[i] = buf[start:len(buf):len(buf)]
+	}
+	return n, nil
+}
+
+func buildPlan(it *Item, allowPlaceholders bool) (*itemPlan, error) {
+	mods, err := parseModifiers(it.Modifiers)
+	if err != nil {
+		return nil, err
+	}
+	n := &itemPlan{all: mods.all, neq: mods.neq, cased: mods.cased, kind: itemValues, complete: true}
 	if it.Keyword() {
 		n.kind = itemKeywords
 	}
@@ -43,8 +75,9 @@ func buildItem(it *Item, allowPlaceholders bool) (*itemNode, error) {
 		n.kind = itemNull
 		return n, nil
 	}
+	n.values = make([]valueMatcher, 0, len(it.Values))
 	for _, v := range it.Values {
-		m, vars, err := planValue(v, mods, it.Keyword(), allowPlaceholders)
+		m, err := planValue(v, mods, it.Keyword(), allowPlaceholders)
 		if err != nil {
 			return nil, err
 		}
@@ -53,12 +86,11 @@ func buildItem(it *Item, allowPlaceholders bool) (*itemNode, error) {
 			continue
 		}
 		n.values = append(n.values, m)
-		n.variants = append(n.variants, vars)
 	}
 	return n, nil
 }
 
-func planExists(n *itemNode, it *Item) error {
+func planExists(n *itemPlan, it *Item) error {
 	if it.Keyword() {
 		return errors.New("exists needs a field name")
 	}
@@ -78,7 +110,7 @@ func planExists(n *itemNode, it *Item) error {
 	return nil
 }
 
-func planFieldref(n *itemNode, it *Item) error {
+func planFieldref(n *itemPlan, it *Item) error {
 	if it.Keyword() {
 		return errors.New("fieldref needs a field name")
 	}
@@ -95,8 +127,58 @@ func planFieldref(n *itemNode, it *Item) error {
 	return nil
 }
 
-// planValue builds the matcher for one rule value.
-func planValue(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (valueMatcher, []variant, error) {
+// valueClass is how one rule value is compared, given the item's modifiers.
+type valueClass uint8
+
+const (
+	classOpaque valueClass = iota // re, cidr, numeric comparison, date part
+	classNumber                   // plain number equality
+	classBool                     // plain boolean equality
+	classString                   // string matcher(s), after transforms
+)
+
+func classify(v *RuleValue, mods *modifiers, keyword bool) valueClass {
+	switch {
+	case mods.op == "re", mods.op == "cidr", isNumericCmp(mods.op), isDatePart(mods.op):
+		return classOpaque
+	case mods.op != "" || len(mods.transforms) > 0 || keyword:
+		return classString
+	case v.Kind == RuleNumber:
+		return classNumber
+	case v.Kind == RuleBool:
+		return classBool
+	}
+	return classString
+}
+
+// planValue builds the matcher for one rule value; it is nil for a value
+// with unresolved placeholders when those are allowed.
+func planValue(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (valueMatcher, error) {
+	switch classify(v, mods, keyword) {
+	case classOpaque:
+		return planOpaque(v, mods)
+	case classNumber:
+		return &numberMatcher{want: *v, litFold: strings.ToLower(v.Text)}, nil
+	case classBool:
+		return &boolMatcher{want: v.Text}, nil
+	}
+	pats, op, err := stringPatterns(v, mods, keyword, allowPlaceholders)
+	if err != nil || pats == nil {
+		return nil, err
+	}
+	if len(pats) == 1 {
+		return placePattern(pats[0], op, mods.cased), nil
+	}
+	matchers := make(anyOf, len(pats))
+	for i, pat := range pats {
+		matchers[i] = placePattern(pat, op, mods.cased)
+	}
+	return matchers, nil
+}
+
+// planOpaque builds the matcher of a regex, CIDR, numeric comparison or date
+// part value.
+func planOpaque(v *RuleValue, mods *modifiers) (valueMatcher, error) {
 	switch {
 	case mods.op == "re":
 		flags := mods.reFlags
@@ -105,37 +187,59 @@ func planValue(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (
 		}
 		re, err := regexp.Compile(flags + v.Text)
 		if err != nil {
-			return nil, nil, fmt.Errorf("invalid regular expression %q: %v", v.Text, err)
+			return nil, fmt.Errorf("invalid regular expression %q: %v", v.Text, err)
 		}
-		return newRegexMatcher(re), []variant{{}}, nil
+		return newRegexMatcher(re), nil
 	case mods.op == "cidr":
 		p, err := parseCIDR(v.Text)
 		if err != nil {
-			return nil, nil, fmt.Errorf("invalid CIDR network %q", v.Text)
+			return nil, fmt.Errorf("invalid CIDR network %q", v.Text)
 		}
-		return &cidrMatcher{prefix: p}, []variant{{}}, nil
-	case isNumericCmp(mods.op), isDatePart(mods.op):
-		num, ok := ruleNumber(v)
-		if !ok {
-			return nil, nil, fmt.Errorf("%s needs a numeric value, not %q", mods.op, v.Text)
-		}
-		if isDatePart(mods.op) {
-			if !num.IsInt {
-				return nil, nil, fmt.Errorf("%s needs an integer value, not %q", mods.op, v.Text)
-			}
-			return &datePartMatcher{part: mods.op, want: num.Int}, []variant{{}}, nil
-		}
-		return &numCmpMatcher{op: mods.op, want: *num}, []variant{{}}, nil
+		return &cidrMatcher{prefix: p}, nil
 	}
-	if mods.op == "" && len(mods.transforms) == 0 && !keyword {
-		switch v.Kind {
-		case RuleNumber:
-			return &numberMatcher{want: *v, litFold: strings.ToLower(v.Text)}, []variant{{num: v}}, nil
-		case RuleBool:
-			return &boolMatcher{want: v.Text}, []variant{{boolean: v.Text}}, nil
-		}
+	num, ok := ruleNumber(v)
+	if !ok {
+		return nil, fmt.Errorf("%s needs a numeric value, not %q", mods.op, v.Text)
 	}
-	return planString(v, mods, keyword, allowPlaceholders)
+	if isDatePart(mods.op) {
+		if !num.IsInt {
+			return nil, fmt.Errorf("%s needs an integer value, not %q", mods.op, v.Text)
+		}
+		return &datePartMatcher{part: mods.op, want: num.Int}, nil
+	}
+	return &numCmpMatcher{op: mods.op, want: *num}, nil
+}
+
+// appendVariants appends the literal forms of one rule value that the
+// candidate index reads (one empty variant for a value it cannot read); m
+// is the value's matcher.
+func appendVariants(dst []variant, v *RuleValue, m valueMatcher, mods *modifiers, keyword bool) ([]variant, error) {
+	switch classify(v, mods, keyword) {
+	case classOpaque:
+		return append(dst, variant{}), nil
+	case classNumber:
+		return append(dst, variant{num: v}), nil
+	case classBool:
+		return append(dst, variant{boolean: v.Text}), nil
+	}
+	if sm, ok := m.(*strMatcher); ok && len(mods.transforms) == 0 {
+		// Without transforms, a wildcard-free value parses to one literal
+		// (or none, for ""), which the matcher holds already placed and
+		// folded: no need to parse the value again.
+		var pat pattern
+		if sm.needle != "" {
+			pat = pattern{{Kind: PartLiteral, Text: sm.needle}}
+		}
+		return append(dst, variant{op: sm.op, pat: pat, isStr: true}), nil
+	}
+	pats, op, err := stringPatterns(v, mods, keyword, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, pat := range pats {
+		dst = append(dst, variant{op: op, pat: pat, isStr: true})
+	}
+	return dst, nil
 }
 
 // ruleNumber reads a Number value or a numeric string.
@@ -149,9 +253,11 @@ func ruleNumber(v *RuleValue) (*RuleValue, bool) {
 	return nil, false
 }
 
-// planString builds the string matcher(s) of one value: wildcard parsing,
-// transforms in written order, case folding, placement by operator.
-func planString(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (valueMatcher, []variant, error) {
+// stringPatterns turns one value into the patterns its string matchers
+// test: wildcard parsing, transforms in written order, case folding; op is
+// the placement the operator modifier asks for. pats is nil for a value
+// with unresolved placeholders when those are allowed.
+func stringPatterns(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (pats []pattern, op strOp, err error) {
 	var p pattern
 	if v.Kind == RuleString {
 		p = ParseSigmaString(v.Text, mods.expand)
@@ -161,19 +267,17 @@ func planString(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) 
 	for _, part := range p {
 		if part.Kind == PartPlaceholder {
 			if allowPlaceholders {
-				return nil, nil, nil
+				return nil, 0, nil
 			}
-			return nil, nil, fmt.Errorf("unresolved placeholder %%%s%% (needs a pipeline with value_placeholders)", part.Text)
+			return nil, 0, fmt.Errorf("unresolved placeholder %%%s%% (needs a pipeline with value_placeholders)", part.Text)
 		}
 	}
-	pats := []pattern{p}
+	pats = []pattern{p}
 	for _, t := range mods.transforms {
-		var err error
 		if pats, err = applyTransform(t, pats); err != nil {
-			return nil, nil, err
+			return nil, 0, err
 		}
 	}
-	op := strEqual
 	switch {
 	case mods.op == "contains", keyword && mods.op == "", mods.op == "" && mods.has("base64offset"):
 		op = strContains
@@ -182,28 +286,33 @@ func planString(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) 
 	case mods.op == "endswith":
 		op = strSuffix
 	}
-	matchers := make([]valueMatcher, 0, len(pats))
-	vars := make([]variant, 0, len(pats))
-	for _, pat := range pats {
-		if !mods.cased {
-			pat = lowerPattern(pat)
+	if !mods.cased {
+		for i, pat := range pats {
+			pats[i] = lowerPattern(pat)
 		}
-		matchers = append(matchers, placePattern(pat, op, mods.cased))
-		vars = append(vars, variant{op: op, pat: pat, isStr: true})
 	}
-	if len(matchers) == 1 {
-		return matchers[0], vars, nil
-	}
-	return anyOf(matchers), vars, nil
+	return pats, op, nil
 }
 
+// lowerPattern returns p with lower-cased literals; p itself when they are
+// lower-case already.
 func lowerPattern(p pattern) pattern {
-	out := make(pattern, len(p))
+	var out pattern
 	for i, part := range p {
-		if part.Kind == PartLiteral {
-			part.Text = strings.ToLower(part.Text)
+		if part.Kind != PartLiteral {
+			continue
 		}
-		out[i] = part
+		lower := strings.ToLower(part.Text)
+		if lower == part.Text {
+			continue
+		}
+		if out == nil {
+			out = append(pattern(nil), p...)
+		}
+		out[i].Text = lower
+	}
+	if out == nil {
+		return p
 	}
 	return out
 }

@@ -168,12 +168,12 @@ func parseItem(key string, n *yaml.Node, path string) (*Item, error) {
 	default:
 		return nil, atPath(path, errors.New("a mapping cannot be used as a value"))
 	}
-	node, err := planItem(it)
+	plan, err := planItem(it)
 	if err != nil {
 		return nil, atPath(path, err)
 	}
-	if node.complete {
-		it.planned, it.plannedKey = node, it.fingerprint()
+	if plan.complete {
+		it.planned, it.plannedKey = plan, it.fingerprint()
 	}
 	return it, nil
 }

@@ -1,0 +1,99 @@
+package sigma
+
+import "testing"
+
+// TestCompileSeesItemsRewrittenInPlace checks that Compile does not reuse
+// the plan made at load time once an item was changed in place after
+// loading, as a pipeline or a library user may do.
+func TestCompileSeesItemsRewrittenInPlace(t *testing.T) {
+	cases := []struct {
+		name    string
+		rewrite func(*Item)
+		events  []ev
+	}{
+		{"value_text", func(it *Item) { it.Values[0].Text = "bar" },
+			[]ev{M(`{"A":"xBARx"}`), N(`{"A":"xfoox"}`)}},
+		{"value_kind", func(it *Item) { *it.Values[0] = RuleValue{Kind: RuleNull} },
+			[]ev{M(`{"B":"foo"}`), N(`{"A":"xfoox"}`)}},
+		{"modifier", func(it *Item) { it.Modifiers[0] = "startswith" },
+			[]ev{M(`{"A":"foox"}`), N(`{"A":"xfoox"}`)}},
+		{"field", func(it *Item) { it.Field = "B" },
+			[]ev{M(`{"B":"xfoox"}`), N(`{"A":"xfoox"}`)}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rs, _ := LoadBytes("p.yml", []byte(ruleDoc(`sel: {A|contains: foo}`)))
+			if len(rs.Rejected) > 0 {
+				t.Fatal(rs.Rejected[0])
+			}
+			item := rs.Rules[0].Detection.Searches[0].Groups[0].Items[0]
+			if item.planned == nil {
+				t.Fatal("the item was not planned at load time")
+			}
+			if c.name == "value_kind" {
+				item.Modifiers = nil
+			}
+			c.rewrite(item)
+			on, off, err := compileSet(t, rs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkEvents(t, on, off, c.events)
+		})
+	}
+}
+
+// TestVariantsFromMatchersEqualParsedVariants checks, over the corpus, that
+// the variants appendVariants reads off a literal matcher are the ones
+// parsing the value again gives.
+func TestVariantsFromMatchersEqualParsedVariants(t *testing.T) {
+	rs, _, _ := loadCorpus(t)
+	shortcuts := 0
+	for _, r := range rs.Rules {
+		for _, s := range r.Detection.Searches {
+			for _, g := range s.Groups {
+				for _, it := range g.Items {
+					shortcuts += compareVariants(t, r, it)
+				}
+			}
+		}
+	}
+	if shortcuts == 0 {
+		t.Fatal("no value took the matcher shortcut")
+	}
+}
+
+// compareVariants compares both ways of listing the variants of an item's
+// values and returns how many took the shortcut.
+func compareVariants(t *testing.T, r *Rule, it *Item) int {
+	if it.planned == nil || len(it.planned.values) == 0 {
+		return 0
+	}
+	mods, err := parseModifiers(it.Modifiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for i, v := range it.Values {
+		m := it.planned.values[i]
+		fast, err1 := appendVariants(nil, v, m, mods, it.Keyword())
+		slow, err2 := appendVariants(nil, v, nil, mods, it.Keyword())
+		if err1 != nil || err2 != nil {
+			t.Fatalf("%s: %s: %v / %v", r.File, it.Path, err1, err2)
+		}
+		if len(fast) != len(slow) {
+			t.Fatalf("%s: %s: %d variants, want %d", r.File, it.Path, len(fast), len(slow))
+		}
+		for j := range fast {
+			f, s := fast[j], slow[j]
+			if f.op != s.op || f.isStr != s.isStr || f.num != s.num || f.boolean != s.boolean ||
+				FormatSigmaString(f.pat, false) != FormatSigmaString(s.pat, false) || len(f.pat) != len(s.pat) {
+				t.Fatalf("%s: %s: variant %+v, want %+v", r.File, it.Path, f, s)
+			}
+		}
+		if _, ok := m.(*strMatcher); ok && len(mods.transforms) == 0 {
+			n++
+		}
+	}
+	return n
+}

@@ -135,7 +135,7 @@ func parseGroup(n *yaml.Node, path string) (*Group, error) {
 	if len(n.Content) == 0 {
 		return nil, atPath(path, errors.New("empty search identifier"))
 	}
-	g := &Group{}
+	g := &Group{Items: make([]*Item, 0, len(n.Content)/2)}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key := n.Content[i].Value
 		it, err := parseItem(key, deref(n.Content[i+1]), joinPath(path, key))
@@ -149,24 +149,30 @@ func parseGroup(n *yaml.Node, path string) (*Group, error) {
 
 // parseItem parses `Field|mods: value(s)`; key "" is a bare keyword item.
 func parseItem(key string, n *yaml.Node, path string) (*Item, error) {
-	parts := strings.Split(key, "|")
-	it := &Item{Field: parts[0], Modifiers: parts[1:], Path: path}
+	it := &Item{Field: key, Path: path}
+	if i := strings.IndexByte(key, '|'); i >= 0 {
+		it.Field, it.Modifiers = key[:i], strings.Split(key[i+1:], "|")
+	}
+	values := []*yaml.Node{n}
 	switch n.Kind {
 	case yaml.ScalarNode:
-		it.Values = []*RuleValue{scalarRuleValue(n)}
 	case yaml.SequenceNode:
 		if len(n.Content) == 0 {
 			return nil, atPath(path, errors.New("empty value list"))
 		}
-		for _, c := range n.Content {
-			c = deref(c)
-			if c.Kind != yaml.ScalarNode {
-				return nil, atPath(path, fmt.Errorf("values must be scalars (line %d)", c.Line))
-			}
-			it.Values = append(it.Values, scalarRuleValue(c))
-		}
+		values = n.Content
 	default:
 		return nil, atPath(path, errors.New("a mapping cannot be used as a value"))
+	}
+	block := make([]RuleValue, len(values)) // one allocation for all values
+	it.Values = make([]*RuleValue, len(values))
+	for i, c := range values {
+		c = deref(c)
+		if c.Kind != yaml.ScalarNode {
+			return nil, atPath(path, fmt.Errorf("values must be scalars (line %d)", c.Line))
+		}
+		block[i] = scalarRuleValue(c)
+		it.Values[i] = &block[i]
 	}
 	plan, err := planItem(it)
 	if err != nil {
@@ -179,22 +185,22 @@ func parseItem(key string, n *yaml.Node, path string) (*Item, error) {
 }
 
 // scalarRuleValue types a YAML scalar (sigma-rules.md §5.1).
-func scalarRuleValue(n *yaml.Node) *RuleValue {
+func scalarRuleValue(n *yaml.Node) RuleValue {
 	if n.Style&(yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
-		return StringValue(n.Value)
+		return RuleValue{Kind: RuleString, Text: n.Value}
 	}
 	switch n.Tag {
 	case "!!null":
-		return &RuleValue{Kind: RuleNull}
+		return RuleValue{Kind: RuleNull}
 	case "!!bool":
 		if strings.EqualFold(n.Value, "true") {
-			return &RuleValue{Kind: RuleBool, Text: "true"}
+			return RuleValue{Kind: RuleBool, Text: "true"}
 		}
-		return &RuleValue{Kind: RuleBool, Text: "false"}
+		return RuleValue{Kind: RuleBool, Text: "false"}
 	case "!!int", "!!float":
 		if v, ok := numberValue(n.Value); ok {
-			return v
+			return *v
 		}
 	}
-	return StringValue(n.Value)
+	return RuleValue{Kind: RuleString, Text: n.Value}
 }

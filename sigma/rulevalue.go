@@ -54,46 +54,76 @@ type StringPart struct {
 // sigma-rules.md §6.1. With placeholders set, `%name%` becomes a placeholder
 // and `\%` a literal percent sign (§6.2).
 func ParseSigmaString(text string, placeholders bool) []StringPart {
-	var parts []StringPart
-	var lit strings.Builder
-	flush := func() {
-		if lit.Len() > 0 {
-			parts = append(parts, StringPart{Kind: PartLiteral, Text: lit.String()})
-			lit.Reset()
+	if !strings.ContainsAny(text, `\\*?%`) {
+		if text == "" {
+			return nil
 		}
+		return []StringPart{{Kind: PartLiteral, Text: text}} // nothing to parse
 	}
+	s := sigmaStringScan{text: text}
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		switch {
 		case c == '\\' && i+1 < len(text):
 			next := text[i+1]
 			if next == '*' || next == '?' || next == '\\' || (placeholders && next == '%') {
-				lit.WriteByte(next)
+				s.escape(i)
 				i++
-			} else {
-				lit.WriteByte(c)
 			}
 		case c == '*':
-			flush()
-			parts = append(parts, StringPart{Kind: PartStar})
+			s.special(i, i+1, StringPart{Kind: PartStar})
 		case c == '?':
-			flush()
-			parts = append(parts, StringPart{Kind: PartQuestion})
+			s.special(i, i+1, StringPart{Kind: PartQuestion})
 		case c == '%' && placeholders:
 			end := strings.IndexByte(text[i+1:], '%')
 			if end < 0 {
-				lit.WriteByte(c)
 				continue
 			}
-			flush()
-			parts = append(parts, StringPart{Kind: PartPlaceholder, Text: text[i+1 : i+1+end]})
+			s.special(i, i+end+2, StringPart{Kind: PartPlaceholder, Text: text[i+1 : i+1+end]})
 			i += end + 1
-		default:
-			lit.WriteByte(c)
 		}
 	}
-	flush()
-	return parts
+	s.flush(len(text))
+	return s.parts
+}
+
+// sigmaStringScan collects the parts of a Sigma string. A literal is a
+// slice of the text unless it contains an escape, which drops characters:
+// then it is assembled in lit.
+type sigmaStringScan struct {
+	text    string
+	parts   []StringPart
+	start   int // where the current literal's unflushed text begins
+	lit     strings.Builder
+	escaped bool // lit holds the beginning of the current literal
+}
+
+// escape drops the backslash at i; the escaped character starts the rest
+// of the literal.
+func (s *sigmaStringScan) escape(i int) {
+	s.lit.WriteString(s.text[s.start:i])
+	s.escaped = true
+	s.start = i + 1
+}
+
+// special ends the literal at i and adds p, which spans the text up to end.
+func (s *sigmaStringScan) special(i, end int, p StringPart) {
+	s.flush(i)
+	s.parts = append(s.parts, p)
+	s.start = end
+}
+
+// flush adds the literal ending at end, if any.
+func (s *sigmaStringScan) flush(end int) {
+	switch {
+	case s.escaped:
+		s.lit.WriteString(s.text[s.start:end])
+		s.parts = append(s.parts, StringPart{Kind: PartLiteral, Text: s.lit.String()})
+		s.lit.Reset()
+		s.escaped = false
+	case end > s.start:
+		s.parts = append(s.parts, StringPart{Kind: PartLiteral, Text: s.text[s.start:end]})
+	}
 }
 
 // FormatSigmaString is the inverse of ParseSigmaString: it renders parts as

@@ -43,30 +43,74 @@ func isNull(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && n.Tag == "!!null"
 }
 
-// checkDuplicateKeys reports the first mapping key that occurs twice.
+// checkDuplicateKeys reports the first mapping key that occurs twice, at its
+// path below path.
 func checkDuplicateKeys(n *yaml.Node, path string) error {
+	steps, err := firstDuplicateKey(n)
+	if err == nil {
+		return nil
+	}
+	for i := len(steps) - 1; i >= 0; i-- { // steps are innermost first
+		if steps[i].key == nil {
+			path = fmt.Sprintf("%s[%d]", path, steps[i].index)
+		} else {
+			path = joinPath(path, *steps[i].key)
+		}
+	}
+	return atPath(path, err)
+}
+
+// pathStep is one step of a YAML path: a mapping key or a sequence index.
+type pathStep struct {
+	key   *string
+	index int
+}
+
+// smallMapping is the size up to which duplicate keys are found by
+// comparing every pair instead of through a set.
+const smallMapping = 16
+
+// firstDuplicateKey finds the first duplicate mapping key below n and
+// returns the steps to it, innermost first; the path is only built for a
+// document that has one.
+func firstDuplicateKey(n *yaml.Node) ([]pathStep, error) {
 	switch n.Kind {
 	case yaml.MappingNode:
-		seen := make(map[string]bool, len(n.Content)/2)
+		var seen map[string]bool
+		if len(n.Content) > 2*smallMapping {
+			seen = make(map[string]bool, len(n.Content)/2)
+		}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			k := n.Content[i].Value
-			sub := joinPath(path, k)
-			if seen[k] {
-				return atPath(sub, fmt.Errorf("duplicate key %q (line %d)", k, n.Content[i].Line))
+			k := &n.Content[i].Value
+			if seen[*k] || (seen == nil && keyBefore(n, i)) {
+				return []pathStep{{key: k}}, fmt.Errorf("duplicate key %q (line %d)", *k, n.Content[i].Line)
 			}
-			seen[k] = true
-			if err := checkDuplicateKeys(n.Content[i+1], sub); err != nil {
-				return err
+			if seen != nil {
+				seen[*k] = true
+			}
+			if steps, err := firstDuplicateKey(n.Content[i+1]); err != nil {
+				return append(steps, pathStep{key: k}), err
 			}
 		}
 	case yaml.SequenceNode:
 		for i, c := range n.Content {
-			if err := checkDuplicateKeys(c, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-				return err
+			if steps, err := firstDuplicateKey(c); err != nil {
+				return append(steps, pathStep{index: i}), err
 			}
 		}
 	}
-	return nil
+	return nil, nil
+}
+
+// keyBefore reports whether the key at Content[i] of mapping n occurs at an
+// earlier key position.
+func keyBefore(n *yaml.Node, i int) bool {
+	for j := 0; j < i; j += 2 {
+		if n.Content[j].Value == n.Content[i].Value {
+			return true
+		}
+	}
+	return false
 }
 
 func joinPath(path, key string) string {

@@ -96,6 +96,10 @@ func isRuleFile(p string) bool {
 // problems are in RuleSet.Rejected.
 func LoadBytes(file string, data []byte) (*RuleSet, error) {
 	rs := &RuleSet{}
+	if root, ok := parseBlockYAML(data); ok { // load_yaml.go
+		loadDocument(rs, &collection{}, file, 1, root)
+		return rs, nil
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	c := &collection{}
 	for index := 1; ; index++ {

@@ -220,7 +220,7 @@ func (r *blockYAML) mapping() *yaml.Node {
 		}
 		key := r.node(yaml.ScalarNode, r.li, r.col)
 		key.Value = trimSpaces(r.lines[r.li][r.col:end])
-		key.Tag = key.ShortTag()
+		key.Tag = plainTag(key.Value)
 		r.col = end + 1
 		n.Content = append(n.Content, key, r.value(indent, true))
 		if r.bad || !r.nextContent() || r.col < indent {

@@ -98,8 +98,18 @@ func (r *blockYAML) plain(indent int) *yaml.Node {
 	} else {
 		n.Value = strings.Clone(first)
 	}
-	n.Tag = n.ShortTag()
+	n.Tag = plainTag(n.Value)
 	return n
+}
+
+// plainTag is the tag yaml.v3 gives a plain scalar: "<<" is a merge key,
+// anything else is resolved by value (null, bool, int, float, timestamp, str).
+func plainTag(value string) string {
+	if value == "<<" {
+		return "!!merge"
+	}
+	n := yaml.Node{Kind: yaml.ScalarNode, Value: value}
+	return n.ShortTag()
 }
 
 // quoted reads a single- or double-quoted scalar that ends on its line.
@@ -162,7 +172,7 @@ func doubleQuoted(line string, start int) (value []byte, end int, ok bool) {
 		}
 		i++
 		switch line[i] {
-		case '\\', '"', '/':
+		case '\\', '"':
 			value = append(value, line[i])
 		case 'n':
 			value = append(value, '\n')

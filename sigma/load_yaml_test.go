@@ -96,3 +96,40 @@ func TestBlockYAMLMatchesYAMLv3(t *testing.T) {
 		t.Errorf("blockYAML read only %d of %d corpus files", accepted, total)
 	}
 }
+
+// blockYAMLSamples are edge cases of the supported part of YAML and of the
+// constructs just outside it.
+var blockYAMLSamples = []string{
+	"a: b\n", "a: b", "a: 'it''s'\n", "a: \"x\\ty\\u00e9\\x41\\\\\\\"\"\n", "a: \"\\U0001F600\\/\"\n",
+	"a: |\n  l1\n\n  l2\n", "a: >-\n  f1\n  f2\n\n  f3\n    more\n  f4\n", "a: |+\n  x\n\n\nb: 1\n",
+	"a: >\n\n  x\n   y\n  z\n\n\n", "a: |-\n    x\n   # not a comment\n  y\n", "a: |\n  x\n  \n  y\n",
+	"a:\n- x\n- y: 1\n  z: 2\n", "a:\n  - x\n  -\n  - 'q'\n  - |\n    t\n", "a:\n  -\n    b: c\n",
+	"a: multi\n  line\n\n  plain\n", "a: multi\n  line # c\n  more\n", "a: x # comment\n# c\nb: ~\n",
+	"a: 1\nb: 0x1F\nc: 1.5\nd: true\ne: null\nf: 2021-01-01\ng: <<\nh: .inf\ni: -0b11\nj: 1_000\n",
+	"k y: v:x\n", "a: b#c\n", "a:\n    b:\n        c: d\n    e: f\n", "a: é ü\n'b': 1\n", "- a\n",
+	"a: [1, 2]\n", "a: {b: c}\n", "a: &x 1\nb: *x\n", "a: !t x\n", "a: 'b'c\n", "a: \"b\\\n  c\"\n",
+	"a: - b\n", "? a\n: b\n", "a: b\n  c: d\n", "a:\n b\n c\n", "a: |2\n   x\n", "a: x\n\n\n", "a: 'x'   \n",
+	":a: b\n", "a:\n\tb: c\n", "a: b\r\n", "---\na: b\n", "a: b\n---\nc: d\n", "a:\nb:\n", "a: 1\n  # c\nb: 2\n",
+	"a:\n  b: 1\n c: 2\n", "a: x\nb:\n  - y\n - z\n", "a: \"x\" # c\n", "a: ''\nb: \"\"\n", "a: |\n\nb: 1\n",
+	"title: T\ndetection:\n  sel:\n    Image|endswith:\n      - '\\a.exe'\n      - \"\\\\b.exe\"\n  condition: sel\n",
+	"a: >\n  x\n\n  y\n", "a: >+\n  x\n\n", "a: x:\n", "a: x\n b: y\n", "a:   \n  b\n", "a: -x\n", "a: ?x\n",
+}
+
+func TestBlockYAMLSamples(t *testing.T) {
+	accepted := 0
+	for i, s := range blockYAMLSamples {
+		if checkBlockYAML(t, fmt.Sprintf("sample %d", i), []byte(s)) {
+			accepted++
+		}
+	}
+	t.Logf("blockYAML read %d of %d samples", accepted, len(blockYAMLSamples))
+}
+
+func FuzzBlockYAML(f *testing.F) {
+	for _, s := range blockYAMLSamples {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		checkBlockYAML(t, "fuzz input", data)
+	})
+}

@@ -25,6 +25,7 @@ type blockYAML struct {
 	col   int // current byte offset within lines[li]
 	nodes []yaml.Node
 	bad   bool // a construct outside the supported part was found
+	depth int  // nesting of the collection being read
 	// finalBreak is whether the file ends with a line break.
 	finalBreak bool
 }
@@ -209,6 +210,10 @@ func plainStart(s string) bool {
 // mapping reads a block mapping whose first key is at the cursor; its keys
 // are at the cursor's column.
 func (r *blockYAML) mapping() *yaml.Node {
+	if !r.enter() {
+		return nil
+	}
+	defer r.leave()
 	indent := r.col
 	n := r.node(yaml.MappingNode, r.li, r.col)
 	n.Tag = "!!map"
@@ -219,7 +224,7 @@ func (r *blockYAML) mapping() *yaml.Node {
 			break
 		}
 		key := r.node(yaml.ScalarNode, r.li, r.col)
-		key.Value = trimSpaces(r.lines[r.li][r.col:end])
+		key.Value = strings.Clone(trimSpaces(r.lines[r.li][r.col:end]))
 		key.Tag = plainTag(key.Value)
 		r.col = end + 1
 		n.Content = append(n.Content, key, r.value(indent, true))
@@ -235,6 +240,10 @@ func (r *blockYAML) mapping() *yaml.Node {
 
 // sequence reads a block sequence whose first entry is at the cursor.
 func (r *blockYAML) sequence() *yaml.Node {
+	if !r.enter() {
+		return nil
+	}
+	defer r.leave()
 	indent := r.col
 	n := r.node(yaml.SequenceNode, r.li, r.col)
 	n.Tag = "!!seq"
@@ -250,6 +259,20 @@ func (r *blockYAML) sequence() *yaml.Node {
 	}
 	return n
 }
+
+// maxBlockDepth bounds the nesting blockYAML reads; deeper documents go to
+// yaml.v3, which has its own limit.
+const maxBlockDepth = 100
+
+func (r *blockYAML) enter() bool {
+	r.depth++
+	if r.depth > maxBlockDepth {
+		r.bad = true
+	}
+	return !r.bad
+}
+
+func (r *blockYAML) leave() { r.depth-- }
 
 // value reads the node after a key's ':' or an entry's '-' at the cursor;
 // indent is the column of that key or entry. A mapping value may be a

@@ -105,11 +105,28 @@ func (r *blockYAML) plain(indent int) *yaml.Node {
 // plainTag is the tag yaml.v3 gives a plain scalar: "<<" is a merge key,
 // anything else is resolved by value (null, bool, int, float, timestamp, str).
 func plainTag(value string) string {
-	if value == "<<" {
-		return "!!merge"
+	if value == "" {
+		return "!!null"
 	}
-	n := yaml.Node{Kind: yaml.ScalarNode, Value: value}
-	return n.ShortTag()
+	switch value[0] {
+	case 'y', 'Y', 'n', 'N', 't', 'T', 'f', 'F', 'o', 'O', '~':
+		// Only these exact words have another type.
+		switch value {
+		case "true", "True", "TRUE", "false", "False", "FALSE":
+			return "!!bool"
+		case "~", "null", "Null", "NULL":
+			return "!!null"
+		}
+		return "!!str"
+	case '+', '-', '.', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		n := yaml.Node{Kind: yaml.ScalarNode, Value: value}
+		return n.ShortTag() // numbers, timestamps and special floats
+	case '<':
+		if value == "<<" {
+			return "!!merge"
+		}
+	}
+	return "!!str"
 }
 
 // quoted reads a single- or double-quoted scalar that ends on its line.

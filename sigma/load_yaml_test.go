@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"testing"
@@ -132,4 +133,34 @@ func FuzzBlockYAML(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkBlockYAML(t, "fuzz input", data)
 	})
+}
+
+// TestPlainTagMatchesYAMLv3 compares plainTag with the tag yaml.v3 gives a
+// plain scalar value.
+func TestPlainTagMatchesYAMLv3(t *testing.T) {
+	values := []string{"", "~", "<<", "<", "true", "True", "TRUE", "tRue", "yes", "No", "on", "OFF", "null", "Null",
+		"NULL", "nULL", "1", "-1", "+1", "0x1F", "0o17", "0b11", "-0b11", "1_000", "1.5", ".5", "1e3", ".inf", "-.Inf",
+		".nan", "2021-01-01", "2021-01-01T10:00:00Z", "2021/01/01", "4688", "1.2.3", "x", "é", "0.0.0.0/8"}
+	rng := rand.New(rand.NewSource(3))
+	const alphabet = "01x.-+_eEtTnNuUlLrRfFaAsS~<:/ "
+	for i := 0; i < 20000; i++ {
+		b := make([]byte, 1+rng.Intn(6))
+		for j := range b {
+			b[j] = alphabet[rng.Intn(len(alphabet))]
+		}
+		values = append(values, string(b))
+	}
+	for _, v := range values {
+		var doc yaml.Node
+		if err := yaml.Unmarshal([]byte("k: "+v+"\n"), &doc); err != nil {
+			continue
+		}
+		n := doc.Content[0].Content[1]
+		if n.Style != 0 || n.Value != v {
+			continue // not read back as this plain scalar
+		}
+		if got := plainTag(v); got != n.Tag {
+			t.Errorf("plainTag(%q) = %s, yaml.v3 says %s", v, got, n.Tag)
+		}
+	}
 }

@@ -60,12 +60,13 @@ func loadFiles(files []string) *RuleSet {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			strs := stringTable{} // per goroutine: no locking
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(files) {
 					return
 				}
-				results[i] = loadFile(files[i])
+				results[i] = loadFile(files[i], strs)
 			}
 		}()
 	}
@@ -77,13 +78,12 @@ func loadFiles(files []string) *RuleSet {
 	return rs
 }
 
-func loadFile(file string) *RuleSet {
+func loadFile(file string, strs stringTable) *RuleSet {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return &RuleSet{Rejected: []*LoadError{{File: file, Err: err}}}
 	}
-	rs, _ := LoadBytes(file, data)
-	return rs
+	return loadBytes(file, data, strs)
 }
 
 func isRuleFile(p string) bool {
@@ -95,10 +95,15 @@ func isRuleFile(p string) bool {
 // is used in error messages. The error is always nil today; per-document
 // problems are in RuleSet.Rejected.
 func LoadBytes(file string, data []byte) (*RuleSet, error) {
+	return loadBytes(file, data, nil), nil
+}
+
+// loadBytes is LoadBytes with the string table of the calling goroutine.
+func loadBytes(file string, data []byte, strs stringTable) *RuleSet {
 	rs := &RuleSet{}
-	if root, ok := parseBlockYAML(data); ok { // load_yaml.go
+	if root, ok := parseBlockYAML(data, strs); ok { // load_yaml.go
 		loadDocument(rs, &collection{}, file, 1, root)
-		return rs, nil
+		return rs
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	c := &collection{}
@@ -121,7 +126,7 @@ func LoadBytes(file string, data []byte) (*RuleSet, error) {
 		}
 		loadDocument(rs, c, file, index, root)
 	}
-	return rs, nil
+	return rs
 }
 
 // loadDocument routes one document: collection action, correlation, filter or

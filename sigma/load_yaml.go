@@ -26,14 +26,16 @@ type blockYAML struct {
 	nodes []yaml.Node
 	bad   bool // a construct outside the supported part was found
 	depth int  // nesting of the collection being read
+	strs  stringTable
 	// finalBreak is whether the file ends with a line break.
 	finalBreak bool
 }
 
 // parseBlockYAML returns the root mapping of data, or ok false when data is
 // not a single block-style mapping document that blockYAML fully supports.
-func parseBlockYAML(data []byte) (root *yaml.Node, ok bool) {
-	r := &blockYAML{}
+// Scalar values are copied through strs.
+func parseBlockYAML(data []byte, strs stringTable) (root *yaml.Node, ok bool) {
+	r := &blockYAML{strs: strs}
 	if !r.split(data) {
 		return nil, false
 	}
@@ -224,7 +226,7 @@ func (r *blockYAML) mapping() *yaml.Node {
 			break
 		}
 		key := r.node(yaml.ScalarNode, r.li, r.col)
-		key.Value = strings.Clone(trimSpaces(r.lines[r.li][r.col:end]))
+		key.Value = r.strs.text(trimSpaces(r.lines[r.li][r.col:end]))
 		key.Tag = plainTag(key.Value)
 		r.col = end + 1
 		n.Content = append(n.Content, key, r.value(indent, true))

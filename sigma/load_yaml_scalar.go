@@ -8,7 +8,8 @@ import (
 )
 
 // Scalars of the block-style YAML part that blockYAML reads (load_yaml.go).
-// Strings are copied out of the file so that the nodes do not keep it alive.
+// Strings are copied out of the file (plain ones through blockYAML.strs) so
+// that the nodes do not keep it alive.
 
 // scalar reads the scalar at the cursor; indent is the column of the key or
 // entry it belongs to (continuation lines must be indented further).
@@ -96,7 +97,7 @@ func (r *blockYAML) plain(indent int) *yaml.Node {
 	if folded != nil {
 		n.Value = string(folded)
 	} else {
-		n.Value = strings.Clone(first)
+		n.Value = r.strs.text(first)
 	}
 	n.Tag = plainTag(n.Value)
 	return n

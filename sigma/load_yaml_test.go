@@ -53,7 +53,7 @@ func sameNodes(a, b *yaml.Node, path string) string {
 // whether blockYAML accepted data.
 func checkBlockYAML(t *testing.T, name string, data []byte) bool {
 	t.Helper()
-	got, ok := parseBlockYAML(data)
+	got, ok := parseBlockYAML(data, stringTable{})
 	if !ok {
 		return false
 	}

@@ -60,13 +60,14 @@ func loadFiles(files []string) *RuleSet {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			strs := stringTable{} // per goroutine: no locking
+			sc := &loadScratch{} // per goroutine: no locking
+			sc.yaml.strs = stringTable{}
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(files) {
 					return
 				}
-				results[i] = loadFile(files[i], strs)
+				results[i] = sc.loadFile(files[i])
 			}
 		}()
 	}
@@ -78,12 +79,24 @@ func loadFiles(files []string) *RuleSet {
 	return rs
 }
 
-func loadFile(file string, strs stringTable) *RuleSet {
-	data, err := os.ReadFile(file)
+// loadScratch is the memory one loading goroutine reuses from file to
+// file: the file buffer, the YAML reader's node slabs and the string table.
+type loadScratch struct {
+	buf  bytes.Buffer
+	yaml blockYAML
+}
+
+func (sc *loadScratch) loadFile(file string) *RuleSet {
+	f, err := os.Open(file)
+	if err == nil {
+		sc.buf.Reset()
+		_, err = sc.buf.ReadFrom(f)
+		f.Close()
+	}
 	if err != nil {
 		return &RuleSet{Rejected: []*LoadError{{File: file, Err: err}}}
 	}
-	return loadBytes(file, data, strs)
+	return sc.loadBytes(file, sc.buf.Bytes())
 }
 
 func isRuleFile(p string) bool {
@@ -95,14 +108,19 @@ func isRuleFile(p string) bool {
 // is used in error messages. The error is always nil today; per-document
 // problems are in RuleSet.Rejected.
 func LoadBytes(file string, data []byte) (*RuleSet, error) {
-	return loadBytes(file, data, nil), nil
+	return (&loadScratch{}).loadBytes(file, data), nil
 }
 
-// loadBytes is LoadBytes with the string table of the calling goroutine.
-func loadBytes(file string, data []byte, strs stringTable) *RuleSet {
+// loadBytes is LoadBytes with the scratch memory of the calling goroutine;
+// the RuleSet keeps nothing of it, nor of data.
+func (sc *loadScratch) loadBytes(file string, data []byte) *RuleSet {
 	rs := &RuleSet{}
-	if root, ok := parseBlockYAML(data, strs); ok { // load_yaml.go
+	if root, ok := sc.yaml.parse(data); ok { // load_yaml.go
 		loadDocument(rs, &collection{}, file, 1, root)
+		for _, cd := range rs.Correlations {
+			cd.Node = cloneNode(cd.Node) // the only node kept after loading
+		}
+		sc.yaml.recycle()
 		return rs
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))

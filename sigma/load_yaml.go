@@ -18,24 +18,29 @@ import (
 // the error messages. TestBlockYAMLMatchesYAMLv3 compares both readers on
 // the whole SigmaHQ corpus.
 
-// blockYAML is the reader state: the file's lines and a cursor.
+// blockYAML is the reader state: the file's lines and a cursor, and the
+// memory its nodes are carved from, which one loading goroutine reuses from
+// file to file (see recycle).
 type blockYAML struct {
 	lines []string
-	li    int // current line
-	col   int // current byte offset within lines[li]
-	nodes []yaml.Node
+	li    int  // current line
+	col   int  // current byte offset within lines[li]
 	bad   bool // a construct outside the supported part was found
 	depth int  // nesting of the collection being read
-	strs  stringTable
 	// finalBreak is whether the file ends with a line break.
 	finalBreak bool
+
+	strs  stringTable  // copies scalar values (nil: plain copies)
+	nodes []yaml.Node  // slab the nodes are allocated from
+	ptrs  []*yaml.Node // slab the Content slices are carved from
+	stack []*yaml.Node // children of the collections being read
 }
 
-// parseBlockYAML returns the root mapping of data, or ok false when data is
+// parse returns the root mapping of data, or ok false when data is
 // not a single block-style mapping document that blockYAML fully supports.
-// Scalar values are copied through strs.
-func parseBlockYAML(data []byte, strs stringTable) (root *yaml.Node, ok bool) {
-	r := &blockYAML{strs: strs}
+// The nodes stay valid until the next parse after a recycle.
+func (r *blockYAML) parse(data []byte) (root *yaml.Node, ok bool) {
+	r.lines, r.li, r.col, r.bad, r.depth, r.stack = r.lines[:0], 0, 0, false, 0, r.stack[:0]
 	if !r.split(data) {
 		return nil, false
 	}
@@ -47,6 +52,12 @@ func parseBlockYAML(data []byte, strs stringTable) (root *yaml.Node, ok bool) {
 		return nil, false
 	}
 	return root, true
+}
+
+// recycle lets the next parse reuse the memory of the nodes built so far;
+// the caller must not keep any of them.
+func (r *blockYAML) recycle() {
+	r.nodes, r.ptrs = r.nodes[:0], r.ptrs[:0]
 }
 
 // split cuts data into lines, refusing characters and line starts that need
@@ -102,10 +113,11 @@ func printableRune(ch rune) bool {
 	return false
 }
 
-// node allocates a node from a slab shared by the file's nodes.
+// node allocates a node from the node slab; a full slab is replaced by one
+// twice as large (the nodes already handed out keep the old one alive).
 func (r *blockYAML) node(kind yaml.Kind, line, col int) *yaml.Node {
 	if len(r.nodes) == cap(r.nodes) {
-		r.nodes = make([]yaml.Node, 0, 64)
+		r.nodes = make([]yaml.Node, 0, max(64, 2*cap(r.nodes)))
 	}
 	r.nodes = append(r.nodes, yaml.Node{Kind: kind, Line: line + 1, Column: r.column(line, col)})
 	return &r.nodes[len(r.nodes)-1]
@@ -219,6 +231,8 @@ func (r *blockYAML) mapping() *yaml.Node {
 	indent := r.col
 	n := r.node(yaml.MappingNode, r.li, r.col)
 	n.Tag = "!!map"
+	base := len(r.stack)
+	defer r.content(n, base)
 	for !r.bad {
 		end, ok := r.keyEnd()
 		if !ok {
@@ -229,7 +243,8 @@ func (r *blockYAML) mapping() *yaml.Node {
 		key.Value = r.strs.text(trimSpaces(r.lines[r.li][r.col:end]))
 		key.Tag = plainTag(key.Value)
 		r.col = end + 1
-		n.Content = append(n.Content, key, r.value(indent, true))
+		r.stack = append(r.stack, key)
+		r.stack = append(r.stack, r.value(indent, true))
 		if r.bad || !r.nextContent() || r.col < indent {
 			break
 		}
@@ -249,9 +264,11 @@ func (r *blockYAML) sequence() *yaml.Node {
 	indent := r.col
 	n := r.node(yaml.SequenceNode, r.li, r.col)
 	n.Tag = "!!seq"
+	base := len(r.stack)
+	defer r.content(n, base)
 	for !r.bad {
 		r.col++ // the '-'
-		n.Content = append(n.Content, r.value(indent, false))
+		r.stack = append(r.stack, r.value(indent, false))
 		if r.bad || !r.nextContent() || r.col < indent || (r.col == indent && !r.atEntry()) {
 			break
 		}
@@ -260,6 +277,19 @@ func (r *blockYAML) sequence() *yaml.Node {
 		}
 	}
 	return n
+}
+
+// content moves the children of n, stacked from base on, into n.Content,
+// carved from the pointer slab.
+func (r *blockYAML) content(n *yaml.Node, base int) {
+	k := len(r.stack) - base
+	if cap(r.ptrs)-len(r.ptrs) < k {
+		r.ptrs = make([]*yaml.Node, 0, max(k, 256, 2*cap(r.ptrs)))
+	}
+	start := len(r.ptrs)
+	r.ptrs = append(r.ptrs, r.stack[base:]...)
+	n.Content = r.ptrs[start:len(r.ptrs):len(r.ptrs)]
+	r.stack = r.stack[:base]
 }
 
 // maxBlockDepth bounds the nesting blockYAML reads; deeper documents go to

@@ -162,7 +162,8 @@ func planValue(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (
 	case classBool:
 		return &boolMatcher{want: v.Text}, nil
 	}
-	pats, op, err := stringPatterns(v, mods, keyword, allowPlaceholders)
+	var buf [1]pattern
+	pats, op, err := stringPatterns(buf[:0], v, mods, keyword, allowPlaceholders)
 	if err != nil || pats == nil {
 		return nil, err
 	}
@@ -232,7 +233,8 @@ func appendVariants(dst []variant, v *RuleValue, m valueMatcher, mods *modifiers
 		}
 		return append(dst, variant{op: sm.op, pat: pat, isStr: true}), nil
 	}
-	pats, op, err := stringPatterns(v, mods, keyword, false)
+	var buf [1]pattern
+	pats, op, err := stringPatterns(buf[:0], v, mods, keyword, false)
 	if err != nil {
 		return nil, err
 	}
@@ -254,10 +256,10 @@ func ruleNumber(v *RuleValue) (*RuleValue, bool) {
 }
 
 // stringPatterns turns one value into the patterns its string matchers
-// test: wildcard parsing, transforms in written order, case folding; op is
-// the placement the operator modifier asks for. pats is nil for a value
-// with unresolved placeholders when those are allowed.
-func stringPatterns(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (pats []pattern, op strOp, err error) {
+// test, appended to dst: wildcard parsing, transforms in written order, case
+// folding; op is the placement the operator modifier asks for. pats is nil
+// for a value with unresolved placeholders when those are allowed.
+func stringPatterns(dst []pattern, v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (pats []pattern, op strOp, err error) {
 	var p pattern
 	if v.Kind == RuleString {
 		p = ParseSigmaString(v.Text, mods.expand)
@@ -272,7 +274,7 @@ func stringPatterns(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bo
 			return nil, 0, fmt.Errorf("unresolved placeholder %%%s%% (needs a pipeline with value_placeholders)", part.Text)
 		}
 	}
-	pats = []pattern{p}
+	pats = append(dst, p)
 	for _, t := range mods.transforms {
 		if pats, err = applyTransform(t, pats); err != nil {
 			return nil, 0, err
@@ -286,12 +288,25 @@ func stringPatterns(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bo
 	case mods.op == "endswith":
 		op = strSuffix
 	}
-	if !mods.cased {
+	switch {
+	case mods.cased:
+	case len(mods.transforms) == 0:
+		lowerInPlace(p) // p is ours: parsed or built above
+	default:
 		for i, pat := range pats {
-			pats[i] = lowerPattern(pat)
+			pats[i] = lowerPattern(pat) // transform outputs may share parts
 		}
 	}
 	return pats, op, nil
+}
+
+// lowerInPlace lower-cases the literals of p.
+func lowerInPlace(p pattern) {
+	for i := range p {
+		if p[i].Kind == PartLiteral {
+			p[i].Text = strings.ToLower(p[i].Text)
+		}
+	}
 }
 
 // lowerPattern returns p with lower-cased literals; p itself when they are

@@ -61,42 +61,43 @@ func (r *blockYAML) recycle() {
 }
 
 // split cuts data into lines, refusing characters and line starts that need
-// the full YAML reader: tabs, carriage returns, control and non-printable
-// characters, byte order marks, Unicode line breaks, document markers and
+// the full YAML reader: invalid UTF-8, tabs, carriage returns, control and
+// non-printable characters, byte order marks, Unicode line breaks, document markers and
 // directives.
 func (r *blockYAML) split(data []byte) bool {
-	if !utf8.Valid(data) {
-		return false
-	}
 	text := string(data)
 	r.finalBreak = strings.HasSuffix(text, "\n")
+	start := 0
 	for i := 0; i < len(text); {
 		c := text[i]
-		if c < 0x80 {
-			if (c < 0x20 && c != '\n') || c == 0x7f {
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			i++
+		case c == '\n':
+			if !r.addLine(text[start:i]) {
 				return false
 			}
 			i++
-			continue
+			start = i
+		case c < 0x80:
+			return false // control character or DEL
+		default:
+			ch, size := utf8.DecodeRuneInString(text[i:])
+			if size == 1 || !printableRune(ch) {
+				return false // invalid UTF-8 or not printable
+			}
+			i += size
 		}
-		ch, size := utf8.DecodeRuneInString(text[i:])
-		if !printableRune(ch) {
-			return false
-		}
-		i += size
 	}
-	for start := 0; start < len(text); {
-		end := start
-		for end < len(text) && text[end] != '\n' {
-			end++
-		}
-		line := text[start:end]
-		if len(line) >= 3 && (line[:3] == "---" || line[:3] == "...") || line != "" && line[0] == '%' {
-			return false
-		}
-		r.lines = append(r.lines, line)
-		start = end + 1
+	return start == len(text) || r.addLine(text[start:])
+}
+
+// addLine appends a line unless it is a document marker or a directive.
+func (r *blockYAML) addLine(line string) bool {
+	if len(line) >= 3 && (line[:3] == "---" || line[:3] == "...") || line != "" && line[0] == '%' {
+		return false
 	}
+	r.lines = append(r.lines, line)
 	return true
 }
 

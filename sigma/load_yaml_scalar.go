@@ -224,7 +224,7 @@ func hexCode(line string, start, width int) (rune, bool) {
 	if start+width > len(line) {
 		return 0, false
 	}
-	var code rune
+	var code uint32
 	for _, c := range []byte(line[start : start+width]) {
 		var d byte
 		switch {
@@ -237,12 +237,12 @@ func hexCode(line string, start, width int) (rune, bool) {
 		default:
 			return 0, false
 		}
-		code = code<<4 | rune(d)
+		code = code<<4 | uint32(d)
 	}
 	if code >= 0xD800 && code <= 0xDFFF || code > 0x10FFFF {
 		return 0, false
 	}
-	return code, true
+	return rune(code), true
 }
 
 // block reads a literal (|) or folded (>) block scalar whose content is

@@ -133,6 +133,17 @@ func FuzzBlockYAML(f *testing.F) {
 	for _, s := range blockYAMLSamples {
 		f.Add([]byte(s))
 	}
+	// A few real rules of different shapes, when the corpus is there.
+	for _, name := range []string{
+		"windows/process_creation/proc_creation_win_powershell_base64_encoded_cmd.yml",
+		"windows/builtin/security/win_security_susp_add_sid_history.yml",
+		"linux/auditd/lnx_auditd_susp_c2_commands.yml",
+		"web/webserver_generic/web_sql_injection_in_access_logs.yml",
+	} {
+		if data, err := os.ReadFile(filepath.Join(corpusDir, name)); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkBlockYAML(t, "fuzz input", data)
 	})

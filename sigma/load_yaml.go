@@ -62,8 +62,8 @@ func (r *blockYAML) recycle() {
 
 // split cuts data into lines, refusing characters and line starts that need
 // the full YAML reader: invalid UTF-8, tabs, carriage returns, control and
-// non-printable characters, byte order marks, Unicode line breaks, document markers and
-// directives.
+// non-printable characters, byte order marks, Unicode line breaks, document
+// markers and directives.
 func (r *blockYAML) split(data []byte) bool {
 	text := string(data)
 	r.finalBreak = strings.HasSuffix(text, "\n")

@@ -30,20 +30,53 @@ func plannedNode(it *Item) (*itemNode, error) {
 	if len(plan.values) == 0 {
 		return n, nil
 	}
-	mods, err := parseModifiers(it.Modifiers)
-	if err != nil {
-		return nil, err
-	}
+	var mods *modifiers // parsed again only for values that need it
 	n.variants = make([][]variant, len(it.Values))
 	buf := make([]variant, 0, len(it.Values))
 	for i, v := range it.Values {
 		start := len(buf)
-		if buf, err = appendVariants(buf, v, plan.values[i], mods, it.Keyword()); err != nil {
-			return nil, err
+		var ok bool
+		if buf, ok = appendMatcherVariant(buf, plan.values[i], plan.transforms); !ok {
+			var err error
+			if mods == nil {
+				if mods, err = parseModifiers(it.Modifiers); err != nil {
+					return nil, err
+				}
+			}
+			if buf, err = appendVariants(buf, v, mods, it.Keyword()); err != nil {
+				return nil, err
+			}
 		}
 		n.variants[i] = buf[start:len(buf):len(buf)]
 	}
 	return n, nil
+}
+
+// appendMatcherVariant appends the variant of a value that its matcher
+// holds in full, and reports false for the others (wildcards, transforms):
+// number and boolean matchers hold the value, matchers the index cannot
+// read get an empty variant, and without transforms a wildcard-free string
+// value is one literal (none for ""), which the matcher holds already
+// placed and folded.
+func appendMatcherVariant(dst []variant, m valueMatcher, transforms bool) ([]variant, bool) {
+	switch m := m.(type) {
+	case *numberMatcher:
+		return append(dst, variant{num: &m.want}), true
+	case *boolMatcher:
+		return append(dst, variant{boolean: m.want}), true
+	case *regexMatcher, *cidrMatcher, *numCmpMatcher, *datePartMatcher:
+		return append(dst, variant{}), true
+	case *strMatcher:
+		if transforms {
+			return dst, false
+		}
+		var pat pattern
+		if m.needle != "" {
+			pat = pattern{{Kind: PartLiteral, Text: m.needle}}
+		}
+		return append(dst, variant{op: m.op, pat: pat, isStr: true}), true
+	}
+	return dst, false
 }
 
 func buildPlan(it *Item, allowPlaceholders bool) (*itemPlan, error) {
@@ -51,7 +84,7 @@ func buildPlan(it *Item, allowPlaceholders bool) (*itemPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &itemPlan{all: mods.all, neq: mods.neq, cased: mods.cased, kind: itemValues, complete: true}
+	n := &itemPlan{all: mods.all, neq: mods.neq, cased: mods.cased, transforms: len(mods.transforms) > 0, kind: itemValues, complete: true}
 	if it.Keyword() {
 		n.kind = itemKeywords
 	}
@@ -212,9 +245,8 @@ func planOpaque(v *RuleValue, mods *modifiers) (valueMatcher, error) {
 }
 
 // appendVariants appends the literal forms of one rule value that the
-// candidate index reads (one empty variant for a value it cannot read); m
-// is the value's matcher.
-func appendVariants(dst []variant, v *RuleValue, m valueMatcher, mods *modifiers, keyword bool) ([]variant, error) {
+// candidate index reads (one empty variant for a value it cannot read).
+func appendVariants(dst []variant, v *RuleValue, mods *modifiers, keyword bool) ([]variant, error) {
 	switch classify(v, mods, keyword) {
 	case classOpaque:
 		return append(dst, variant{}), nil
@@ -222,16 +254,6 @@ func appendVariants(dst []variant, v *RuleValue, m valueMatcher, mods *modifiers
 		return append(dst, variant{num: v}), nil
 	case classBool:
 		return append(dst, variant{boolean: v.Text}), nil
-	}
-	if sm, ok := m.(*strMatcher); ok && len(mods.transforms) == 0 {
-		// Without transforms, a wildcard-free value parses to one literal
-		// (or none, for ""), which the matcher holds already placed and
-		// folded: no need to parse the value again.
-		var pat pattern
-		if sm.needle != "" {
-			pat = pattern{{Kind: PartLiteral, Text: sm.needle}}
-		}
-		return append(dst, variant{op: sm.op, pat: pat, isStr: true}), nil
 	}
 	var buf [1]pattern
 	pats, op, err := stringPatterns(buf[:0], v, mods, keyword, false)

@@ -61,8 +61,8 @@ func (r *blockYAML) recycle() {
 }
 
 // split cuts data into lines, refusing characters and line starts that need
-// the full YAML reader: invalid UTF-8, tabs, carriage returns, control and
-// non-printable characters, byte order marks, Unicode line breaks, document
+// the full YAML reader: invalid UTF-8, tabs, carriage returns outside CR LF
+// line breaks, control and non-printable characters, byte order marks, Unicode line breaks, document
 // markers and directives.
 func (r *blockYAML) split(data []byte) bool {
 	text := string(data)
@@ -78,6 +78,12 @@ func (r *blockYAML) split(data []byte) bool {
 				return false
 			}
 			i++
+			start = i
+		case c == '\r' && i+1 < len(text) && text[i+1] == '\n':
+			if !r.addLine(text[start:i]) { // a CR LF break reads as LF
+				return false
+			}
+			i += 2
 			start = i
 		case c < 0x80:
 			return false // control character or DEL

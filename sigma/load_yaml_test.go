@@ -115,6 +115,7 @@ var blockYAMLSamples = []string{
 	":a: b\n", "a:\n\tb: c\n", "a: b\r\n", "---\na: b\n", "a: b\n---\nc: d\n", "a:\nb:\n", "a: 1\n  # c\nb: 2\n",
 	"a:\n  b: 1\n c: 2\n", "a: x\nb:\n  - y\n - z\n", "a: \"x\" # c\n", "a: ''\nb: \"\"\n", "a: |\n\nb: 1\n",
 	"title: T\ndetection:\n  sel:\n    Image|endswith:\n      - '\\a.exe'\n      - \"\\\\b.exe\"\n  condition: sel\n",
+	"a: b\r\nc: |\r\n  x\r\n\r\n  y\r\nd: e\r\n", "a: b\rc: d\n", "a: 'x\r'\n", "a: b\r", "a: >\r\n  x\r\n  y\r\n",
 	"a: \xff\n", "a: \xc3\n", "a: \u00a0\ufeff\n", "a: \u2028\n", "a: \x7f\n", "a: b\x00\n",
 	"a: >\n  x\n\n  y\n", "a: >+\n  x\n\n", "a: x:\n", "a: x\n b: y\n", "a:   \n  b\n", "a: -x\n", "a: ?x\n",
 }

@@ -52,35 +52,31 @@ type Item struct {
 	plannedKey itemKey
 }
 
-// itemKey is the fingerprint of an item: two independently seeded 64-bit
-// hashes of an unambiguous encoding of everything the compiled form of the
-// item depends on. Two different items get the same key with probability
-// 2^-128; unlike a copy of the item's text, it costs no allocation.
-type itemKey [2]uint64
+// itemKey is the fingerprint of an item: a 64-bit hash, seeded once per
+// process, of an unambiguous encoding of everything the compiled form of
+// the item depends on. A changed item keeps its key with probability 2^-64;
+// unlike a copy of the item's text, the key costs no allocation and 8 bytes.
+type itemKey uint64
 
-// itemKeySeeds are chosen once per process and never change.
-var itemKeySeeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+// itemKeySeed is chosen once per process and never changes.
+var itemKeySeed = maphash.MakeSeed()
 
 // fingerprint returns the item's key: field, modifiers, value kinds and
 // texts, each string preceded by its length.
 func (it *Item) fingerprint() itemKey {
-	var key itemKey
 	var h maphash.Hash
-	for i, seed := range itemKeySeeds {
-		h.SetSeed(seed)
-		writeKeyString(&h, it.Field)
-		writeKeyLen(&h, len(it.Modifiers))
-		for _, m := range it.Modifiers {
-			writeKeyString(&h, m)
-		}
-		writeKeyLen(&h, len(it.Values))
-		for _, v := range it.Values {
-			h.WriteByte(byte(v.Kind))
-			writeKeyString(&h, v.Text)
-		}
-		key[i] = h.Sum64()
+	h.SetSeed(itemKeySeed)
+	writeKeyString(&h, it.Field)
+	writeKeyLen(&h, len(it.Modifiers))
+	for _, m := range it.Modifiers {
+		writeKeyString(&h, m)
 	}
-	return key
+	writeKeyLen(&h, len(it.Values))
+	for _, v := range it.Values {
+		h.WriteByte(byte(v.Kind))
+		writeKeyString(&h, v.Text)
+	}
+	return itemKey(h.Sum64())
 }
 
 func writeKeyString(h *maphash.Hash, s string) {

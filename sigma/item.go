@@ -18,16 +18,16 @@ const (
 // when the item was validated at load time is shared by every Engine
 // compiled from the unchanged item.
 type itemPlan struct {
-	kind itemKind
 	// values has one matcher per rule value (OR-combined, AND with all).
-	values []valueMatcher
-	all    bool
-	neq    bool
-	cased  bool
-	want   bool // itemExists: expected presence
+	values   []valueMatcher
+	refNames []string // itemFieldref: referenced field names
+	kind     itemKind
+	all      bool
+	neq      bool
+	cased    bool
+	want     bool // itemExists: expected presence
 	// transforms is set when the values went through value transforms.
 	transforms bool
-	refNames   []string
 	// complete is false for a load-time plan that left out values with
 	// unresolved placeholders; such a plan is never reused by Compile.
 	complete bool

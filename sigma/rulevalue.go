@@ -18,15 +18,15 @@ const (
 
 // RuleValue is one value of a detection item as written in the rule.
 type RuleValue struct {
-	Kind ValueKind
 	// Text is the value as it reached Sigma: for strings the text after YAML
 	// unescaping but before Sigma wildcard/escape parsing; for numbers the
 	// original literal (`0x17` stays `0x17`); for bools "true"/"false".
 	Text string
 	// Int and IsInt hold an integral number exactly; Float holds every number.
 	Int   int64
-	IsInt bool
 	Float float64
+	IsInt bool
+	Kind  ValueKind // last, with IsInt: the struct packs into 40 bytes
 }
 
 // StringValue returns a string rule value with the given raw Sigma text.

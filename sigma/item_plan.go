@@ -33,10 +33,11 @@ func plannedNode(it *Item) (*itemNode, error) {
 	var mods *modifiers // parsed again only for values that need it
 	n.variants = make([][]variant, len(it.Values))
 	buf := make([]variant, 0, len(it.Values))
+	lits := make([]StringPart, 0, len(it.Values)) // one per literal value
 	for i, v := range it.Values {
 		start := len(buf)
 		var ok bool
-		if buf, ok = appendMatcherVariant(buf, plan.values[i], plan.transforms); !ok {
+		if buf, ok = appendMatcherVariant(buf, &lits, plan.values[i], plan.transforms); !ok {
 			var err error
 			if mods == nil {
 				if mods, err = parseModifiers(it.Modifiers); err != nil {
@@ -57,8 +58,9 @@ func plannedNode(it *Item) (*itemNode, error) {
 // number and boolean matchers hold the value, matchers the index cannot
 // read get an empty variant, and without transforms a wildcard-free string
 // value is one literal (none for ""), which the matcher holds already
-// placed and folded.
-func appendMatcherVariant(dst []variant, m valueMatcher, transforms bool) ([]variant, bool) {
+// placed and folded; its one-part pattern is carved from lits, which has
+// room for it.
+func appendMatcherVariant(dst []variant, lits *[]StringPart, m valueMatcher, transforms bool) ([]variant, bool) {
 	switch m := m.(type) {
 	case *numberMatcher:
 		return append(dst, variant{num: &m.want}), true
@@ -72,7 +74,9 @@ func appendMatcherVariant(dst []variant, m valueMatcher, transforms bool) ([]var
 		}
 		var pat pattern
 		if m.needle != "" {
-			pat = pattern{{Kind: PartLiteral, Text: m.needle}}
+			k := len(*lits)
+			*lits = append(*lits, StringPart{Kind: PartLiteral, Text: m.needle})
+			pat = (*lits)[k : k+1 : k+1]
 		}
 		return append(dst, variant{op: m.op, pat: pat, isStr: true}), true
 	}

@@ -75,7 +75,8 @@ func compareVariants(t *testing.T, r *Rule, it *Item) int {
 	}
 	n := 0
 	for i, v := range it.Values {
-		fast, ok := appendMatcherVariant(nil, it.planned.values[i], it.planned.transforms)
+		var lits []StringPart
+		fast, ok := appendMatcherVariant(nil, &lits, it.planned.values[i], it.planned.transforms)
 		if !ok {
 			continue
 		}

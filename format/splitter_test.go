@@ -56,25 +56,10 @@ func TestSplitterLimitFallsBackToLines(t *testing.T) {
 	}
 }
 
-// readsOf delivers one chunk per Read call, so a test decides what the
-// splitter has buffered.
-type readsOf struct{ chunks []string }
-
-func (r *readsOf) Read(p []byte) (int, error) {
-	if len(r.chunks) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.chunks[0])
-	r.chunks[0] = r.chunks[0][n:]
-	if r.chunks[0] == "" {
-		r.chunks = r.chunks[1:]
-	}
-	return n, nil
-}
-
 func TestSplitterReadyOnlyWhenTheNextLineIsBuffered(t *testing.T) {
-	// Two lines arrive in the first read, a third (unterminated) in the second.
-	s := NewSplitter(&readsOf{chunks: []string{"a\nb\n", "c"}}, 1024)
+	// Two lines arrive in the first read, a third (unterminated) in the
+	// second: each Read of a MultiReader returns one part.
+	s := NewSplitter(io.MultiReader(strings.NewReader("a\nb\n"), strings.NewReader("c")), 1024)
 	var got []string
 	for {
 		b, err := s.Next()

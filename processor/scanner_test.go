@@ -10,24 +10,6 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/format"
 )
 
-// chunkReader returns one chunk per Read, so a test controls what the
-// scanner has already read when it builds a batch.
-type chunkReader struct{ chunks []string }
-
-func (r *chunkReader) Read(p []byte) (int, error) {
-	if len(r.chunks) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.chunks[0])
-	r.chunks[0] = r.chunks[0][n:]
-	if r.chunks[0] == "" {
-		r.chunks = r.chunks[1:]
-	}
-	return n, nil
-}
-
-func (r *chunkReader) Close() error { return nil }
-
 func TestLinesScannerBatchesOnlyWhatIsAlreadyRead(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -40,7 +22,8 @@ func TestLinesScannerBatchesOnlyWhatIsAlreadyRead(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			r := &chunkReader{chunks: []string{"a\nb\nc\n", "d\n"}}
+			// Each Read of a MultiReader returns one part: two reads.
+			r := io.NopCloser(io.MultiReader(strings.NewReader("a\nb\nc\n"), strings.NewReader("d\n")))
 			sc := &linesScanner{split: format.NewSplitter(r, 1024), r: r, batch: tc.batch}
 			var got []string
 			for {

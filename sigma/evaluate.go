@@ -41,7 +41,11 @@ func (e *Engine) Evaluate(ev Event, dst []Match) []Match {
 	}
 	for _, pos := range cands {
 		cr := e.rules[pos]
-		if c := cr.firstTrue(ev); c != nil {
+		c := cr.conds[0]
+		if !e.index.decided(pos) { // index_decided.go
+			c = cr.firstTrue(ev)
+		}
+		if c != nil {
 			dst = append(dst, cr.report(c, ev))
 		}
 	}

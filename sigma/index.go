@@ -45,6 +45,9 @@ type candidateIndex struct {
 	byID []*fieldIndex
 	// noMemo switches off the visit memo (index_memo.go); for tests.
 	noMemo bool
+	// decidedBits marks the rules that match exactly when they are
+	// candidates (index_decided.go).
+	decidedBits []uint64
 }
 
 // fieldIndex holds the witnesses of one field.
@@ -68,7 +71,8 @@ type fieldIndex struct {
 // buildIndex derives every rule's witnesses and builds the lookup structures.
 func buildIndex(rules []*compiledRule) *candidateIndex {
 	words := (len(rules) + 63) / 64
-	x := &candidateIndex{nRules: len(rules), words: words, always: make([]uint64, words), preset: make([][]uint64, maxClauses-1)}
+	x := &candidateIndex{nRules: len(rules), words: words, always: make([]uint64, words), preset: make([][]uint64, maxClauses-1),
+		decidedBits: make([]uint64, words)}
 	for k := range x.preset {
 		x.preset[k] = make([]uint64, words)
 	}
@@ -80,6 +84,9 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 			if k > 0 {
 				x.preset[k-1][pos/64] |= 1 << (pos % 64)
 			}
+		}
+		if decidedByIndex(cr, clauses[i]) {
+			x.decidedBits[pos/64] |= 1 << (pos % 64)
 		}
 		for _, w := range ruleVetoes(cr) { // index_veto.go
 			ib.add(w, pos<<clauseBits|vetoClause)

@@ -1,19 +1,20 @@
 package sigma
 
-// Rules decided by the index. For a rule that is one item (one condition
-// naming one search of one item) whose values are plain case-insensitive
-// ASCII literals, the witnesses the index derives are the literals
-// themselves, unshortened: the item's field (or, for keywords, some string
-// leaf) has a value equal to, containing, starting or ending with one of
-// them exactly when a witness holds. Its single clause then holds exactly
-// when the rule matches, so a candidate of this kind is reported without
-// evaluating it (Cisco Discovery on Sysmon, Cisco File Deletion on syslog:
+// Rules decided by the index. For an item whose values are plain
+// case-insensitive ASCII literals, the witnesses the index derives are the
+// literals themselves, unshortened: the item's field (or, for keywords,
+// some string leaf) has a value equal to, containing, starting or ending
+// with one of them exactly when a witness holds. A rule whose condition
+// names one search of one group of such items, each of them one of the
+// rule's clauses, matches exactly when all its clauses hold, i.e. when it is
+// a candidate; it is reported without evaluating it (Cisco Discovery on Sysmon, Cisco File Deletion on syslog:
 // the keywords are found once, by the index's scan of every leaf).
 
 // decidedByIndex reports whether cr, indexed by clauses, matches exactly
-// when it is a candidate.
+// when it is a candidate: one search of one group whose items (at most
+// maxClauses) are each exactly one of the clauses.
 func decidedByIndex(cr *compiledRule, clauses [][]witness) bool {
-	if len(cr.conds) != 1 || len(clauses) != 1 {
+	if len(cr.conds) != 1 || len(clauses) == 0 {
 		return false
 	}
 	c := cr.conds[0]
@@ -26,11 +27,29 @@ func decidedByIndex(cr *compiledRule, clauses [][]witness) bool {
 	default:
 		return false
 	}
-	if len(s.groups) != 1 || len(s.groups[0]) != 1 {
+	if len(s.groups) != 1 || len(s.groups[0]) != len(clauses) {
 		return false
 	}
-	want, ok := literalWitnesses(s.groups[0][0])
-	return ok && slicesEqualWitnesses(want, clauses[0])
+	used := make([]bool, len(clauses))
+	for _, n := range s.groups[0] {
+		want, ok := literalWitnesses(n)
+		if !ok || !takeClause(want, clauses, used) {
+			return false
+		}
+	}
+	return true
+}
+
+// takeClause marks the first unused clause equal to want as used; false
+// when there is none.
+func takeClause(want []witness, clauses [][]witness, used []bool) bool {
+	for k, cl := range clauses {
+		if !used[k] && slicesEqualWitnesses(want, cl) {
+			used[k] = true
+			return true
+		}
+	}
+	return false
 }
 
 // literalWitnesses returns the witnesses that hold exactly when n does: one

@@ -11,18 +11,20 @@ import (
 // evaluated as before.
 func TestDecidedRulesMatchAsWithoutIndex(t *testing.T) {
 	rules := map[string]bool{ // detection → decided by the index
-		"keywords: ['dir', 'Show Version']\ncondition: keywords":               true,
-		"sel: {Image|endswith: ['\\calc.exe', '.SCR']}":                        true,
-		"sel: {Image|startswith: 'C:\\Temp\\'}":                                true,
-		"sel: {User: 'SYSTEM'}":                                                true,
-		"sel: {CommandLine|contains: ['-enc ', 'iex']}":                        true,
-		"sel: {CommandLine|contains: 'a-literal-longer-than-twelve'}":          false,
-		"sel: {CommandLine|contains|cased: 'IEX'}":                             false,
-		"sel: {CommandLine|contains: 'do*wn'}":                                 false,
-		"sel: {Image|endswith: '.exe', User: 'bob'}":                           false,
-		"sel: {User|contains|all: ['ad', 'min']}":                              false,
-		"sel: {Hash|contains: '0123456789abcdef0123'}":                         false,
-		"sel: {User: 'SYSTEM'}\nflt: {Image: 'x'}\ncondition: sel and not flt": false,
+		"keywords: ['dir', 'Show Version']\ncondition: keywords":                true,
+		"sel: {Image|endswith: ['\\calc.exe', '.SCR']}":                         true,
+		"sel: {Image|startswith: 'C:\\Temp\\'}":                                 true,
+		"sel: {User: 'SYSTEM'}":                                                 true,
+		"sel: {CommandLine|contains: ['-enc ', 'iex']}":                         true,
+		"sel: {CommandLine|contains: 'a-literal-longer-than-twelve'}":           false,
+		"sel: {CommandLine|contains|cased: 'IEX'}":                              false,
+		"sel: {CommandLine|contains: 'do*wn'}":                                  false,
+		"sel: {Image|endswith: '.exe', User: 'bob'}":                            true,
+		"sel: {Image|endswith: '.exe', User: 'bob', CommandLine|contains: 'x'}": false,
+		"sel: {Image|endswith: '.exe', User|contains: 'a*b'}":                   false,
+		"sel: {User|contains|all: ['ad', 'min']}":                               false,
+		"sel: {Hash|contains: '0123456789abcdef0123'}":                          false,
+		"sel: {User: 'SYSTEM'}\nflt: {Image: 'x'}\ncondition: sel and not flt":  false,
 	}
 	events := []string{
 		`{"Image":"C:\\Windows\\calc.exe","User":"system","CommandLine":"iex x"}`,
@@ -31,6 +33,8 @@ func TestDecidedRulesMatchAsWithoutIndex(t *testing.T) {
 		`{"Msg":"show version 1","Image":1,"User":null,"CommandLine":"IEX down"}`,
 		`{"Hash":"x0123456789abcdef0123","User":["admin"]}`,
 		`{"Other":"nothing"}`,
+		`{"Image":"a.EXE","User":"Bob","CommandLine":"x"}`,
+		`{"Image":"a.exe","User":"alice"}`,
 	}
 	for detection, wantDecided := range rules {
 		on, off, err := compileDoc(t, ruleDoc(detection))

@@ -53,6 +53,9 @@ type searchNode struct {
 	// AND short-circuits early; written keeps the rule's order for reports.
 	groups  [][]*itemNode
 	written [][]*itemNode
+	// kept marks the items of groups whose verdicts the visit memo keeps
+	// (index_verdict.go).
+	kept [][]bool
 }
 
 // Compile turns the rules of rs into an Engine. Filters in rs are applied
@@ -180,6 +183,7 @@ func compileRule(r *Rule, fields *FieldTable) (*compiledRule, error) {
 		if len(sn.groups) == 0 {
 			return nil, atPath("detection."+s.Name, errors.New("empty search identifier"))
 		}
+		sn.kept = verdictItems(sn.groups)
 		cr.searches = append(cr.searches, sn)
 	}
 	if len(r.Detection.Conditions) == 0 {

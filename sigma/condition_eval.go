@@ -83,12 +83,27 @@ func (c *condEval) eval(cr *compiledRule, ev Event) bool {
 
 // eval reports whether any group has all its items true.
 func (s *searchNode) eval(ev Event) bool {
-	for _, g := range s.groups {
-		if groupTrue(g, ev) {
+	for i, g := range s.groups {
+		if keptGroupTrue(g, s.kept[i], ev) {
 			return true
 		}
 	}
 	return false
+}
+
+// keptGroupTrue is groupTrue with the verdicts of the kept items taken
+// from the visit memo when it has them (index_verdict.go).
+func keptGroupTrue(g []*itemNode, kept []bool, ev Event) bool {
+	for i, it := range g {
+		if kept[i] {
+			if !evalKept(it, ev) {
+				return false
+			}
+		} else if !it.eval(ev) {
+			return false
+		}
+	}
+	return true
 }
 
 func groupTrue(g []*itemNode, ev Event) bool {

@@ -39,6 +39,11 @@ type visitMemo struct {
 	recBits []uint64
 	record  func(id int32) // bound once: marks and records
 	saved   func(id int32) // sc.mark while recording
+	// slotOf[id] holds field id's text this event when slotGen[id] is the
+	// event's generation (index_verdict.go).
+	slotOf   []*memoSlot
+	slotGen  []uint32
+	verdicts *[verdictSlots]keptVerdict
 	// covered lists the starts of the string leaves whose keyword marks
 	// were set by the field memo during event generation coveredGen.
 	covered    []int32
@@ -82,6 +87,8 @@ type memoSlot struct {
 	text string
 	ids  []int32
 	used bool
+	// version changes whenever the slot is given a text (index_verdict.go).
+	version uint32
 }
 
 func (e *JSONEvent) visitMemo(x *candidateIndex, sc *evalScratch) *visitMemo {
@@ -90,6 +97,9 @@ func (e *JSONEvent) visitMemo(x *candidateIndex, sc *evalScratch) *visitMemo {
 		m.owner = x
 		m.fields = make([]*fieldMemo, len(x.byID))
 		m.recBits = make([]uint64, markRegions*x.words)
+		m.slotOf = make([]*memoSlot, len(x.byID))
+		m.slotGen = make([]uint32, len(x.byID))
+		m.verdicts = new([verdictSlots]keptVerdict)
 		m.keywords = nil
 		m.seed = maphash.MakeSeed()
 	}
@@ -151,6 +161,7 @@ func (m *visitMemo) visit(fi *fieldIndex, id int32, je *JSONEvent) {
 		if leaf {
 			m.cover(je, sp)
 		}
+		m.noteSlot(je, id, slot)
 		return
 	}
 	if !fm.judge() {
@@ -165,6 +176,7 @@ func (m *visitMemo) visit(fi *fieldIndex, id int32, je *JSONEvent) {
 		m.cover(je, sp)
 	}
 	m.store(slot, raw)
+	m.noteSlot(je, id, slot)
 }
 
 // cover notes that the keyword marks of the string leaf at sp were set
@@ -204,7 +216,7 @@ func (m *visitMemo) store(slot *memoSlot, text []byte) {
 		w, bit := m.owner.markBit(id)
 		m.recBits[w] &^= bit
 	}
-	*slot = memoSlot{text: string(text), ids: append(slot.ids[:0], m.rec...), used: true}
+	*slot = memoSlot{text: string(text), ids: append(slot.ids[:0], m.rec...), used: true, version: slot.version + 1}
 }
 
 // scanKeywords marks the keyword witnesses of every string leaf of je, as

@@ -13,8 +13,12 @@ import (
 // is a candidate when each of its clauses has at least one witness in the
 // event; a rule with an unwitnessed clause cannot match, so skipping it
 // changes no result (tests compare with CompileOptions.DisableCandidateIndex).
+// A rule is also dropped when a veto holds: an item it needs false is seen
+// true (index_veto.go). Rules whose clauses decide them exactly are
+// reported without evaluation (index_decided.go).
 //
-// Postings are mark ids: rule position << clauseBits | clause number.
+// Postings are mark ids: rule position << clauseBits | clause number (or
+// vetoClause).
 // Layout, per field that some witness reads (fieldIndex):
 //   - exact:   folded member text → ids (string, bool and number literals)
 //   - numbers: integer value → ids (numeric equality)

@@ -3,6 +3,8 @@ package sigma
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -35,22 +37,21 @@ var (
 	benchErr  error
 )
 
-// generatedLane returns the lines of a lane of count events, generating the
-// lanes once per count and test binary into a temporary directory.
+// generatedLane returns the lines of a lane of count events. The generator
+// is deterministic, so its output is kept in one directory per count and
+// generator version under the temporary directory, shared by every test
+// binary: a binary generates into a fresh directory and renames it into
+// place (a concurrent one that loses the race removes its copy), so runs
+// neither regenerate the lanes nor leave copies behind.
 func generatedLane(tb testing.TB, lane string, count int) [][]byte {
 	tb.Helper()
 	lanesMu.Lock()
 	dir, ok := laneDirs[count]
 	if !ok {
 		var err error
-		if dir, err = os.MkdirTemp("", "sigma-lanes-"); err != nil {
+		if dir, err = sharedLaneDir(count); err != nil {
 			lanesMu.Unlock()
-			tb.Fatal(err)
-		}
-		cmd := exec.Command("python3", laneGenerator, "--out-dir", dir, "--count", strconv.Itoa(count))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			lanesMu.Unlock()
-			tb.Skipf("lane generator unavailable: %v: %s", err, out)
+			tb.Skipf("lane generator unavailable: %v", err)
 		}
 		laneDirs[count] = dir
 	}
@@ -69,6 +70,42 @@ func generatedLane(tb testing.TB, lane string, count int) [][]byte {
 		tb.Fatalf("lane %s has %d lines, want %d", lane, len(lines), count)
 	}
 	return lines
+}
+
+// sharedLaneDir returns the directory holding the lanes of count events,
+// generating them when no run has yet.
+func sharedLaneDir(count int) (string, error) {
+	script, err := os.ReadFile(laneGenerator)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(script)
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sigma-lanes-%x-%d", sum[:6], count))
+	if lanesComplete(dir) {
+		return dir, nil
+	}
+	tmp, err := os.MkdirTemp("", "sigma-lanes-new-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(tmp) // a no-op once renamed
+	cmd := exec.Command("python3", laneGenerator, "--out-dir", tmp, "--count", strconv.Itoa(count))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("%v: %s", err, out)
+	}
+	if err := os.Rename(tmp, dir); err != nil && !lanesComplete(dir) {
+		return "", err
+	}
+	return dir, nil
+}
+
+func lanesComplete(dir string) bool {
+	for _, lane := range []string{"sysmon_proc", "syslog_raw"} {
+		if _, err := os.Stat(filepath.Join(dir, lane+".ndjson")); err != nil {
+			return false
+		}
+	}
+	return true
 }
 
 func benchLane(b *testing.B, lane string) [][]byte {

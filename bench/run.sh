@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Whole-process benchmark: the bare stdin→stdout stream (bench/bare.yaml) versus
-# `engine daemon` with the full SigmaHQ corpus, on the same generated lane, with
-# the same binary. Runs alternate (bare, daemon, bare, daemon, ...) so both see
-# the same machine load; each figure is the median of ROUNDS runs.
+# Whole-process benchmark: the bare stdin→stdout stream (bench/bare.yaml, the
+# daemon's own transport without the sigma processor) versus `engine daemon`
+# with the full SigmaHQ corpus, on the same generated lane, with the same
+# binary; the framework's default stdin→stdout stream (bench/bare-framework.yaml)
+# runs beside them for reference. Runs alternate (bare, framework, daemon, bare,
+# ...) so all see the same machine load; each figure is the median of ROUNDS
+# runs.
 #
 #   bench/run.sh                      # 100000 events per lane, 3 rounds
 #   COUNT=50000 ROUNDS=5 bench/run.sh
@@ -48,6 +51,7 @@ python3 "$GEN" --out-dir "$WORK" --count "$COUNT" 2>/dev/null
 
 sed "s/max_batch: 1\$/max_batch: $BATCH/" bench/bare.yaml >"$WORK/bare.yaml"
 BARE=("$BIN" run "$WORK/bare.yaml")
+FRAMEWORK=("$BIN" run bench/bare-framework.yaml)
 # shellcheck disable=SC2206
 DAEMON=("$BIN" engine daemon -r "$RULES" --input-format json --allow-plaintext --api-addr 127.0.0.1:0 --batch-size "$BATCH" $DAEMON_ARGS)
 
@@ -67,9 +71,11 @@ timed() {
 
 for round in $(seq 1 "$ROUNDS"); do
 	timed bare_empty /dev/null "${BARE[@]}"
+	timed framework_empty /dev/null "${FRAMEWORK[@]}"
 	timed daemon_empty /dev/null "${DAEMON[@]}"
 	for lane in $LANES; do
 		timed "bare_$lane" "$WORK/$lane.ndjson" "${BARE[@]}"
+		timed "framework_$lane" "$WORK/$lane.ndjson" "${FRAMEWORK[@]}"
 		timed "daemon_$lane" "$WORK/$lane.ndjson" "${DAEMON[@]}"
 	done
 	echo "round $round/$ROUNDS done" >&2
@@ -93,6 +99,7 @@ def seconds(d):
     return float("nan")
 
 bare0 = statistics.median(r["wall"] for r in runs("bare_empty"))
+fw0 = statistics.median(r["wall"] for r in runs("framework_empty"))
 dmn0 = statistics.median(r["wall"] for r in runs("daemon_empty"))
 bcpu0 = statistics.median(r["cpu"] for r in runs("bare_empty"))
 dcpu0 = statistics.median(r["cpu"] for r in runs("daemon_empty"))
@@ -102,9 +109,10 @@ rss0 = max(r["rss"] for r in runs("daemon_empty"))
 print(f"events per lane: {count}; batch size: {batch}; empty-input start-up: bare {bare0:.3f} s, daemon {dmn0:.3f} s; "
       f"corpus load (logged): {load:.3f} s; daemon peak RSS with no events: {rss0/1024:.1f} MB")
 print(f"{'lane':<12} {'bare ev/s':>11} {'daemon ev/s':>12} {'ratio':>6} {'bare RSS':>9} {'daemon RSS':>11} {'load s':>7} {'detections':>10}"
-      f" {'bare cpu µs/ev':>15} {'daemon cpu µs/ev':>17}")
+      f" {'bare cpu µs/ev':>15} {'daemon cpu µs/ev':>17} {'framework ev/s':>15} {'daemon/framework':>17}")
 for lane in lanes:
     b, d = runs(f"bare_{lane}"), runs(f"daemon_{lane}")
+    frate = count / max(statistics.median(r["wall"] for r in runs(f"framework_{lane}")) - fw0, 1e-9)
     bw = statistics.median(r["wall"] for r in b)
     dw = statistics.median(r["wall"] for r in d)
     brate = count / max(bw - bare0, 1e-9)
@@ -116,5 +124,6 @@ for lane in lanes:
           f"{max(r['rss'] for r in d)/1024:>9.1f}MB {statistics.median(dl) if dl else float('nan'):>7.3f} "
           f"{statistics.median(r['lines'] for r in d):>10.0f}"
           f" {1e6 * (statistics.median(r['cpu'] for r in b) - bcpu0) / count:>15.1f}"
-          f" {1e6 * (statistics.median(r['cpu'] for r in d) - dcpu0) / count:>17.1f}{note}")
+          f" {1e6 * (statistics.median(r['cpu'] for r in d) - dcpu0) / count:>17.1f}"
+          f" {frate:>15,.0f} {drate/frate:>17.0%}{note}")
 PY

@@ -13,8 +13,9 @@
 #
 # Environment: COUNT (events per lane), ROUNDS, LANES ("sysmon_proc syslog_raw"),
 # RULES (corpus path), BIN (binary; built from ./cmd/rsigma-connect unless
-# SKIP_BUILD=1), BATCH (the daemon's --batch-size and the bare stream's
-# max_batch, default 1), DAEMON_ARGS (extra daemon flags, e.g.
+# SKIP_BUILD=1), BATCH (the daemon's --batch-size, default 1; the bare
+# stream hands over lines as the daemon's stdin does, up to BATCH or 128,
+# whichever is larger), DAEMON_ARGS (extra daemon flags, e.g.
 # --bloom-prefilter).
 #
 # Printed per lane: events/s of each net of start-up (an empty-input run of the
@@ -49,7 +50,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/rsc-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 python3 "$GEN" --out-dir "$WORK" --count "$COUNT" 2>/dev/null
 
-sed "s/max_batch: 1\$/max_batch: $BATCH/" bench/bare.yaml >"$WORK/bare.yaml"
+HANDOVER=$((BATCH > 128 ? BATCH : 128)) # config/input.go stdinBatch
+sed "s/max_batch: 128\$/max_batch: $HANDOVER/" bench/bare.yaml >"$WORK/bare.yaml"
 BARE=("$BIN" run "$WORK/bare.yaml")
 FRAMEWORK=("$BIN" run bench/bare-framework.yaml)
 # shellcheck disable=SC2206

@@ -58,6 +58,7 @@ func ProcessorSection(o *Options) omap {
 		{"rules", o.Rules},
 		{"include_event", o.IncludeEvent},
 		{"input_format", o.InputFormat},
+		{"batch_size", batchSize(o)},
 	}, append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...)...)
 }
 

@@ -15,11 +15,59 @@ import (
 // goroutines yields exactly the messages, in the same order, as the same
 // lines processed one by one, correlation results included.
 func TestParallelDetectionMatchesSequential(t *testing.T) {
+	conf, lines := mixedBatch(t)
+
+	batched := newTestProcessor(t, conf+"detect_workers: 4\n")
+	if w := detectWorkers(4, len(lines)); w != 4 {
+		t.Fatalf("detectWorkers(4, %d) = %d, want the parallel path with 4 workers", len(lines), w)
+	}
+	got := outputs(t, batched, lines)
+	want := oneByOne(t, newTestProcessor(t, conf), lines)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("parallel batch differs from one-by-one processing:\n got %d outputs\nwant %d outputs", len(got), len(want))
+	}
+}
+
+// TestStepsMatchOneByOne: a batch evaluated in steps of batch_size gives
+// the messages, in order, of the same lines processed one by one.
+func TestStepsMatchOneByOne(t *testing.T) {
+	conf, lines := mixedBatch(t)
+	want := oneByOne(t, newTestProcessor(t, conf), lines)
+	for _, size := range []int{0, 1, 2, 7, 299, 300, 1000} {
+		got := outputs(t, newTestProcessor(t, conf+fmt.Sprintf("batch_size: %d\n", size)), lines)
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("batch_size %d: %d outputs differ from one-by-one processing (%d)", size, len(got), len(want))
+		}
+	}
+}
+
+func TestStepsCutTheBatch(t *testing.T) {
+	cases := []struct {
+		n, size int
+		want    string
+	}{
+		{5, 0, "[[0 5]]"},
+		{5, 5, "[[0 5]]"},
+		{5, 9, "[[0 5]]"},
+		{5, 2, "[[0 2] [2 4] [4 5]]"},
+		{4, 1, "[[0 1] [1 2] [2 3] [3 4]]"},
+		{0, 3, "[[0 0]]"},
+	}
+	for _, c := range cases {
+		if got := fmt.Sprint(steps(c.n, c.size)); got != c.want {
+			t.Errorf("steps(%d, %d) = %s, want %s", c.n, c.size, got, c.want)
+		}
+	}
+}
+
+// mixedBatch is a processor config with detection and correlation rules and
+// 300 lines mixing matches, correlation input, blanks and undecodable lines.
+func mixedBatch(t *testing.T) (conf string, lines []string) {
+	t.Helper()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "rules.yml"), []byte(bruteRules+"---\n"+testRule), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var lines []string
 	for i := 0; i < 300; i++ {
 		switch i % 6 {
 		case 0:
@@ -32,25 +80,20 @@ func TestParallelDetectionMatchesSequential(t *testing.T) {
 			lines = append(lines, fmt.Sprintf(`{"EventID":4625,"TargetUserName":"u%d","@timestamp":"2026-01-01T00:%02d:%02dZ"}`, i%4, i/60, i%60))
 		}
 	}
-	conf := "rules: [" + dir + "]\ninput_format: json\n"
+	return "rules: [" + dir + "]\ninput_format: json\n", lines
+}
 
-	batched := newTestProcessor(t, conf+"detect_workers: 4\n")
-	if w := detectWorkers(4, len(lines)); w != 4 {
-		t.Fatalf("detectWorkers(4, %d) = %d, want the parallel path with 4 workers", len(lines), w)
-	}
-	got := outputs(t, batched, lines)
-
-	single := newTestProcessor(t, conf)
+// oneByOne processes each line as a batch of its own.
+func oneByOne(t *testing.T, p *Processor, lines []string) []string {
+	t.Helper()
 	var want []string
 	for _, l := range lines {
-		want = append(want, outputs(t, single, []string{l})...)
+		want = append(want, outputs(t, p, []string{l})...)
 	}
 	if len(want) < 100 || !strings.Contains(strings.Join(want, "\n"), `"correlation_type"`) {
 		t.Fatalf("fixture produced too little to compare: %d outputs", len(want))
 	}
-	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("parallel batch differs from one-by-one processing:\n got %d outputs\nwant %d outputs", len(got), len(want))
-	}
+	return want
 }
 
 func newTestProcessor(t testing.TB, conf string) *Processor {

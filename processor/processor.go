@@ -107,9 +107,33 @@ func (p *Processor) State() *State { return p.state.Load() }
 // ProcessBatch evaluates every message of batch. Each message becomes zero or
 // more result messages (copies of it with the result JSON as content), in
 // input order. A message that cannot be decoded is returned unchanged with
-// its error set. Batches of several messages are detected in parallel
-// (detect.go); correlation and result assembly stay sequential, in order.
+// its error set. The batch is evaluated in steps of at most the batch_size
+// setting, in order; the messages of a step are detected in parallel when
+// detect_workers allows (detect.go), while correlation and result assembly
+// stay sequential, in order.
 func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch) ([]service.MessageBatch, error) {
+	var out service.MessageBatch
+	for _, s := range steps(len(batch), p.settings.BatchSize) {
+		out = p.processStep(ctx, batch[s[0]:s[1]], out)
+	}
+	return []service.MessageBatch{out}, nil
+}
+
+// steps cuts n messages into consecutive [lo, hi) steps of at most size
+// (size 0: one step).
+func steps(n, size int) [][2]int {
+	if size <= 0 || size >= n {
+		return [][2]int{{0, n}}
+	}
+	out := make([][2]int, 0, (n+size-1)/size)
+	for lo := 0; lo < n; lo += size {
+		out = append(out, [2]int{lo, min(lo+size, n)})
+	}
+	return out
+}
+
+// processStep evaluates one step and appends its results to out.
+func (p *Processor) processStep(ctx context.Context, step, out service.MessageBatch) service.MessageBatch {
 	start := time.Now()
 	st := p.state.Load()
 	sc, _ := p.scratch.Get().(*scratch)
@@ -118,18 +142,21 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 	}
 	defer p.scratch.Put(sc)
 
-	var out service.MessageBatch
+	var res service.MessageBatch
 	var events int
-	if workers := detectWorkers(p.settings.DetectWorkers, len(batch)); workers > 1 {
-		out, events = p.processParallel(st, sc, batch, workers)
+	if workers := detectWorkers(p.settings.DetectWorkers, len(step)); workers > 1 {
+		res, events = p.processParallel(st, sc, step, workers)
 	} else {
-		out, events = p.processSequential(st, sc, batch)
+		res, events = p.processSequential(st, sc, step)
 	}
-	p.observe(start, len(batch), events)
+	p.observe(start, len(step), events)
 	sc.hits.flush(p.metrics)
 	p.corr.observe()
-	out = p.enrichResults(ctx, out) // enrich.go
-	return []service.MessageBatch{out}, nil
+	res = p.enrichResults(ctx, res) // enrich.go
+	if out == nil {
+		return res
+	}
+	return append(out, res...)
 }
 
 // processSequential decodes, detects and assembles each message in turn.

@@ -14,6 +14,9 @@ type Settings struct {
 	InputFormat  string
 	// DetectWorkers bounds the goroutines detecting one batch (0 = GOMAXPROCS).
 	DetectWorkers int
+	// BatchSize is the most events evaluated per step (0 = a whole message
+	// batch per step).
+	BatchSize int
 	// Compile carries the evaluation pre-filter switches (spec_prefilter.go).
 	Compile sigma.CompileOptions
 	// Input-format settings (spec_format.go).
@@ -45,6 +48,12 @@ func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
 	}
 	if s.DetectWorkers < 0 {
 		return s, fmt.Errorf("%s: must not be negative", fieldDetectWorkers)
+	}
+	if s.BatchSize, err = conf.FieldInt(fieldBatchSize); err != nil {
+		return s, err
+	}
+	if s.BatchSize < 0 {
+		return s, fmt.Errorf("%s: must not be negative", fieldBatchSize)
 	}
 	if err = parsePrefilterSettings(conf, &s); err != nil {
 		return s, err

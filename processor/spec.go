@@ -7,6 +7,7 @@ const (
 	fieldRules         = "rules"
 	fieldIncludeEvent  = "include_event"
 	fieldDetectWorkers = "detect_workers"
+	fieldBatchSize     = "batch_size"
 	fieldInputFormat   = "input_format"
 )
 
@@ -68,6 +69,13 @@ func ruleFields() []*service.ConfigField {
 				"`0` uses every CPU. Only batches of at least 8 messages per worker are split. On two cores the stream's own " +
 				"goroutines need the second core, and one worker measured fastest; raise it on larger machines.").
 			Default(1).
+			Advanced(),
+		service.NewIntField(fieldBatchSize).
+			Description("The most events evaluated in one step: a larger message batch is evaluated in consecutive steps of " +
+				"this size, in order, each observed on its own by `rsigma_batch_size`, `rsigma_pipeline_latency_seconds` and " +
+				"`rsigma_event_processing_seconds`. `0` evaluates each message batch in one step. `engine daemon` sets it to " +
+				"`--batch-size`.").
+			Default(0).
 			Advanced(),
 	}
 }

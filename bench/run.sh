@@ -1,29 +1,32 @@
 #!/usr/bin/env bash
-# Whole-process benchmark: the bare stdin→stdout stream (bench/bare.yaml, the
-# daemon's own transport without the sigma processor) versus `engine daemon`
-# with the full SigmaHQ corpus, on the same generated lane, with the same
-# binary; the framework's default stdin→stdout stream (bench/bare-framework.yaml)
-# runs beside them for reference. Runs alternate (bare, framework, daemon, bare,
-# ...) so all see the same machine load; each figure is the median of ROUNDS
-# runs.
+# Whole-process benchmark, all with the same binary on the same generated lane:
+#   bare       the stream framework's own stdin→stdout stream (bench/bare.yaml):
+#              the framework's ceiling the daemon is compared against;
+#   daemon     `engine daemon -r <full SigmaHQ corpus> --input-format json`;
+#   transport  the daemon's own stdin→stdout transport without the sigma
+#              processor (bench/transport.yaml: the sigma_lines scanner
+#              handing over what it has read, the sigma_stdout sink), which
+#              shows how much of the daemon's time is detection.
+# Runs alternate (bare, transport, daemon, bare, ...) so all see the same
+# machine load; each figure is the median of ROUNDS runs.
 #
 #   bench/run.sh                      # 100000 events per lane, 3 rounds
 #   COUNT=50000 ROUNDS=5 bench/run.sh
-#   BATCH=128 bench/run.sh            # both streams batch up to 128 events
+#   BATCH=128 bench/run.sh            # daemon --batch-size 128
 #
 # Environment: COUNT (events per lane), ROUNDS, LANES ("sysmon_proc syslog_raw"),
 # RULES (corpus path), BIN (binary; built from ./cmd/rsigma-connect unless
-# SKIP_BUILD=1), BATCH (the daemon's --batch-size, default 1; the bare
+# SKIP_BUILD=1), BATCH (the daemon's --batch-size, default 1; the transport
 # stream hands over lines as the daemon's stdin does, up to BATCH or 128,
 # whichever is larger), DAEMON_ARGS (extra daemon flags, e.g.
 # --bloom-prefilter).
 #
 # Printed per lane: events/s of each net of start-up (an empty-input run of the
-# same command is subtracted, which removes rule loading for the daemon), their
-# ratio, peak RSS (/usr/bin/time -v) of each, the rule-load time the daemon
-# logs, the detections written, and CPU time per event of each (user+system,
-# net of the empty-input run: the figure that other load on the machine
-# distorts least).
+# same command is subtracted, which removes rule loading for the daemon), the
+# ratios daemon/bare and daemon/transport, peak RSS (/usr/bin/time -v), the
+# rule-load time the daemon logs, the detections written, and CPU time per
+# event (user+system, net of the empty-input run: the figure that other load
+# on the machine distorts least).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,9 +54,9 @@ trap 'rm -rf "$WORK"' EXIT
 python3 "$GEN" --out-dir "$WORK" --count "$COUNT" 2>/dev/null
 
 HANDOVER=$((BATCH > 128 ? BATCH : 128)) # config/input.go stdinBatch
-sed "s/max_batch: 128\$/max_batch: $HANDOVER/" bench/bare.yaml >"$WORK/bare.yaml"
-BARE=("$BIN" run "$WORK/bare.yaml")
-FRAMEWORK=("$BIN" run bench/bare-framework.yaml)
+sed "s/max_batch: 128\$/max_batch: $HANDOVER/" bench/transport.yaml >"$WORK/transport.yaml"
+BARE=("$BIN" run bench/bare.yaml)
+TRANSPORT=("$BIN" run "$WORK/transport.yaml")
 # shellcheck disable=SC2206
 DAEMON=("$BIN" engine daemon -r "$RULES" --input-format json --allow-plaintext --api-addr 127.0.0.1:0 --batch-size "$BATCH" $DAEMON_ARGS)
 
@@ -73,11 +76,11 @@ timed() {
 
 for round in $(seq 1 "$ROUNDS"); do
 	timed bare_empty /dev/null "${BARE[@]}"
-	timed framework_empty /dev/null "${FRAMEWORK[@]}"
+	timed transport_empty /dev/null "${TRANSPORT[@]}"
 	timed daemon_empty /dev/null "${DAEMON[@]}"
 	for lane in $LANES; do
 		timed "bare_$lane" "$WORK/$lane.ndjson" "${BARE[@]}"
-		timed "framework_$lane" "$WORK/$lane.ndjson" "${FRAMEWORK[@]}"
+		timed "transport_$lane" "$WORK/$lane.ndjson" "${TRANSPORT[@]}"
 		timed "daemon_$lane" "$WORK/$lane.ndjson" "${DAEMON[@]}"
 	done
 	echo "round $round/$ROUNDS done" >&2
@@ -100,32 +103,28 @@ def seconds(d):
             return float(d[: -len(unit)]) * f
     return float("nan")
 
-bare0 = statistics.median(r["wall"] for r in runs("bare_empty"))
-fw0 = statistics.median(r["wall"] for r in runs("framework_empty"))
-dmn0 = statistics.median(r["wall"] for r in runs("daemon_empty"))
-bcpu0 = statistics.median(r["cpu"] for r in runs("bare_empty"))
-dcpu0 = statistics.median(r["cpu"] for r in runs("daemon_empty"))
+def rate(name, lane, empty):
+    return count / max(statistics.median(r["wall"] for r in runs(f"{name}_{lane}")) - empty, 1e-9)
+
+def cpu_per_event(name, lane):
+    empty = statistics.median(r["cpu"] for r in runs(f"{name}_empty"))
+    return 1e6 * (statistics.median(r["cpu"] for r in runs(f"{name}_{lane}")) - empty) / count
+
+empty = {n: statistics.median(r["wall"] for r in runs(f"{n}_empty")) for n in ("bare", "transport", "daemon")}
 loads = [seconds(r["load"]) for r in runs("daemon_empty") if r["load"] != "-"]
 load = statistics.median(loads) if loads else float("nan")
 rss0 = max(r["rss"] for r in runs("daemon_empty"))
-print(f"events per lane: {count}; batch size: {batch}; empty-input start-up: bare {bare0:.3f} s, daemon {dmn0:.3f} s; "
-      f"corpus load (logged): {load:.3f} s; daemon peak RSS with no events: {rss0/1024:.1f} MB")
-print(f"{'lane':<12} {'bare ev/s':>11} {'daemon ev/s':>12} {'ratio':>6} {'bare RSS':>9} {'daemon RSS':>11} {'load s':>7} {'detections':>10}"
-      f" {'bare cpu µs/ev':>15} {'daemon cpu µs/ev':>17} {'framework ev/s':>15} {'daemon/framework':>17}")
+print(f"events per lane: {count}; daemon --batch-size {batch}; empty-input start-up: bare {empty['bare']:.3f} s, "
+      f"daemon {empty['daemon']:.3f} s; corpus load (logged): {load:.3f} s; daemon peak RSS with no events: {rss0/1024:.1f} MB")
+print(f"{'lane':<12} {'bare ev/s':>10} {'daemon ev/s':>12} {'daemon/bare':>12} {'transport ev/s':>15} {'daemon/transport':>17}"
+      f" {'bare RSS':>9} {'daemon RSS':>11} {'load s':>7} {'detections':>10} {'bare cpu µs/ev':>15} {'daemon cpu µs/ev':>17}")
 for lane in lanes:
-    b, d = runs(f"bare_{lane}"), runs(f"daemon_{lane}")
-    frate = count / max(statistics.median(r["wall"] for r in runs(f"framework_{lane}")) - fw0, 1e-9)
-    bw = statistics.median(r["wall"] for r in b)
-    dw = statistics.median(r["wall"] for r in d)
-    brate = count / max(bw - bare0, 1e-9)
-    drate = count / max(dw - dmn0, 1e-9)
-    dl = [seconds(r["load"]) for r in d if r["load"] != "-"]
-    bad = [r["lines"] for r in b if r["lines"] != count]
-    note = f"  (bare echoed {bad} lines, expected {count})" if bad else ""
-    print(f"{lane:<12} {brate:>11,.0f} {drate:>12,.0f} {drate/brate:>6.0%} {max(r['rss'] for r in b)/1024:>7.1f}MB "
-          f"{max(r['rss'] for r in d)/1024:>9.1f}MB {statistics.median(dl) if dl else float('nan'):>7.3f} "
-          f"{statistics.median(r['lines'] for r in d):>10.0f}"
-          f" {1e6 * (statistics.median(r['cpu'] for r in b) - bcpu0) / count:>15.1f}"
-          f" {1e6 * (statistics.median(r['cpu'] for r in d) - dcpu0) / count:>17.1f}"
-          f" {frate:>15,.0f} {drate/frate:>17.0%}{note}")
+    b, d, t = (rate(n, lane, empty[n]) for n in ("bare", "daemon", "transport"))
+    dl = [seconds(r["load"]) for r in runs(f"daemon_{lane}") if r["load"] != "-"]
+    bad = [r["lines"] for n in ("bare", "transport") for r in runs(f"{n}_{lane}") if r["lines"] != count]
+    note = f"  (a passthrough echoed {bad} lines, expected {count})" if bad else ""
+    print(f"{lane:<12} {b:>10,.0f} {d:>12,.0f} {d/b:>12.0%} {t:>15,.0f} {d/t:>17.0%}"
+          f" {max(r['rss'] for r in runs(f'bare_{lane}'))/1024:>7.1f}MB {max(r['rss'] for r in runs(f'daemon_{lane}'))/1024:>9.1f}MB"
+          f" {statistics.median(dl) if dl else float('nan'):>7.3f} {statistics.median(r['lines'] for r in runs(f'daemon_{lane}')):>10.0f}"
+          f" {cpu_per_event('bare', lane):>15.1f} {cpu_per_event('daemon', lane):>17.1f}{note}")
 PY

@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"os"
+	"slices"
 	"sort"
 	"sync"
 	"testing"
@@ -108,7 +109,7 @@ func TestCorpusRulesFireOnSampleEvents(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ev := newTestEvent(t, c.event)
 			got := matchedIDs(on.Evaluate(ev, nil))
-			if gotOff := matchedIDs(off.Evaluate(ev, nil)); !sameStrings(got, gotOff) {
+			if gotOff := matchedIDs(off.Evaluate(ev, nil)); !slices.Equal(got, gotOff) {
 				t.Errorf("index on %v, off %v", got, gotOff)
 			}
 			for _, id := range c.fires {
@@ -132,16 +133,4 @@ func matchedIDs(ms []Match) []string {
 	}
 	sort.Strings(ids)
 	return ids
-}
-
-func sameStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

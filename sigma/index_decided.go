@@ -1,5 +1,7 @@
 package sigma
 
+import "slices"
+
 // Rules decided by the index. For an item whose values are plain
 // case-insensitive ASCII literals, the witnesses the index derives are the
 // literals themselves, unshortened: the item's field (or, for keywords,
@@ -44,7 +46,7 @@ func decidedByIndex(cr *compiledRule, clauses [][]witness) bool {
 // when there is none.
 func takeClause(want []witness, clauses [][]witness, used []bool) bool {
 	for k, cl := range clauses {
-		if !used[k] && slicesEqualWitnesses(want, cl) {
+		if !used[k] && slices.Equal(want, cl) {
 			used[k] = true
 			return true
 		}
@@ -82,18 +84,6 @@ func literalWitnesses(n *itemNode) ([]witness, bool) {
 		out = append(out, w)
 	}
 	return out, true
-}
-
-func slicesEqualWitnesses(a, b []witness) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // decided reports whether the rule at pos needs no evaluation once it is a

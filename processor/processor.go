@@ -112,10 +112,25 @@ func (p *Processor) State() *State { return p.state.Load() }
 // detect_workers allows (detect.go), while correlation and result assembly
 // stay sequential, in order.
 func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch) ([]service.MessageBatch, error) {
-	var out service.MessageBatch
-	for _, s := range steps(len(batch), p.settings.BatchSize) {
-		out = p.processStep(ctx, batch[s[0]:s[1]], out)
+	sc, _ := p.scratch.Get().(*scratch)
+	if sc == nil {
+		sc = &scratch{}
 	}
+	defer p.scratch.Put(sc)
+	var out service.MessageBatch
+	events := 0
+	for _, s := range steps(len(batch), p.settings.BatchSize) {
+		var n int
+		out, n = p.processStep(ctx, sc, batch[s[0]:s[1]], out)
+		events += n
+	}
+	// Counters and gauges once per message batch: through the framework,
+	// each update costs a label lookup, and steps may be single events.
+	if events > 0 {
+		p.metrics.eventsProcessed.Incr(int64(events))
+	}
+	sc.hits.flush(p.metrics)
+	p.corr.observe()
 	return []service.MessageBatch{out}, nil
 }
 
@@ -132,16 +147,11 @@ func steps(n, size int) [][2]int {
 	return out
 }
 
-// processStep evaluates one step and appends its results to out.
-func (p *Processor) processStep(ctx context.Context, step, out service.MessageBatch) service.MessageBatch {
+// processStep evaluates one step, appends its results to out and returns
+// the events it evaluated. Each step uses the rules active when it starts.
+func (p *Processor) processStep(ctx context.Context, sc *scratch, step, out service.MessageBatch) (service.MessageBatch, int) {
 	start := time.Now()
 	st := p.state.Load()
-	sc, _ := p.scratch.Get().(*scratch)
-	if sc == nil {
-		sc = &scratch{}
-	}
-	defer p.scratch.Put(sc)
-
 	var res service.MessageBatch
 	var events int
 	if workers := detectWorkers(p.settings.DetectWorkers, len(step)); workers > 1 {
@@ -149,14 +159,12 @@ func (p *Processor) processStep(ctx context.Context, step, out service.MessageBa
 	} else {
 		res, events = p.processSequential(st, sc, step)
 	}
-	p.observe(start, len(step), events)
-	sc.hits.flush(p.metrics)
-	p.corr.observe()
+	p.observeStep(start, len(step), events)
 	res = p.enrichResults(ctx, res) // enrich.go
 	if out == nil {
-		return res
+		return res, events
 	}
-	return append(out, res...)
+	return append(out, res...), events
 }
 
 // processSequential decodes, detects and assembles each message in turn.
@@ -230,10 +238,10 @@ func (p *Processor) emit(st *State, sc *scratch, m *service.Message, d decoded, 
 	return p.corr.apply(st, m, d, matches, out)
 }
 
-// observe records the per-batch metrics.
-func (p *Processor) observe(start time.Time, batchLen, events int) {
+// observeStep records the per-step histograms (spec/metrics.md §2: batch
+// size, pipeline latency, and per-event evaluation latency).
+func (p *Processor) observeStep(start time.Time, batchLen, events int) {
 	if events > 0 {
-		p.metrics.eventsProcessed.Incr(int64(events))
 		took := time.Since(start)
 		per := took.Nanoseconds() / int64(events)
 		for i := 0; i < events; i++ {

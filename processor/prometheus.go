@@ -163,7 +163,8 @@ func (e *PrometheusExporter) NewCounterCtor(name string, labelKeys ...string) se
 	}
 	if len(v.keys) == 0 {
 		c := v.counter.WithLabelValues() // rendered at 0 from now on
-		return func(...string) service.MetricsExporterCounter { return promCounter{c} }
+		m := service.MetricsExporterCounter(promCounter{c}) // boxed once, not per update
+		return func(...string) service.MetricsExporterCounter { return m }
 	}
 	return func(lv ...string) service.MetricsExporterCounter {
 		return promCounter{v.counter.WithLabelValues(v.values(keys, pos, lv)...)}
@@ -183,7 +184,8 @@ func (e *PrometheusExporter) NewGaugeCtor(name string, labelKeys ...string) serv
 	}
 	if len(v.keys) == 0 {
 		g := v.gauge.WithLabelValues()
-		return func(...string) service.MetricsExporterGauge { return promGauge{g} }
+		m := service.MetricsExporterGauge(promGauge{g}) // boxed once, not per update
+		return func(...string) service.MetricsExporterGauge { return m }
 	}
 	return func(lv ...string) service.MetricsExporterGauge {
 		return promGauge{v.gauge.WithLabelValues(v.values(keys, pos, lv)...)}
@@ -209,7 +211,8 @@ func (e *PrometheusExporter) NewTimerCtor(name string, labelKeys ...string) serv
 	}
 	if len(v.keys) == 0 {
 		h := v.histogram.WithLabelValues()
-		return func(...string) service.MetricsExporterTimer { return promTimer{h, v.seconds} }
+		m := service.MetricsExporterTimer(promTimer{h, v.seconds}) // boxed once, not per update
+		return func(...string) service.MetricsExporterTimer { return m }
 	}
 	return func(lv ...string) service.MetricsExporterTimer {
 		return promTimer{v.histogram.WithLabelValues(v.values(keys, pos, lv)...), v.seconds}

@@ -12,18 +12,17 @@ const (
 
 // outputSection routes results to every --output (fan-out), each sink
 // falling back to the DLQ after its retries, and events the processor marked
-// undecodable to the DLQ (or drops them, counted, when there is no --dlq).
-// The shape is the one verified in design/benthos-notes.md §6: a fallback
-// inside each fan-out branch, because fan_out retries a failing child
-// forever.
+// undecodable to the DLQ (or drops them, counted as parse errors, when there
+// is no --dlq). It is the shape of design/benthos-notes.md §6 in its compact
+// form: `reject_errored` nacks the marked messages into the fallback's
+// second tier, and passes a batch without marked messages through untouched
+// (a `switch` evaluated a Bloblang check and built a sort group for every
+// message). With several sinks each fan-out branch has its own fallback,
+// because fan_out retries a failing child forever.
 func outputSection(o *Options) omap {
-	errored := omap{{"drop", omap{}}}
-	if o.DLQ != "" {
-		errored = omap{{"resource", dlqLabel}}
-	}
 	var results omap
 	if len(o.Outputs) == 1 {
-		results = sinkWithFallback(o, o.Outputs[0])
+		results = retried(o, o.Outputs[0])
 	} else {
 		var outs []any
 		for _, u := range o.Outputs {
@@ -31,20 +30,36 @@ func outputSection(o *Options) omap {
 		}
 		results = omap{{"broker", omap{{"pattern", "fan_out"}, {"outputs", outs}}}}
 	}
+	return omap{{"fallback", []any{omap{{"reject_errored", results}}, failedTier(o)}}}
+}
+
+// failedTier receives what the sinks did not take: marked (undecodable)
+// events and results a sink failed to deliver. Both go to the DLQ; without
+// --dlq the DLQ resource is a counting drop for delivery failures, and marked
+// events are dropped without being counted as DLQ entries.
+func failedTier(o *Options) omap {
+	dlq := omap{{"resource", dlqLabel}}
+	if o.DLQ != "" {
+		return dlq
+	}
 	return omap{{"switch", omap{{"cases", []any{
-		omap{{"check", "errored()"}, {"output", errored}},
-		omap{{"output", results}},
+		omap{{"check", "errored()"}, {"output", omap{{"drop", omap{}}}}},
+		omap{{"output", dlq}},
 	}}}}}
 }
 
 // sinkWithFallback is one sink with bounded retries, then the DLQ.
 func sinkWithFallback(o *Options, u string) omap {
-	retried := omap{{"retry", omap{
+	return omap{{"fallback", []any{retried(o, u), omap{{"resource", dlqLabel}}}}}
+}
+
+// retried is one sink with bounded retries (spec/daemon.md §5).
+func retried(o *Options, u string) omap {
+	return omap{{"retry", omap{
 		{"max_retries", sinkRetries},
 		{"backoff", omap{{"initial_interval", sinkBackoffStart}, {"max_interval", sinkBackoffMax}}},
 		{"output", sink(o, u, o.Pretty)},
 	}}}
-	return omap{{"fallback", []any{retried, omap{{"resource", dlqLabel}}}}}
 }
 
 // sink is the framework output for one sink URL. Only stdout is ever

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -53,15 +54,7 @@ func TestDaemonFailingFileSinkGoesToDLQ(t *testing.T) {
 	}
 	var entries []map[string]string
 	opsEventually(t, 15*time.Second, "three sink failures and one parse error in the DLQ", func() bool {
-		lines := opsFileLines(t, dlq)
-		entries = entries[:0]
-		for _, l := range lines {
-			var e map[string]string
-			if err := json.Unmarshal([]byte(l), &e); err != nil {
-				t.Fatalf("DLQ line is not a JSON object of strings: %s", l)
-			}
-			entries = append(entries, e)
-		}
+		entries = opsDLQEntries(t, dlq)
 		return len(entries) == 4
 	})
 	sinkFailures, parseErrors := 0, 0
@@ -97,4 +90,53 @@ func TestDaemonFailingFileSinkGoesToDLQ(t *testing.T) {
 		t.Errorf("rsigma_events_parse_errors_total = %v, want 1", v)
 	}
 	opsStop(t, d)
+}
+
+// With a single sink, a result the sink cannot take (after its retries) and
+// an undecodable event both reach the DLQ, and the daemon keeps running.
+func TestDaemonSingleFailingSinkGoesToDLQ(t *testing.T) {
+	dir := t.TempDir()
+	results, dlq := filepath.Join(dir, "results.ndjson"), filepath.Join(dir, "dlq.ndjson")
+	d, base := opsStart(t, opsRulesDir(t, opsSimpleRule), "--input", "http", "--input-format", "json",
+		"--output", "file://"+results, "--dlq", "file://"+dlq)
+	// Once started, the sink's path becomes a directory: every write fails.
+	if err := os.Remove(results); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(results, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{`{"CommandLine":"malware.exe"}`, "not json"} {
+		if status, _ := opsDo(t, "POST", base+"/api/v1/events", body); status != 200 {
+			t.Fatalf("POST %s: %d", body, status)
+		}
+	}
+	var entries []map[string]string
+	opsEventually(t, 15*time.Second, "one sink failure and one parse error in the DLQ", func() bool {
+		entries = opsDLQEntries(t, dlq)
+		return len(entries) == 2
+	})
+	var reasons []string
+	for _, e := range entries {
+		reasons = append(reasons, strings.SplitN(e["error"], ":", 2)[0])
+	}
+	sort.Strings(reasons)
+	if strings.Join(reasons, ",") != "parse error,sink delivery failure" {
+		t.Fatalf("DLQ reasons %v, entries %v", reasons, entries)
+	}
+	opsStop(t, d)
+}
+
+// opsDLQEntries reads a DLQ file's entries (JSON objects of strings).
+func opsDLQEntries(t *testing.T, path string) []map[string]string {
+	t.Helper()
+	var entries []map[string]string
+	for _, l := range opsFileLines(t, path) {
+		var e map[string]string
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatalf("DLQ line is not a JSON object of strings: %s", l)
+		}
+		entries = append(entries, e)
+	}
+	return entries
 }

@@ -162,7 +162,7 @@ func (e *PrometheusExporter) NewCounterCtor(name string, labelKeys ...string) se
 		return func(...string) service.MetricsExporterCounter { return nopMetric{} }
 	}
 	if len(v.keys) == 0 {
-		c := v.counter.WithLabelValues() // rendered at 0 from now on
+		c := v.counter.WithLabelValues()                    // rendered at 0 from now on
 		m := service.MetricsExporterCounter(promCounter{c}) // boxed once, not per update
 		return func(...string) service.MetricsExporterCounter { return m }
 	}

@@ -194,22 +194,30 @@ condition: 1 of sel_*`)
 		{`{"Image":"C:\\a.exe","Target":"x.ps1"}`, true},
 	}
 	for _, c := range cases {
-		ev := NewJSONEvent(on.Fields())
-		if err := ev.Reset([]byte(c.event)); err != nil {
-			t.Fatal(err)
-		}
-		sc := on.scratch.Get().(*evalScratch)
-		got := len(on.index.candidates(ev, sc)) == 1
-		sc.reset()
-		if got != c.candidate {
+		if got := candidatesAgreeing(t, on, off, c.event) == 1; got != c.candidate {
 			t.Errorf("%s: candidate = %v, want %v", c.event, got, c.candidate)
 		}
-		offEv := NewJSONEvent(off.Fields())
-		_ = offEv.Reset([]byte(c.event))
-		if a, b := len(on.Evaluate(ev, nil)), len(off.Evaluate(offEv, nil)); a != b {
-			t.Errorf("%s: %d matches with the index, %d without", c.event, a, b)
-		}
 	}
+}
+
+// candidatesAgreeing returns how many candidates on's index gives event, and
+// checks that on (indexed) and off (not indexed) match it as often.
+func candidatesAgreeing(t *testing.T, on, off *Engine, event string) int {
+	t.Helper()
+	ev := NewJSONEvent(on.Fields())
+	if err := ev.Reset([]byte(event)); err != nil {
+		t.Fatal(err)
+	}
+	sc := on.scratch.Get().(*evalScratch)
+	n := len(on.index.candidates(ev, sc))
+	sc.reset()
+	on.scratch.Put(sc)
+	offEv := NewJSONEvent(off.Fields())
+	_ = offEv.Reset([]byte(event))
+	if a, b := len(on.Evaluate(ev, nil)), len(off.Evaluate(offEv, nil)); a != b {
+		t.Errorf("%s: %d matches with the index, %d without", event, a, b)
+	}
+	return n
 }
 
 // Deep states (past denseDepth, index_ac_layout.go) follow failure links:

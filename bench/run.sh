@@ -53,7 +53,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/rsc-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 python3 "$GEN" --out-dir "$WORK" --count "$COUNT" 2>/dev/null
 
-HANDOVER=$((BATCH > 128 ? BATCH : 128)) # config/input.go stdinBatch
+HANDOVER=$((BATCH > 128 ? BATCH : 128)) # config/input.go handOver
 sed "s/max_batch: 128\$/max_batch: $HANDOVER/" bench/transport.yaml >"$WORK/transport.yaml"
 BARE=("$BIN" run bench/bare.yaml)
 TRANSPORT=("$BIN" run "$WORK/transport.yaml")

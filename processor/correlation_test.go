@@ -160,23 +160,7 @@ func TestReloadKeepsCorrelationState(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close(context.Background())
-	feed := func(lines []string) []string {
-		var batch service.MessageBatch
-		for _, l := range lines {
-			batch = append(batch, service.NewMessage([]byte(l)))
-		}
-		res, err := p.ProcessBatch(context.Background(), batch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, m := range res[0] {
-			b, _ := m.AsBytes()
-			out = append(out, string(b))
-		}
-		return out
-	}
-	if out := feed(failedLogons(1, 3, "bob")); len(out) != 0 {
+	if out := outputs(t, p, failedLogons(1, 3, "bob")); len(out) != 0 {
 		t.Fatalf("fired early: %q", out)
 	}
 	st, err := LoadState(s)
@@ -184,7 +168,7 @@ func TestReloadKeepsCorrelationState(t *testing.T) {
 		t.Fatal(err)
 	}
 	hub.InstallAll(st)
-	if out := feed(failedLogons(4, 5, "bob")); len(out) != 1 || out[0] != bruteResult {
+	if out := outputs(t, p, failedLogons(4, 5, "bob")); len(out) != 1 || out[0] != bruteResult {
 		t.Fatalf("after reload: %q, want the 5th logon to fire", out)
 	}
 }

@@ -211,7 +211,7 @@ func TestDaemonDynamicMetricsAndEnricherReload(t *testing.T) {
 
 	fams := opsScrape(t, base)
 	for _, name := range []string{"rsigma_source_resolves_total", "rsigma_source_resolve_seconds", "rsigma_enrichment_total",
-		"rsigma_enrichment_http_cache_hits_total"} {
+		"rsigma_enrichment_http_cache_hits_total", "rsigma_enrichment_http_cache_evictions_total"} {
 		if _, ok := fams[name]; !ok {
 			t.Errorf("/metrics lacks %s", name)
 		}

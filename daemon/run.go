@@ -19,6 +19,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
@@ -177,7 +178,7 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 
 	runErr := make(chan error, 1)
 	go func() { runErr <- strm.Run(context.Background()) }()
-	d.log.Info("Sink started", "outputs", fmt.Sprint(d.opts.Outputs))
+	d.log.Info("Sink started", "outputs", fmt.Sprint(redact.URLs(d.opts.Outputs)))
 
 	var result error
 	select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -358,5 +359,26 @@ func TestHTTPCacheSharesConcurrentFetches(t *testing.T) {
 	}
 	if calls.Load() != 1 {
 		t.Fatalf("server called %d times, want 1", calls.Load())
+	}
+}
+
+// Credentials in an http enricher's URL never reach the logged failure.
+func TestHTTPFailuresHideURLCredentials(t *testing.T) {
+	srv := localServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusInternalServerError)
+	}))
+	for name, u := range map[string]string{"status": strings.Replace(srv.URL, "http://", "http://t0ken@", 1) + "/x", "dial": "http://t0ken@127.0.0.1:1/x"} {
+		t.Run(name, func(t *testing.T) {
+			var logged strings.Builder
+			opts := Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))}
+			set, err := Parse("e.yml", []byte("enrichers:\n  - {id: e, kind: detection, type: http, inject_field: f, url: '"+u+"'}\n"), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set.Enrich(context.Background(), detectionTarget())
+			if strings.Contains(logged.String(), "t0ken") || !strings.Contains(logged.String(), "://***@127.0.0.1:") {
+				t.Fatalf("logged %q, want the URL with its credentials masked", logged.String())
+			}
+		})
 	}
 }

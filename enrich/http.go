@@ -12,6 +12,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 )
 
 // maxHTTPBody caps an http enricher's response body (10 MiB).
@@ -155,7 +157,7 @@ func (p *httpPrimitive) fetch(ctx context.Context, u, body string, t *Target) (a
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return nil, 0, err
+		return nil, 0, redact.HTTPError(err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxHTTPBody+1))
@@ -166,7 +168,7 @@ func (p *httpPrimitive) fetch(ctx context.Context, u, body string, t *Target) (a
 		return nil, 0, fmt.Errorf("response body exceeds %d bytes", maxHTTPBody)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, 0, fmt.Errorf("%s %s: HTTP %d", p.method, u, resp.StatusCode)
+		return nil, 0, fmt.Errorf("%s %s: HTTP %d", p.method, redact.URL(u), resp.StatusCode)
 	}
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/command"
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 )
 
 // ErrorKind classifies a failed resolution (the error_kind metric label).
@@ -98,11 +99,11 @@ func (s *Source) fetchHTTP(ctx context.Context, client *http.Client) ([]byte, er
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, redact.HTTPError(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%s %s: HTTP %d", s.Method, s.URL, resp.StatusCode)
+		return nil, fmt.Errorf("%s %s: HTTP %d", s.Method, redact.URL(s.URL), resp.StatusCode)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, s.MaxBytes+1))
 	if err == nil && int64(len(data)) > s.MaxBytes {

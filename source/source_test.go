@@ -292,3 +292,25 @@ func TestRunReResolvesOnTriggerAndWatch(t *testing.T) {
 	}
 	waitFor("t", "dos")
 }
+
+// Credentials in a source URL never reach the resolution error (which is
+// logged): not from our message, not from net/http's.
+func TestHTTPErrorsHideURLCredentials(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	withToken := strings.Replace(srv.URL, "http://", "http://t0ken@", 1)
+	for name, u := range map[string]string{"status": withToken + "/x", "dial": "http://u:pa55@127.0.0.1:1/x", "dial_token": "http://t0ken@127.0.0.1:1/x"} {
+		t.Run(name, func(t *testing.T) {
+			srcs, err := Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: http, url: '%s'}]", u)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = NewResolver(srcs, Options{}).ResolveAll(context.Background())
+			if err == nil || strings.Contains(err.Error(), "t0ken") || strings.Contains(err.Error(), "pa55") || !strings.Contains(err.Error(), "://***@127.0.0.1:") {
+				t.Fatalf("err = %v, want the URL with its credentials masked", err)
+			}
+		})
+	}
+}

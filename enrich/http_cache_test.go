@@ -83,7 +83,11 @@ func TestResponseCache(t *testing.T) {
 			return 1, 1, nil
 		})
 		defer close(release)
-		<-started
+		select {
+		case <-started:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the first fetch did not start within 10s")
+		}
 		wctx, cancel := context.WithCancel(ctx)
 		cancel()
 		if _, _, err := c.getOrFetch(wctx, "k", func() (any, int64, error) { t.Error("second fetch"); return nil, 0, nil }); err != context.Canceled {

@@ -268,7 +268,7 @@ func TestRunReResolvesOnTriggerAndWatch(t *testing.T) {
 	go r.Run(ctx)
 	waitFor := func(id, want string) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(10 * time.Second)
 		for time.Now().Before(deadline) {
 			if v, _, _ := r.Snapshot().Value(id); reflect.DeepEqual(v, []any{want}) {
 				return
@@ -278,12 +278,25 @@ func TestRunReResolvesOnTriggerAndWatch(t *testing.T) {
 		v, _, _ := r.Snapshot().Value(id)
 		t.Fatalf("value stayed %v, want [%s]", v, want)
 	}
-	time.Sleep(100 * time.Millisecond) // let the watcher start
+	// Run sets its watches up before it takes the first trigger: once a
+	// triggered resolution is counted, the watcher is running.
+	resolves := r.Stats().Resolves
+	if !r.Trigger("t") {
+		t.Fatal("trigger refused")
+	}
+	for deadline := time.Now().Add(10 * time.Second); r.Stats().Resolves == resolves; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the triggered resolution did not happen within 10s")
+		}
+	}
 	write(t, dir, "list.json", `["two"]`)
 	waitFor("s", "two")
-	// "t" is not watched: its change is picked up only by a triggered resolution.
+	// "t" is not watched: its change is picked up only by a triggered
+	// resolution. The watcher handles events in order, so once the later
+	// change of "s" is seen, the change of "t" was seen and ignored.
 	write(t, dir, "other.json", `["dos"]`)
-	time.Sleep(100 * time.Millisecond)
+	write(t, dir, "list.json", `["three"]`)
+	waitFor("s", "three")
 	if v, _, _ := r.Snapshot().Value("t"); !reflect.DeepEqual(v, []any{"uno"}) {
 		t.Fatalf("unwatched source changed without a trigger: %v", v)
 	}

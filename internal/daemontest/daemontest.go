@@ -78,6 +78,9 @@ func Start(t testing.TB, args ...string) *Daemon {
 	d.Cmd = exec.Command(Binary(t), args...)
 	d.Cmd.Stdout = d.stdout
 	d.Cmd.Stderr = d.stderr
+	// Once the process has exited (or was killed), a child of it still
+	// holding stdout or stderr must not keep Wait, and so the test, waiting.
+	d.Cmd.WaitDelay = 10 * time.Second
 	stdin, err := d.Cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -1,9 +1,5 @@
 package correlation
 
-import (
-	"math"
-)
-
 // contribution is one update of one (correlation, group).
 type contribution struct {
 	ts     int64
@@ -14,8 +10,6 @@ type contribution struct {
 	stored bufferedEvent
 	store  bool
 }
-
-func isNonFinite(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) }
 
 // contribute applies ct to the group key of c, evaluates the condition and
 // appends an emitted result to dst (correlation.md §6, §11).

@@ -2,7 +2,6 @@ package correlation
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
@@ -181,12 +180,9 @@ func (c *compiled) readValue(ev sigma.Event, ct *contribution) {
 		}
 		ct.val, ct.hasVal = string(encodeKey(nil, vals, present)), true
 	case c.rule.Type.numeric():
-		v := ev.Field(c.valueFields[0])
-		if v.Kind != sigma.KindNumber && v.Kind != sigma.KindString {
-			return
-		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64)
-		if err == nil && !isNonFinite(f) {
+		// The numeric reading of detection matching (sigma-rules.md §5.3),
+		// so that " 12" is no more a number here than in a rule.
+		if f, ok := ev.Field(c.valueFields[0]).Number(); ok {
 			ct.num, ct.hasVal = f, true
 		}
 	}

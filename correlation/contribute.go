@@ -39,7 +39,10 @@ func (e *Engine) contribute(c *compiled, key []byte, src pairSource, ct contribu
 }
 
 // advance moves g's window to time ts; false means the contribution is too
-// late to be in any window and is dropped.
+// late to be in any window and is dropped. g.newest is the group's
+// high-water mark, moved by every contribution; a session is measured from
+// its newest stored entry instead (correlation.md §6.2), which a
+// contribution without a value does not create (§8.2, §8.5).
 func (c *compiled) advance(g *group, ts int64) bool {
 	if !g.started {
 		g.started, g.newest = true, ts
@@ -53,18 +56,13 @@ func (c *compiled) advance(g *group, ts int64) bool {
 			return false
 		case bucket > current:
 			g.clear()
-			g.newest = ts
 		}
 	case WindowSession:
-		if len(g.entries) > 0 && (ts-g.newest > c.gap || ts-g.entries[0].ts > c.span) {
+		if ts-g.sessionEnd() > c.gap || len(g.entries) > 0 && ts-g.entries[0].ts > c.span {
 			g.clear()
-			g.newest = ts
 		}
 	default:
-		if ts > g.newest {
-			g.newest = ts
-		}
-		cutoff := g.newest - c.span
+		cutoff := max(g.newest, ts) - c.span
 		if ts < cutoff {
 			return false
 		}

@@ -144,13 +144,18 @@ func (h *harness) feed(ts int64, ev testEvent) []Result {
 	if ts >= 0 {
 		e["@timestamp"] = ts
 	}
+	return h.eng.Process(Input{Event: e, Hits: h.hits(e)}, nil)
+}
+
+// hits lists the detections ev matches.
+func (h *harness) hits(ev testEvent) []int {
 	var hits []int
 	for i, d := range h.dets {
-		if d.match(e) {
+		if d.match(ev) {
 			hits = append(hits, i)
 		}
 	}
-	return h.eng.Process(Input{Event: e, Hits: hits}, nil)
+	return hits
 }
 
 // fired summarises results as "title@t=value[k=v,...]".

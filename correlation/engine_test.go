@@ -32,14 +32,26 @@ title: C
 correlation: {type: event_count, rules: [fail], group-by: [User], timespan: 60s, condition: {gte: 3}}
 `
 
+// runScenarios checks the engine against each table and, where it models
+// the scenario's options, the reference model against the engine
+// (model_test.go), so that the model is held to the same expectations.
 func runScenarios(t *testing.T, cases []scenario) {
 	for _, sc := range cases {
 		t.Run(sc.name, func(t *testing.T) {
 			h := newHarness(t, sc.corr, sc.opts, sc.dets...)
+			model := h.model(sc.corr)
 			for i, st := range sc.steps {
-				got := fired(h.feed(st.t, st.ev))
-				if !slices.Equal(got, st.want) {
+				ev := timed(st.t, st.ev)
+				hits := h.hits(ev)
+				results := h.eng.Process(Input{Event: ev, Hits: hits}, nil)
+				if got := fired(results); !slices.Equal(got, st.want) {
 					t.Fatalf("step %d (t=%d %v): got %q, want %q", i, st.t, st.ev, got, st.want)
+				}
+				if model == nil {
+					continue
+				}
+				if eng, ref := engineVsModel(results, model, ev, hits); eng != ref {
+					t.Fatalf("step %d (t=%d %v): the reference model disagrees:\nengine %s\nmodel  %s", i, st.t, st.ev, eng, ref)
 				}
 			}
 		})

@@ -137,6 +137,13 @@ func newHarness(t *testing.T, corrYAML string, opts Options, dets ...detection) 
 // feed sends ev at time ts (seconds; <0 leaves the event untimed).
 func (h *harness) feed(ts int64, ev testEvent) []Result {
 	h.t.Helper()
+	e := timed(ts, ev)
+	return h.eng.Process(Input{Event: e, Hits: h.hits(e)}, nil)
+}
+
+// timed is a copy of ev with @timestamp ts (seconds, or ms above 10^12;
+// <0 leaves the event untimed).
+func timed(ts int64, ev testEvent) testEvent {
 	e := testEvent{}
 	for k, v := range ev {
 		e[k] = v
@@ -144,7 +151,7 @@ func (h *harness) feed(ts int64, ev testEvent) []Result {
 	if ts >= 0 {
 		e["@timestamp"] = ts
 	}
-	return h.eng.Process(Input{Event: e, Hits: h.hits(e)}, nil)
+	return e
 }
 
 // hits lists the detections ev matches.

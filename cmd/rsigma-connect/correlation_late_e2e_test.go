@@ -10,14 +10,16 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
 )
 
-// lateRules: one sliding event_count per user, timespan 1m.
-const lateRules = `title: Failed Logon
+const failedLogonRule = `title: Failed Logon
 name: failed_logon
 logsource: {product: windows, service: security}
 detection:
     selection: {EventID: 4625}
     condition: selection
----
+`
+
+// lateRules: one sliding event_count per user, timespan 1m.
+const lateRules = failedLogonRule + `---
 title: Brute Force
 id: brute-force
 correlation:
@@ -80,13 +82,7 @@ func TestCorrelationLateEventsAreCounted(t *testing.T) {
 
 // warnRules: a correlation without group-by and with an alias entry for a
 // rule it does not reference; two load warnings.
-const warnRules = `title: Failed Logon
-name: failed_logon
-logsource: {product: windows, service: security}
-detection:
-    selection: {EventID: 4625}
-    condition: selection
----
+const warnRules = failedLogonRule + `---
 title: Any Failures
 correlation:
     type: event_count

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,6 +23,26 @@ func waitStreamCount(t *testing.T, js jetstream.JetStream, stream string, n uint
 	for streamCount(js, stream) < n {
 		if time.Now().After(deadline) {
 			t.Fatalf("%s holds %d messages after 30s, want %d\n%s", stream, streamCount(js, stream), n, d.Stderr())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// waitStream waits until stream exists: a `run` of a printed config creates
+// the input stream when its input connects, and a publish before that finds
+// no stream ("nats: no response from stream").
+func waitStream(t *testing.T, js jetstream.JetStream, stream string, d *daemontest.Daemon) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_, err := js.Stream(ctx, stream)
+		cancel()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stream %s not created within 30s: %v\n%s", stream, err, d.Stderr())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -58,6 +79,7 @@ func TestDaemonNATSPasswordInTheURL(t *testing.T) {
 		}
 		t.Setenv("NATS_PASSWORD", secret)
 		d := daemontest.Start(t, "run", path)
+		waitStream(t, js, "rsigma-events", d)
 		publishLines(t, js, "events.windows", daemontest.Lines(sampleEvents(t)))
 		waitStreamCount(t, js, "rsigma-detections", 1, d)
 		d.Signal(syscall.SIGINT)

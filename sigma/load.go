@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,34 +19,7 @@ import (
 // files in sorted order). A non-nil error means the path itself could not be
 // read (errors.Is(err, ErrRulesPath)); problems inside individual files and
 // documents are collected in RuleSet.Rejected and do not fail the load.
-func LoadPath(path string) (*RuleSet, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
-	}
-	if !info.IsDir() {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
-		}
-		return LoadBytes(path, data)
-	}
-	var files []string
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && isRuleFile(p) {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
-	}
-	sort.Strings(files)
-	return loadFiles(files), nil
-}
+func LoadPath(path string) (*RuleSet, error) { return LoadPaths([]string{path}) }
 
 // loadFiles parses files on all CPUs and merges the results in file order.
 func loadFiles(files []string) *RuleSet {

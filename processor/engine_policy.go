@@ -19,11 +19,11 @@ import (
 func (st *State) StartupError(strict bool, paths []string) error {
 	switch {
 	case strict && len(st.Rejected) > 0:
-		return rejectionError("strict rules", st.Rejected)
+		return rejectionError("%d rule(s) rejected (strict rules)", st.Rejected)
 	case len(st.Engine.Rules()) > 0:
 		return nil
 	case len(st.Rejected) > 0:
-		return rejectionError("no rule could be loaded", st.Rejected)
+		return rejectionError("all %d rule(s) rejected", st.Rejected)
 	}
 	return fmt.Errorf("%w: no rules found in %s", ErrRulesLoad, strings.Join(paths, ", "))
 }
@@ -33,7 +33,7 @@ func (st *State) StartupError(strict bool, paths []string) error {
 // disappears from a running rule set; the previous State keeps serving.
 func (st *State) ReloadError() error {
 	if len(st.Rejected) > 0 {
-		return rejectionError("reload refused", st.Rejected)
+		return rejectionError("%d rule(s) rejected", st.Rejected)
 	}
 	return nil
 }
@@ -41,9 +41,11 @@ func (st *State) ReloadError() error {
 // maxListedRejections bounds the rejections an error message lists.
 const maxListedRejections = 5
 
-func rejectionError(why string, rejected []*sigma.LoadError) error {
+// rejectionError lists rejected after the heading, which holds one %d for
+// their number.
+func rejectionError(heading string, rejected []*sigma.LoadError) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d rule(s) rejected: ", why, len(rejected))
+	fmt.Fprintf(&b, heading+": ", len(rejected))
 	for i, le := range rejected {
 		if i == maxListedRejections {
 			fmt.Fprintf(&b, "; and %d more", len(rejected)-i)

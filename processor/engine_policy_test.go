@@ -36,9 +36,9 @@ func TestLoadPolicies(t *testing.T) {
 		reload  string // "" when a reload succeeds
 	}{
 		{"all_rules_good", settings(t, false, good), "", ""},
-		{"one_rule_rejected", settings(t, false, good, bad), "", "reload refused: 1 rule(s) rejected: " + where},
-		{"one_rule_rejected_strict", settings(t, true, good, bad), "strict rules: 1 rule(s) rejected: " + where, "reload refused"},
-		{"every_rule_rejected", settings(t, false, bad), "no rule could be loaded: 1 rule(s) rejected: " + where, "reload refused"},
+		{"one_rule_rejected", settings(t, false, good, bad), "", "1 rule(s) rejected: " + where},
+		{"one_rule_rejected_strict", settings(t, true, good, bad), "1 rule(s) rejected (strict rules): " + where, "1 rule(s) rejected: " + where},
+		{"every_rule_rejected", settings(t, false, bad), "all 1 rule(s) rejected: " + where, "1 rule(s) rejected: " + where},
 		{"no_rules_at_all", settings(t, false, empty), "no rules found in " + empty, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

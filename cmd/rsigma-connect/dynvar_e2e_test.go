@@ -67,13 +67,6 @@ func dynVarReload(t *testing.T, base string) {
 	}
 }
 
-func dynVarWriteList(t *testing.T, file, list string) {
-	t.Helper()
-	if err := os.WriteFile(file, []byte(list), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // Scenarios 62, 64, 65, 66 and 68 of daemon-acceptance.md §6 with the
 // DYNVAR fixture as written there (no |expand on the rule value).
 func TestAcceptanceDynamicSourcesWithoutExpand(t *testing.T) {
@@ -100,7 +93,7 @@ func TestAcceptanceDynamicSourcesWithoutExpand(t *testing.T) {
 		if n := dynVarStatus(t, base, "detection_matches"); n != 0 {
 			t.Fatalf("detection_matches %v before the source lists the command", n)
 		}
-		dynVarWriteList(t, list, `["malware.exe"]`)
+		pipeWrite(t, filepath.Dir(list), filepath.Base(list), `["malware.exe"]`)
 		dynVarReload(t, base)
 		dynVarPost(t, base, 1)
 		opsStop(t, d)
@@ -123,7 +116,7 @@ func TestAcceptanceDynamicSourcesWithoutExpand(t *testing.T) {
 			return dynVarStatus(t, base, "dynamic_sources.resolves_total") + dynVarStatus(t, base, "dynamic_sources.errors_total")
 		}
 		before := activity()
-		dynVarWriteList(t, list, `["malware.exe"]`)
+		pipeWrite(t, filepath.Dir(list), filepath.Base(list), `["malware.exe"]`)
 		if status, body := opsDo(t, "POST", base+"/api/v1/sources/resolve", ""); status != 200 {
 			t.Fatalf("POST /api/v1/sources/resolve: %d %s", status, body)
 		}

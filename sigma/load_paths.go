@@ -10,10 +10,11 @@ import (
 
 // LoadPaths loads rule files and directories in the given order, like
 // LoadPath, reading each file once however many paths reach it (a
-// directory given twice, a file inside a directory also given, a symbolic
-// link): files are told apart by their resolved absolute path, and the
-// first path that reaches a file decides its place in the load order. A
-// non-nil error means a path itself could not be read
+// directory given twice or spelt two ways, a file inside a directory also
+// given, a symbolic link to a given directory): a file is known by its
+// path below the resolved absolute form of the rule path that reached it,
+// and the first path that reaches a file decides its place in the load
+// order. A non-nil error means a path itself could not be read
 // (errors.Is(err, ErrRulesPath)).
 func LoadPaths(paths []string) (*RuleSet, error) {
 	seen := map[string]bool{}
@@ -23,8 +24,15 @@ func LoadPaths(paths []string) (*RuleSet, error) {
 		if err != nil {
 			return nil, err
 		}
+		root := resolvedPath(path)
 		for _, f := range found {
-			if key := resolvedPath(f); !seen[key] {
+			// Resolving the root only, not every file, spares a system
+			// call per path element of every file.
+			rel, err := filepath.Rel(path, f)
+			if err != nil {
+				rel = f
+			}
+			if key := filepath.Join(root, rel); !seen[key] {
 				seen[key] = true
 				files = append(files, f)
 			}
@@ -66,12 +74,12 @@ func ruleFiles(path string) ([]string, error) {
 	return files, nil
 }
 
-// resolvedPath is the absolute path of file with symbolic links resolved,
+// resolvedPath is the absolute form of path with symbolic links resolved,
 // or as much of that as the file system allows.
-func resolvedPath(file string) string {
-	abs, err := filepath.Abs(file)
+func resolvedPath(path string) string {
+	abs, err := filepath.Abs(path)
 	if err != nil {
-		return filepath.Clean(file)
+		return filepath.Clean(path)
 	}
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		return real

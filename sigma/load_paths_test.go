@@ -30,12 +30,15 @@ func TestLoadPathsReadsEachFileOnce(t *testing.T) {
 	if err := os.Symlink(rules, link); err != nil {
 		t.Fatal(err)
 	}
+	t.Chdir(dir)
 	for _, tc := range []struct {
 		name  string
 		paths []string
 	}{
 		{"directory_twice", []string{rules, rules}},
 		{"directory_by_two_spellings", []string{rules, filepath.Join(rules, "sub", "..")}},
+		{"directory_with_trailing_slash", []string{rules + "/", rules}},
+		{"relative_and_absolute", []string{"./rules/", rules}},
 		{"file_then_its_directory", []string{filepath.Join(rules, "sub", "b.yml"), rules}},
 		{"directory_and_symlink_to_it", []string{rules, link}},
 	} {

@@ -101,6 +101,9 @@ func (p *Processor) install(st *State) {
 	for _, w := range st.Warnings {
 		p.log.Warnf("%s", w)
 	}
+	for _, w := range st.Correlation.Warnings() {
+		p.log.Warnf("correlation rule warning: %s", w)
+	}
 	n := len(st.Engine.Rules())
 	p.metrics.detectionRules.Set(int64(n))
 	p.metrics.rulesRejected.Set(int64(len(st.Rejected)))

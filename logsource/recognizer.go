@@ -164,6 +164,49 @@ func (r *Recognizer) Fits(ls sigma.Logsource, k Key) bool {
 		r.categories.admits(k.category, strings.ToLower(ls.Category))
 }
 
+// tableKeys returns the Keys the tables and declarations produce on their
+// own, without the event's tags filling a dimension, so a Router can bucket
+// rules for them up front.
+func (r *Recognizer) tableKeys() []Key {
+	seen := map[Key]bool{{}: true}
+	keys := []Key{{}}
+	add := func(k Key) {
+		if !seen[k] {
+			seen[k] = true
+			keys = append(keys, k)
+		}
+	}
+	for _, m := range r.declared {
+		add(m.key)
+	}
+	for _, e := range r.windows.entries() {
+		add(e.other)
+		add(e.anyID)
+		for _, k := range e.byID {
+			add(k)
+		}
+	}
+	for _, g := range r.shapes {
+		for _, m := range g.mappings {
+			add(m.key)
+		}
+	}
+	for _, p := range append([]setID{unknownSet}, mapValues(r.ecs.products)...) {
+		for _, c := range append([]setID{unknownSet}, mapValues(r.ecs.categories)...) {
+			add(Key{product: p, category: c})
+		}
+	}
+	return keys
+}
+
+func mapValues[K comparable, V any](m map[K]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
+}
+
 // Known returns the names this recognizer knows for each dimension, sorted:
 // the values a closed set can exclude.
 func (r *Recognizer) Known() (products, services, categories []string) {

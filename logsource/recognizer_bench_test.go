@@ -17,39 +17,31 @@ var benchEvents = map[string]string{
 	"unrecognized": `{"@timestamp":"2026-11-26T10:00:00Z","EventID":1,"Image":"C:\\Windows\\System32\\whoami.exe","CommandLine":"whoami /priv","User":"alice"}`,
 }
 
-// BenchmarkRecognize measures JSONEvent.Reset plus Recognize per event;
-// BenchmarkReset the Reset alone on the same table, so the difference is
-// what recognition adds.
+// BenchmarkRecognize measures, per kind of event, JSONEvent.Reset alone
+// (reset) and Reset plus Recognize (recognize) on one table, so the
+// difference is what recognition adds.
 func BenchmarkRecognize(b *testing.B) {
 	for name, line := range benchEvents {
-		b.Run(name, func(b *testing.B) {
-			table := sigma.NewFieldTable()
-			rec := New(Options{Field: table.Intern})
-			ev := sigma.NewJSONEvent(table)
-			raw := []byte(line)
-			b.SetBytes(int64(len(raw)))
-			b.ReportAllocs()
-			for b.Loop() {
-				_ = ev.Reset(raw)
-				_ = rec.Recognize(ev)
+		for _, recognize := range []bool{false, true} {
+			sub := name + "/reset"
+			if recognize {
+				sub = name + "/recognize"
 			}
-		})
-	}
-}
-
-func BenchmarkReset(b *testing.B) {
-	for name, line := range benchEvents {
-		b.Run(name, func(b *testing.B) {
-			table := sigma.NewFieldTable()
-			New(Options{Field: table.Intern})
-			ev := sigma.NewJSONEvent(table)
-			raw := []byte(line)
-			b.SetBytes(int64(len(raw)))
-			b.ReportAllocs()
-			for b.Loop() {
-				_ = ev.Reset(raw)
-			}
-		})
+			b.Run(sub, func(b *testing.B) {
+				table := sigma.NewFieldTable()
+				rec := New(Options{Field: table.Intern})
+				ev := sigma.NewJSONEvent(table)
+				raw := []byte(line)
+				b.SetBytes(int64(len(raw)))
+				b.ReportAllocs()
+				for b.Loop() {
+					_ = ev.Reset(raw)
+					if recognize {
+						_ = rec.Recognize(ev)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -80,5 +72,25 @@ func BenchmarkSelect(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = rt.Select(k)
+	}
+}
+
+// BenchmarkNewRouter measures bucketing the SigmaHQ corpus, done at every
+// rules load.
+func BenchmarkNewRouter(b *testing.B) {
+	e := loadCorpus(b)
+	rec := New(Options{Field: e.Fields().Intern})
+	ls := logsources(e.Rules())
+	b.ReportAllocs()
+	for b.Loop() {
+		NewRouter(rec, ls)
+	}
+}
+
+// BenchmarkNew measures building a Recognizer with the builtin tables.
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		New(Options{})
 	}
 }

@@ -16,7 +16,10 @@ const maxSelections = 4096
 
 // Router is the compile-time side of routing for one rule set: it buckets
 // the rules by distinct logsource (its groups) and answers which rules may
-// fire on events of a Key. It is safe for concurrent use.
+// fire on events of a Key. The Selections of every Key the tables and
+// declarations produce are made by NewRouter; a Key that an event's own
+// tags complete is selected on its first event. It is safe for concurrent
+// use.
 type Router struct {
 	rec    *Recognizer
 	ruleOf []int32 // rule index → group index
@@ -82,9 +85,25 @@ func NewRouter(rec *Recognizer, rules []sigma.Logsource) *Router {
 		every[g>>6] |= 1 << (g & 63)
 	}
 	rt.all = rt.selection(every)
-	empty := map[Key]*Selection{{}: rt.all}
-	rt.byKey.Store(&empty)
+	byKey := map[Key]*Selection{{}: rt.all}
+	for _, k := range rec.tableKeys() {
+		if _, ok := byKey[k]; !ok {
+			byKey[k] = rt.selection(rt.mask(k))
+		}
+	}
+	rt.byKey.Store(&byKey)
 	return rt
+}
+
+// mask returns the groups that fit Key k.
+func (rt *Router) mask(k Key) []uint64 {
+	mask := make([]uint64, (len(rt.groups)+63)/64)
+	for g := range rt.groups {
+		if rt.groups[g].fits(k) {
+			mask[g>>6] |= 1 << (g & 63)
+		}
+	}
+	return mask
 }
 
 func (rt *Router) newGroup(ls [3]string) routeGroup {
@@ -105,8 +124,8 @@ func (rt *Router) newGroup(ls [3]string) routeGroup {
 // category, compared case-insensitively).
 func (rt *Router) Groups() int { return len(rt.groups) }
 
-// Selections returns how many distinct Selections the Keys seen so far
-// needed (1 before the first recognized event).
+// Selections returns how many distinct Selections the Keys made so far
+// need: the rule subsets events can be routed to.
 func (rt *Router) Selections() int {
 	rt.mu.Lock()
 	defer rt.mu.Unlock()
@@ -124,9 +143,8 @@ func (g *routeGroup) fits(k Key) bool {
 
 func has(set []uint64, i int) bool { return set[i>>6]&(1<<(i&63)) != 0 }
 
-// Select returns the rules that may fire on events of Key k. The first
-// event of a Key computes its Selection; later ones find it with one map
-// lookup.
+// Select returns the rules that may fire on events of Key k, with one map
+// lookup (the first event of a Key no table produces computes it).
 func (rt *Router) Select(k Key) *Selection {
 	m := *rt.byKey.Load()
 	if s, ok := m[k]; ok {
@@ -145,13 +163,7 @@ func (rt *Router) selectSlow(k Key) *Selection {
 	if s, ok := m[k]; ok {
 		return s
 	}
-	mask := make([]uint64, (len(rt.groups)+63)/64)
-	for g := range rt.groups {
-		if rt.groups[g].fits(k) {
-			mask[g>>6] |= 1 << (g & 63)
-		}
-	}
-	s := rt.selection(mask)
+	s := rt.selection(rt.mask(k))
 	next := make(map[Key]*Selection, len(m)+1)
 	for key, sel := range m {
 		next[key] = sel

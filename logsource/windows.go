@@ -102,6 +102,15 @@ func (r *Recognizer) compileChannel(row ChannelMapping) *channelEntry {
 	return e
 }
 
+// entries returns every channel entry, the unlisted one included.
+func (w *windowsIndex) entries() []*channelEntry {
+	out := []*channelEntry{&w.unlisted}
+	for _, e := range w.channels {
+		out = append(out, e)
+	}
+	return out
+}
+
 // recognize returns the Key of a Windows event, or false when ev shows no
 // Windows channel.
 func (w *windowsIndex) recognize(ev sigma.Event) (Key, bool) {

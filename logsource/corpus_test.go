@@ -268,3 +268,37 @@ func TestSigmaHQRegressionSamplesFit(t *testing.T) {
 	t.Logf("%d/%d samples fire their rule with routing (%d samples of rules outside the corpus)",
 		fired, len(ids)-missing, missing)
 }
+
+// TestCorpusCoverage logs, per product of the SigmaHQ corpus, how many
+// rules it has and whether some builtin table reveals that product (so its
+// rules are routed to its events only); go test -v shows it.
+func TestCorpusCoverage(t *testing.T) {
+	e := loadCorpus(t)
+	rec := New(Options{})
+	revealed := map[string]bool{}
+	for _, k := range rec.tableKeys() {
+		for _, p := range rec.Describe(k).Product.Names {
+			revealed[p] = true
+		}
+	}
+	count := map[string]int{}
+	for _, r := range e.Rules() {
+		count[strings.ToLower(r.Logsource.Product)]++
+	}
+	var lines []string
+	covered := 0
+	for p, n := range count {
+		mark := "not recognized"
+		if revealed[p] {
+			mark = "recognized"
+			covered += n
+		}
+		if p == "" {
+			p, mark = "(no product)", "runs on every event whose category fits"
+		}
+		lines = append(lines, fmt.Sprintf("%5d %-14s %s", n, p, mark))
+	}
+	sort.Strings(lines)
+	slices.Reverse(lines)
+	t.Logf("%d of %d rules have a product the builtin tables recognize:\n%s", covered, len(e.Rules()), strings.Join(lines, "\n"))
+}

@@ -59,6 +59,20 @@ func (h *Hub) Processors() []*Processor {
 	return append([]*Processor(nil), h.procs...)
 }
 
+// Active returns the rules state the processors evaluate with (the one
+// preloaded while none is attached yet), or nil before any is loaded.
+func (h *Hub) Active() *State {
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.procs) > 0 {
+		return h.procs[0].State()
+	}
+	return h.preloaded
+}
+
 // Ready reports whether rules are loaded: true once rules were preloaded or
 // a processor attached with its rules.
 func (h *Hub) Ready() bool { return h != nil && h.ready.Load() }

@@ -13,10 +13,9 @@ import (
 	"testing"
 
 	"github.com/rsigma-connect/rsigma-connect/format"
+	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
-
-const corpusDir = "../../shared/sigma-rules"
 
 var (
 	corpusOnce   sync.Once
@@ -27,11 +26,8 @@ var (
 // loadCorpus compiles the SigmaHQ corpus once per test binary.
 func loadCorpus(t testing.TB) *sigma.Engine {
 	t.Helper()
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("corpus not available: %v", err)
-	}
 	corpusOnce.Do(func() {
-		rs, err := sigma.LoadPath(corpusDir)
+		rs, err := sigma.LoadPath(sigmahq.Dir())
 		if err != nil {
 			corpusErr = err
 			return

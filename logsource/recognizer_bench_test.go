@@ -3,6 +3,7 @@ package logsource
 import (
 	"testing"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/lanes"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
@@ -92,5 +93,37 @@ func BenchmarkNew(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		New(Options{})
+	}
+}
+
+// BenchmarkRecognizeLanes measures recognition on the benchmark lanes with
+// the SigmaHQ corpus's field table (as the daemon's), per event: Reset
+// alone, then Reset plus Recognize.
+func BenchmarkRecognizeLanes(b *testing.B) {
+	e := loadCorpus(b)
+	rec := New(Options{Field: e.Fields().Intern})
+	for _, lane := range lanes.All {
+		lines, err := lanes.Lines(lane, 20000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, recognize := range []bool{false, true} {
+			sub := string(lane) + "/reset"
+			if recognize {
+				sub = string(lane) + "/recognize"
+			}
+			b.Run(sub, func(b *testing.B) {
+				ev := sigma.NewJSONEvent(e.Fields())
+				b.ReportAllocs()
+				i := 0
+				for b.Loop() {
+					_ = ev.Reset(lines[i%len(lines)])
+					if recognize {
+						_ = rec.Recognize(ev)
+					}
+					i++
+				}
+			})
+		}
 	}
 }

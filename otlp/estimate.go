@@ -1,0 +1,129 @@
+package otlp
+
+import "google.golang.org/protobuf/encoding/protowire"
+
+// Field numbers the decoded-size estimate follows (common/v1, logs/v1,
+// resource/v1).
+const (
+	fieldRecordBody         = 5 // LogRecord.body (AnyValue)
+	fieldRecordAttributes   = 6 // LogRecord.attributes (KeyValue)
+	fieldResourceAttributes = 1 // Resource.attributes
+	fieldScopeAttributes    = 3 // InstrumentationScope.attributes
+	fieldKeyValueValue      = 2 // KeyValue.value (AnyValue)
+	fieldAnyArray           = 5 // AnyValue.array_value (ArrayValue)
+	fieldAnyKVList          = 6 // AnyValue.kvlist_value (KeyValueList)
+	fieldListValues         = 1 // ArrayValue.values, KeyValueList.values
+)
+
+// Memory of a decoded message beyond its wire bytes (which are copied into
+// its strings), measured with TestDecodedSizeCoversTheHeap (allocations,
+// growth included): per KeyValue (its struct and slice slot, the flattened
+// object's entry and key index, each built twice for a kvlist), per AnyValue
+// (its struct and oneof wrapper), and for the message itself.
+const (
+	perKeyValueBytes = 600
+	perAnyValueBytes = 128
+	perMessageBytes  = 1024
+)
+
+// maxEstimateDepth stops the estimate where proto.Unmarshal stops decoding
+// (its default recursion limit).
+const maxEstimateDepth = 10000
+
+// decodedSize bounds the heap a message of wire bytes raw takes once
+// decoded and flattened, without decoding it: wire bytes plus a fixed cost
+// per KeyValue and AnyValue found under its attributes field (KeyValue)
+// and body field (AnyValue; 0: none). Tiny values cost many times their
+// wire size, which is why a byte count alone would not do.
+func decodedSize(raw []byte, attrs, body protowire.Number) int64 {
+	size := int64(len(raw)) + perMessageBytes
+	for b := raw; len(b) > 0; {
+		num, v, rest, ok := nextField(b)
+		if !ok {
+			break
+		}
+		b = rest
+		switch {
+		case v == nil:
+		case num == attrs:
+			size += keyValueSize(v, 1)
+		case num == body && body != 0:
+			size += anyValueSize(v, 1)
+		}
+	}
+	return size
+}
+
+// keyValueSize is the decoded overhead of a KeyValue and its value.
+func keyValueSize(b []byte, depth int) int64 {
+	size := int64(perKeyValueBytes)
+	for depth < maxEstimateDepth && len(b) > 0 {
+		num, v, rest, ok := nextField(b)
+		if !ok {
+			break
+		}
+		b = rest
+		if v != nil && num == fieldKeyValueValue {
+			size += anyValueSize(v, depth+1)
+		}
+	}
+	return size
+}
+
+// anyValueSize is the decoded overhead of an AnyValue and its array or
+// kvlist items.
+func anyValueSize(b []byte, depth int) int64 {
+	size := int64(perAnyValueBytes)
+	for depth < maxEstimateDepth && len(b) > 0 {
+		num, v, rest, ok := nextField(b)
+		if !ok {
+			break
+		}
+		b = rest
+		if v == nil || (num != fieldAnyArray && num != fieldAnyKVList) {
+			continue
+		}
+		for list := v; len(list) > 0; {
+			item, itemV, more, ok := nextField(list)
+			if !ok {
+				break
+			}
+			list = more
+			switch {
+			case itemV == nil || item != fieldListValues:
+			case num == fieldAnyArray:
+				size += anyValueSize(itemV, depth+2)
+			default:
+				size += keyValueSize(itemV, depth+2)
+			}
+		}
+	}
+	return size
+}
+
+// nextField consumes one field of message b: its number, its value when it
+// is length-delimited (else nil), and the rest of b. ok is false at
+// malformed bytes, where the estimate stops quietly (proto.Unmarshal then
+// reports them).
+func nextField(b []byte) (num protowire.Number, v, rest []byte, ok bool) {
+	num, typ, n := protowire.ConsumeTag(b)
+	if n < 0 {
+		return 0, nil, nil, false
+	}
+	b = b[n:]
+	if typ == protowire.BytesType {
+		v, m := protowire.ConsumeBytes(b)
+		if m < 0 {
+			return 0, nil, nil, false
+		}
+		if v == nil {
+			v = b[:0] // present but empty, told apart from "not bytes"
+		}
+		return num, v, b[m:], true
+	}
+	m := protowire.ConsumeFieldValue(num, typ, b)
+	if m < 0 {
+		return 0, nil, nil, false
+	}
+	return num, nil, b[m:], true
+}

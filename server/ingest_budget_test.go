@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -73,14 +74,14 @@ func TestIngestBudget(t *testing.T) {
 // ingest budget, and the body stays counted while its lines are queued.
 func TestEventsHandlerBudget(t *testing.T) {
 	line := strings.Repeat("x", 1000) + "\n"
-	body := strings.Repeat(line, 600) // 600 KB
+	body := strings.Repeat(line, 900) // 900 KB
 
 	t.Run("queued_lines_hold_the_body_until_taken", func(t *testing.T) {
-		b := NewIngestBudget(1 << 20)
+		b := NewIngestBudget(2 << 20)
 		q := NewLineQueue(1000, QueueHooks{})
 		srv := httptest.NewServer(EventsHandler(q, b))
 		defer srv.Close()
-		if status, m, _ := postEvents(t, srv.URL, body); status != 200 || m["accepted"] != 600.0 {
+		if status, m, _ := postEvents(t, srv.URL, body); status != 200 || m["accepted"] != 900.0 {
 			t.Fatalf("first body: %d %v", status, m)
 		}
 		if b.Held() < int64(len(body)) {
@@ -91,8 +92,8 @@ func TestEventsHandlerBudget(t *testing.T) {
 			m["error"] != ErrIngestBusy.Error() {
 			t.Fatalf("second body while the first is queued: %d %v Retry-After %q, want 429", status, m, header.Get("Retry-After"))
 		}
-		if q.Len() != 600 {
-			t.Fatalf("%d lines queued, want only the first body's 600", q.Len())
+		if q.Len() != 900 {
+			t.Fatalf("%d lines queued, want only the first body's 900", q.Len())
 		}
 		drain(q)
 		if b.Held() != 0 {
@@ -152,4 +153,34 @@ func TestEventsHandlerBudget(t *testing.T) {
 			t.Fatalf("held %d after a refused push, want 0", b.Held())
 		}
 	})
+}
+
+// TestClaimReadAllPaysAsDataArrives: a body announcing 1 MiB that has sent
+// 10 bytes holds a small buffer, not its announced length, so slow clients
+// cannot reserve the budget.
+func TestClaimReadAllPaysAsDataArrives(t *testing.T) {
+	b := NewIngestBudget(DefaultIngestBudgetBytes)
+	claim := b.Claim(IngestEvents)
+	pr, pw := io.Pipe()
+	read := make(chan []byte)
+	go func() {
+		body, _ := claim.ReadAll(pr, 1<<20)
+		read <- body
+	}()
+	if _, err := pw.Write([]byte("0123456789")); err != nil {
+		t.Fatal(err)
+	}
+	if held := b.Held(); held > readChunkBytes {
+		t.Fatalf("%d bytes held for 10 bytes received of an announced 1 MiB, want at most %d", held, readChunkBytes)
+	}
+	full := strings.Repeat("x", 1<<20-10)
+	if _, err := io.WriteString(pw, full); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	body := <-read
+	if len(body) != 1<<20 || cap(body) != 1<<20+1 || b.Held() != int64(cap(body)) {
+		t.Fatalf("read %d bytes into a buffer of %d, %d held; want 1 MiB in 1 MiB+1, all of it held", len(body), cap(body), b.Held())
+	}
+	claim.Release()
 }

@@ -1,6 +1,10 @@
 package otlp
 
-import "google.golang.org/protobuf/encoding/protowire"
+import (
+	"iter"
+
+	"google.golang.org/protobuf/encoding/protowire"
+)
 
 // Field numbers the decoded-size estimate follows (common/v1, logs/v1,
 // resource/v1).
@@ -37,14 +41,8 @@ const maxEstimateDepth = 10000
 // wire size, which is why a byte count alone would not do.
 func decodedSize(raw []byte, attrs, body protowire.Number) int64 {
 	size := int64(len(raw)) + perMessageBytes
-	for b := raw; len(b) > 0; {
-		num, v, rest, ok := nextField(b)
-		if !ok {
-			break
-		}
-		b = rest
+	for num, v := range lengthDelimited(raw) {
 		switch {
-		case v == nil:
 		case num == attrs:
 			size += keyValueSize(v, 1)
 		case num == body && body != 0:
@@ -57,13 +55,11 @@ func decodedSize(raw []byte, attrs, body protowire.Number) int64 {
 // keyValueSize is the decoded overhead of a KeyValue and its value.
 func keyValueSize(b []byte, depth int) int64 {
 	size := int64(perKeyValueBytes)
-	for depth < maxEstimateDepth && len(b) > 0 {
-		num, v, rest, ok := nextField(b)
-		if !ok {
-			break
-		}
-		b = rest
-		if v != nil && num == fieldKeyValueValue {
+	if depth >= maxEstimateDepth {
+		return size
+	}
+	for num, v := range lengthDelimited(b) {
+		if num == fieldKeyValueValue {
 			size += anyValueSize(v, depth+1)
 		}
 	}
@@ -74,56 +70,50 @@ func keyValueSize(b []byte, depth int) int64 {
 // kvlist items.
 func anyValueSize(b []byte, depth int) int64 {
 	size := int64(perAnyValueBytes)
-	for depth < maxEstimateDepth && len(b) > 0 {
-		num, v, rest, ok := nextField(b)
-		if !ok {
-			break
-		}
-		b = rest
-		if v == nil || (num != fieldAnyArray && num != fieldAnyKVList) {
+	if depth >= maxEstimateDepth {
+		return size
+	}
+	for num, list := range lengthDelimited(b) {
+		if num != fieldAnyArray && num != fieldAnyKVList {
 			continue
 		}
-		for list := v; len(list) > 0; {
-			item, itemV, more, ok := nextField(list)
-			if !ok {
-				break
-			}
-			list = more
+		for item, v := range lengthDelimited(list) {
 			switch {
-			case itemV == nil || item != fieldListValues:
+			case item != fieldListValues:
 			case num == fieldAnyArray:
-				size += anyValueSize(itemV, depth+2)
+				size += anyValueSize(v, depth+2)
 			default:
-				size += keyValueSize(itemV, depth+2)
+				size += keyValueSize(v, depth+2)
 			}
 		}
 	}
 	return size
 }
 
-// nextField consumes one field of message b: its number, its value when it
-// is length-delimited (else nil), and the rest of b. ok is false at
-// malformed bytes, where the estimate stops quietly (proto.Unmarshal then
-// reports them).
-func nextField(b []byte) (num protowire.Number, v, rest []byte, ok bool) {
-	num, typ, n := protowire.ConsumeTag(b)
-	if n < 0 {
-		return 0, nil, nil, false
-	}
-	b = b[n:]
-	if typ == protowire.BytesType {
-		v, m := protowire.ConsumeBytes(b)
-		if m < 0 {
-			return 0, nil, nil, false
+// lengthDelimited yields the number and value of every length-delimited
+// field of message b. It stops quietly at malformed bytes, which
+// proto.Unmarshal then reports.
+func lengthDelimited(b []byte) iter.Seq2[protowire.Number, []byte] {
+	return func(yield func(protowire.Number, []byte) bool) {
+		for len(b) > 0 {
+			num, typ, n := protowire.ConsumeTag(b)
+			if n < 0 {
+				return
+			}
+			b = b[n:]
+			if typ == protowire.BytesType {
+				v, m := protowire.ConsumeBytes(b)
+				if m < 0 || !yield(num, v) {
+					return
+				}
+				b = b[m:]
+				continue
+			}
+			m := protowire.ConsumeFieldValue(num, typ, b)
+			if m < 0 {
+				return
+			}
+			b = b[m:]
 		}
-		if v == nil {
-			v = b[:0] // present but empty, told apart from "not bytes"
-		}
-		return num, v, b[m:], true
 	}
-	m := protowire.ConsumeFieldValue(num, typ, b)
-	if m < 0 {
-		return 0, nil, nil, false
-	}
-	return num, nil, b[m:], true
 }

@@ -18,11 +18,14 @@ import (
 // (opentelemetry/proto/collector/logs/v1, logs/v1).
 const (
 	fieldResourceLogs = 1 // ExportLogsServiceRequest.resource_logs
-	fieldResource     = 1 // ResourceLogs.resource
-	fieldScopeLogs    = 2 // ResourceLogs.scope_logs
-	fieldScope        = 1 // ScopeLogs.scope
-	fieldLogRecords   = 2 // ScopeLogs.log_records
+	fieldHead         = 1 // ResourceLogs.resource, ScopeLogs.scope
+	fieldItems        = 2 // ResourceLogs.scope_logs, ScopeLogs.log_records
 	fieldSchemaURL    = 3 // ResourceLogs.schema_url, ScopeLogs.schema_url
+
+	fieldResource   = fieldHead
+	fieldScopeLogs  = fieldItems
+	fieldScope      = fieldHead
+	fieldLogRecords = fieldItems
 )
 
 // readBufferBytes is the stream decoder's read buffer, paid for up front.
@@ -94,73 +97,69 @@ type enclosing struct {
 }
 
 func (w *recordWalker) resourceLogs(end int64) error {
-	var (
-		res      enclosing
-		resource []prefixedAttribute
-		charged  int64 // the resource's bytes and decoded message
-	)
-	defer func() { w.d.claim.Shrink(charged) }()
-	decode := func() error {
-		var msg resourcepb.Resource
-		if err := w.decodeEnclosing(&res, &msg, fieldResourceAttributes, &charged); err != nil {
-			return fmt.Errorf("resource_logs.resource: %w", err)
-		}
-		resource = resourceKeys(msg.GetAttributes())
-		return nil
-	}
-	err := w.fields(end, func(num protowire.Number, n int64) (bool, error) {
-		switch num {
-		case fieldResource:
-			return true, w.readEnclosing(&res, n, "resource_logs.resource", &charged)
-		case fieldScopeLogs:
-			if !res.decoded {
-				if err := decode(); err != nil {
-					return true, err
-				}
+	var resource []prefixedAttribute
+	return w.container(end, "resource_logs", "resource",
+		func(raw []byte, charged *int64) error {
+			var msg resourcepb.Resource
+			if err := w.decodeEnclosing(raw, &msg, fieldResourceAttributes, charged); err != nil {
+				return err
 			}
-			return true, w.scopeLogs(w.wire.off+n, resource)
-		case fieldSchemaURL:
-			return true, w.checkString(n, "resource_logs.schema_url")
-		}
-		return false, nil
-	})
-	if err == nil && !res.decoded { // no records: still a resource to validate
-		err = decode()
-	}
-	return err
+			resource = resourceKeys(msg.GetAttributes())
+			return nil
+		},
+		func(n int64) error { return w.scopeLogs(w.wire.off+n, resource) })
 }
 
 func (w *recordWalker) scopeLogs(end int64, resource []prefixedAttribute) error {
+	var scope commonpb.InstrumentationScope
+	return w.container(end, "scope_logs", "scope",
+		func(raw []byte, charged *int64) error {
+			return w.decodeEnclosing(raw, &scope, fieldScopeAttributes, charged)
+		},
+		func(n int64) error { return w.record(n, resource, &scope) })
+}
+
+// container walks a ResourceLogs or a ScopeLogs (named name) ending at byte
+// end, which share a shape: field 1 is the enclosing message (resource,
+// scope: named head) that describes the items of field 2 (scope logs, log
+// records), and field 3 a schema URL. decode gets the enclosing message's bytes (nil when
+// absent) once, before the first item, or at the end when there is none so
+// that it is still validated; item reads one item of n bytes. The
+// enclosing message's memory, paid for in charged, is returned at the end.
+func (w *recordWalker) container(end int64, name, head string, decode func(raw []byte, charged *int64) error,
+	item func(n int64) error) error {
+	head = name + "." + head
 	var (
-		sc      enclosing
-		scope   commonpb.InstrumentationScope
-		charged int64 // the scope's bytes and decoded message
+		e       enclosing
+		charged int64
 	)
 	defer func() { w.d.claim.Shrink(charged) }()
-	decode := func() error {
-		if err := w.decodeEnclosing(&sc, &scope, fieldScopeAttributes, &charged); err != nil {
-			return fmt.Errorf("scope_logs.scope: %w", err)
+	ready := func() error {
+		if e.decoded {
+			return nil
+		}
+		e.decoded = true
+		if err := decode(e.raw, &charged); err != nil {
+			return fmt.Errorf("%s: %w", head, err)
 		}
 		return nil
 	}
 	err := w.fields(end, func(num protowire.Number, n int64) (bool, error) {
 		switch num {
-		case fieldScope:
-			return true, w.readEnclosing(&sc, n, "scope_logs.scope", &charged)
-		case fieldLogRecords:
-			if !sc.decoded {
-				if err := decode(); err != nil {
-					return true, err
-				}
+		case fieldHead:
+			return true, w.readEnclosing(&e, n, head, &charged)
+		case fieldItems:
+			if err := ready(); err != nil {
+				return true, err
 			}
-			return true, w.record(n, resource, &scope)
+			return true, item(n)
 		case fieldSchemaURL:
-			return true, w.checkString(n, "scope_logs.schema_url")
+			return true, w.checkString(n, name+".schema_url")
 		}
 		return false, nil
 	})
-	if err == nil && !sc.decoded { // no records: still a scope to validate
-		err = decode()
+	if err == nil {
+		err = ready()
 	}
 	return err
 }
@@ -235,16 +234,16 @@ func (w *recordWalker) readEnclosing(e *enclosing, n int64, name string, charged
 	return nil
 }
 
-// decodeEnclosing decodes e's bytes into msg, paying for the decoded
-// message in *charged; attrs is msg's attributes field, for the estimate.
-func (w *recordWalker) decodeEnclosing(e *enclosing, msg proto.Message, attrs protowire.Number, charged *int64) error {
-	e.decoded = true
-	size := decodedSize(e.raw, attrs, 0)
+// decodeEnclosing decodes a resource or scope into msg, paying for the
+// decoded message in *charged; attrs is msg's attributes field, for the
+// estimate.
+func (w *recordWalker) decodeEnclosing(raw []byte, msg proto.Message, attrs protowire.Number, charged *int64) error {
+	size := decodedSize(raw, attrs, 0)
 	if err := w.d.claim.Grow(size); err != nil {
 		return err
 	}
 	*charged += size
-	return proto.Unmarshal(e.raw, msg)
+	return proto.Unmarshal(raw, msg)
 }
 
 // record reads, decodes and delivers one LogRecord of n bytes.

@@ -22,6 +22,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/healthprobe"
 )
 
 // peakRSS is the process's peak resident set (VmHWM) in bytes.
@@ -42,53 +43,6 @@ func peakRSS(t *testing.T, pid int) int64 {
 	}
 	t.Fatalf("no VmHWM in /proc/%d/status", pid)
 	return 0
-}
-
-// healthProbe GETs /healthz on fresh connections every 100 ms until stop
-// and keeps the failures.
-type healthProbe struct {
-	stop     chan struct{}
-	done     chan struct{}
-	answered atomic.Int64
-	mu       sync.Mutex
-	failures []string
-}
-
-func probeHealth(base string) *healthProbe {
-	p := &healthProbe{stop: make(chan struct{}), done: make(chan struct{})}
-	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
-	go func() {
-		defer close(p.done)
-		tick := time.NewTicker(100 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-p.stop:
-				return
-			case <-tick.C:
-			}
-			resp, err := client.Get(base + "/healthz")
-			if err == nil {
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode == http.StatusOK {
-					p.answered.Add(1)
-					continue
-				}
-				err = fmt.Errorf("status %d", resp.StatusCode)
-			}
-			p.mu.Lock()
-			p.failures = append(p.failures, err.Error())
-			p.mu.Unlock()
-		}
-	}()
-	return p
-}
-
-func (p *healthProbe) finish() (answered int64, failures []string) {
-	close(p.stop)
-	<-p.done
-	return p.answered.Load(), p.failures
 }
 
 // nonJSONLines are the lines of stderr that are not JSON objects.
@@ -122,7 +76,7 @@ func TestDaemonIngestBudget(t *testing.T) {
 	_ = zw.Close()
 	body := gz.Bytes()
 
-	probe := probeHealth(base)
+	probe := healthprobe.Start(base, 100*time.Millisecond)
 	var (
 		wg      sync.WaitGroup
 		mu      sync.Mutex
@@ -153,9 +107,9 @@ func TestDaemonIngestBudget(t *testing.T) {
 	opsEventually(t, 60*time.Second, "the accepted records evaluated", func() bool {
 		return opsMetric(t, base, "rsigma_events_processed_total") == float64(answers[`200 Retry-After ""`])
 	})
-	answered, failures := probe.finish()
+	health := probe.Stop()
 	peak := peakRSS(t, d.Cmd.Process.Pid)
-	t.Logf("answers %v; peak RSS %d MB; /healthz answered %d, failed %v", answers, peak>>20, answered, failures)
+	t.Logf("answers %v; peak RSS %d MB; %v", answers, peak>>20, health)
 
 	if ok, busy := answers[`200 Retry-After ""`], answers[`429 Retry-After "1"`]; ok == 0 || ok+busy != bombs {
 		t.Errorf("answers %v, want only 200 and 429 with Retry-After 1, at least one 200", answers)
@@ -166,8 +120,8 @@ func TestDaemonIngestBudget(t *testing.T) {
 	if peak > 300<<20 {
 		t.Errorf("peak RSS %d MB, want under 300 MB", peak>>20)
 	}
-	if answered == 0 || len(failures) > 0 {
-		t.Errorf("/healthz answered %d times and failed %v during the attack", answered, failures)
+	if len(health.Latencies) == 0 || len(health.Failures) > 0 {
+		t.Errorf("/healthz during the attack: %v", health)
 	}
 	opsStop(t, d)
 }

@@ -15,7 +15,7 @@ const (
 	// descriptor limit.
 	MaxConnectionsCap = 1024
 	// ProbeConnections is how many connections beyond the limit may still
-	// ask /healthz or /readyz.
+	// ask /healthz, /readyz or /metrics.
 	ProbeConnections = 16
 	// ProbeLifetime bounds a probe-lane connection from accept to close,
 	// TLS handshake included.
@@ -45,9 +45,9 @@ const (
 //
 //   - up to max connections are served normally;
 //   - beyond that, up to ProbeConnections more are accepted into a probe
-//     lane: they live at most ProbeLifetime and may only ask /healthz or
-//     /readyz (Server answers anything else 503 with Retry-After and
-//     closes them);
+//     lane: they live at most ProbeLifetime and may only ask /healthz,
+//     /readyz or /metrics (Server answers anything else 503 with
+//     Retry-After and closes them at once);
 //   - beyond that, connections are closed as soon as they are accepted.
 //
 // It sits below TLS, so handshakes count too. Safe for concurrent use.

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -39,7 +40,7 @@ type Options struct {
 	// Timeouts; the zero value means DefaultTimeouts().
 	Timeouts Timeouts
 	// Connections is the connection limiter under the listener, if any: its
-	// probe-lane connections are only answered /healthz and /readyz.
+	// probe-lane connections are only answered /healthz, /readyz and /metrics.
 	Connections *ConnLimiter
 }
 
@@ -90,23 +91,45 @@ func New(ln net.Listener, h http.Handler, o Options) *Server {
 type probeLaneKey struct{}
 
 // probeLane answers requests on probe-lane connections (ConnLimiter):
-// /healthz and /readyz as usual, anything else 503 with Retry-After; either
-// way the connection is closed after the response.
+// /healthz, /readyz and /metrics as usual, anything else 503 with
+// Retry-After; either way the connection is closed after the response.
 func probeLane(next http.Handler, limiter *ConnLimiter) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if lane, _ := r.Context().Value(probeLaneKey{}).(bool); lane {
 			w.Header().Set("Connection", "close")
-			if r.URL.Path != "/healthz" && r.URL.Path != "/readyz" {
+			switch r.URL.Path {
+			case "/healthz", "/readyz", "/metrics":
+			default:
 				if limiter != nil {
 					limiter.rejected.WithLabelValues(RejectProbeLane).Inc()
 				}
-				w.Header().Set("Retry-After", RetryAfterSeconds)
-				writeAPIJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "too many connections, retry later"})
+				refuseInLane(w)
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// laneRefusal is the answer to anything but a probe in the probe lane.
+const laneRefusal = `{"error":"too many connections, retry later"}`
+
+// refuseInLane answers 503 and closes the connection at once. Over
+// HTTP/1.1 it takes the connection over to do so: net/http would otherwise
+// keep it 500 ms longer when the request's body is unread (to let the
+// client see the answer), and a lane of 16 would let through only 32
+// refusals a second while probes wait.
+func refuseInLane(w http.ResponseWriter) {
+	conn, buf, err := http.NewResponseController(w).Hijack()
+	if err != nil { // HTTP/2: the stream is answered, the connection goes away after it
+		w.Header().Set("Retry-After", RetryAfterSeconds)
+		writeJSON(w, http.StatusServiceUnavailable, laneRefusal)
+		return
+	}
+	defer conn.Close()
+	_, _ = fmt.Fprintf(buf, "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"+
+		"Retry-After: %s\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", RetryAfterSeconds, len(laneRefusal), laneRefusal)
+	_ = buf.Flush()
 }
 
 // Addr is the bound address (useful with port 0).

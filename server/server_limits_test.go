@@ -203,6 +203,10 @@ func TestConnLimiter(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("/readyz over the limit: %d, want 200", resp.StatusCode)
 	}
+	resp, _ = rawRequest(t, s.addr, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp.StatusCode == http.StatusServiceUnavailable {
+		t.Fatalf("/metrics over the limit: 503, want it served (this mux has none: 404)")
+	}
 	resp, _ = rawRequest(t, s.addr, "POST /api/v1/events HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("ingest over the limit: %d Retry-After %q, want 503 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))

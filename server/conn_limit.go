@@ -2,6 +2,8 @@ package server
 
 import (
 	"net"
+	"slices"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -35,7 +37,7 @@ func DefaultMaxConnections() int {
 
 // Label values of rsigma_api_connections_rejected_total.
 const (
-	RejectLimit     = "limit"      // closed at accept: the limit and the probe lane are full
+	RejectEvicted   = "evicted"    // the oldest probe-lane connection, closed for a newer one
 	RejectProbeLane = "probe_lane" // a probe-lane connection asked something else: 503
 )
 
@@ -44,18 +46,23 @@ const (
 // or goroutines, while liveness and readiness probes are still answered:
 //
 //   - up to max connections are served normally;
-//   - beyond that, up to ProbeConnections more are accepted into a probe
-//     lane: they live at most ProbeLifetime and may only ask /healthz,
-//     /readyz or /metrics (Server answers anything else 503 with
-//     Retry-After and closes them at once);
-//   - beyond that, connections are closed as soon as they are accepted.
+//   - beyond that, connections enter a probe lane of ProbeConnections: they
+//     live at most ProbeLifetime and may only ask /healthz, /readyz or
+//     /metrics (Server answers anything else 503 with Retry-After and
+//     closes them at once);
+//   - when the lane is full, its oldest connection is closed to make room.
+//     A probe sends its request as soon as it connects and is done within
+//     milliseconds, so the oldest is a client that is slow to ask, and a
+//     probe is only refused when more than ProbeConnections connections
+//     arrive while it is being answered.
 //
 // It sits below TLS, so handshakes count too. Safe for concurrent use.
 type ConnLimiter struct {
 	net.Listener
 	max      int64
 	open     atomic.Int64
-	probes   atomic.Int64
+	mu       sync.Mutex
+	lane     []*probeConn // oldest first
 	rejected *prometheus.CounterVec
 	gauge    prometheus.GaugeFunc
 }
@@ -68,12 +75,12 @@ func LimitConnections(ln net.Listener, max int) *ConnLimiter {
 	l := &ConnLimiter{Listener: ln, max: int64(max)}
 	l.rejected = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "rsigma_api_connections_rejected_total",
-		Help: "API connections refused over the connection limit: closed at accept (limit) or answered 503 in the probe lane (probe_lane).",
+		Help: "API connections refused over the connection limit: the oldest probe-lane connection closed for a newer one (evicted), or a probe-lane connection answered 503 (probe_lane).",
 	}, []string{"reason"})
 	l.gauge = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "rsigma_api_connections",
 		Help: "Open API connections, the probe lane included.",
-	}, func() float64 { return float64(l.open.Load() + l.probes.Load()) })
+	}, func() float64 { return float64(l.connections()) })
 	return l
 }
 
@@ -85,37 +92,58 @@ func (l *ConnLimiter) Collectors() []prometheus.Collector {
 	return []prometheus.Collector{l.rejected, l.gauge}
 }
 
-// Accept returns the next connection within the limit or the probe lane,
-// closing those beyond both.
+// connections is the number of open connections, the lane included.
+func (l *ConnLimiter) connections() int64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.open.Load() + int64(len(l.lane))
+}
+
+// Accept returns the next connection, within the limit or in the probe lane.
 func (l *ConnLimiter) Accept() (net.Conn, error) {
-	for {
-		c, err := l.Listener.Accept()
-		if err != nil {
-			return nil, err
-		}
-		if l.open.Add(1) <= l.max {
-			return &limitedConn{Conn: c, slots: &l.open}, nil
-		}
-		l.open.Add(-1)
-		if l.probes.Add(1) <= ProbeConnections {
-			return newProbeConn(c, &l.probes), nil
-		}
-		l.probes.Add(-1)
-		l.rejected.WithLabelValues(RejectLimit).Inc()
-		_ = c.Close()
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	if l.open.Add(1) <= l.max {
+		return &limitedConn{Conn: c, release: func() { l.open.Add(-1) }}, nil
+	}
+	l.open.Add(-1)
+	p := &probeConn{expiry: time.Now().Add(ProbeLifetime)}
+	p.limitedConn = limitedConn{Conn: c, release: func() { l.leaveLane(p) }}
+	_ = c.SetDeadline(p.expiry)
+	var evicted *probeConn
+	l.mu.Lock()
+	if len(l.lane) >= ProbeConnections {
+		evicted = l.lane[0]
+	}
+	l.lane = append(l.lane, p)
+	l.mu.Unlock()
+	if evicted != nil {
+		l.rejected.WithLabelValues(RejectEvicted).Inc()
+		_ = evicted.Close()
+	}
+	return p, nil
+}
+
+func (l *ConnLimiter) leaveLane(p *probeConn) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if i := slices.Index(l.lane, p); i >= 0 {
+		l.lane = slices.Delete(l.lane, i, i+1)
 	}
 }
 
-// limitedConn gives its slot back on its first Close.
+// limitedConn gives its place back on its first Close.
 type limitedConn struct {
 	net.Conn
-	slots  *atomic.Int64
-	closed atomic.Bool
+	release func()
+	closed  atomic.Bool
 }
 
 func (c *limitedConn) Close() error {
 	if c.closed.CompareAndSwap(false, true) {
-		c.slots.Add(-1)
+		c.release()
 	}
 	return c.Conn.Close()
 }
@@ -128,12 +156,6 @@ func (c *limitedConn) NetConn() net.Conn { return c.Conn }
 type probeConn struct {
 	limitedConn
 	expiry time.Time
-}
-
-func newProbeConn(c net.Conn, slots *atomic.Int64) *probeConn {
-	p := &probeConn{limitedConn: limitedConn{Conn: c, slots: slots}, expiry: time.Now().Add(ProbeLifetime)}
-	_ = c.SetDeadline(p.expiry)
-	return p
 }
 
 func (c *probeConn) clamp(t time.Time) time.Time {

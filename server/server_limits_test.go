@@ -134,7 +134,7 @@ func TestServerTimeouts(t *testing.T) {
 		closedWithin(t, dial(t, s.addr), 10*time.Second)
 	})
 	t.Run("a_client_that_does_not_read_its_response_is_cut_at_the_write_timeout", func(t *testing.T) {
-		before := s.limiter.open.Load()
+		before := s.limiter.connections()
 		c := dial(t, s.addr)
 		if _, err := io.WriteString(c, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
 			t.Fatal(err)
@@ -215,21 +215,26 @@ func TestConnLimiter(t *testing.T) {
 		t.Fatalf("rejected{probe_lane} = %v, want 1", got)
 	}
 
-	// Silent clients fill the probe lane; the next one is closed at once.
+	// Silent clients fill the probe lane; a probe still gets in, in the
+	// place of the oldest of them.
 	waitOpen(t, s.limiter, 2) // the answered probe-lane connections are gone
 	var lane []net.Conn
 	for range ProbeConnections {
 		lane = append(lane, dial(t, s.addr))
+		waitOpen(t, s.limiter, int64(2+len(lane))) // in order, so that lane[0] is the oldest
 	}
-	waitOpen(t, s.limiter, 2+ProbeConnections)
-	if took := closedWithin(t, dial(t, s.addr), 5*time.Second); took > time.Second {
-		t.Fatalf("a connection beyond the probe lane stayed %v, want closed at accept", took)
+	resp, _ = rawRequest(t, s.addr, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+	if resp.StatusCode != 200 {
+		t.Fatalf("/healthz with the probe lane full: %d, want 200", resp.StatusCode)
 	}
-	if got := counterValue(t, s.limiter.rejected.WithLabelValues(RejectLimit)); got != 1 {
-		t.Fatalf("rejected{limit} = %v, want 1", got)
+	if took := closedWithin(t, lane[0], 5*time.Second); took > time.Second {
+		t.Fatalf("the oldest probe-lane connection stayed %v, want it closed for the probe", took)
+	}
+	if got := counterValue(t, s.limiter.rejected.WithLabelValues(RejectEvicted)); got != 1 {
+		t.Fatalf("rejected{evicted} = %v, want 1", got)
 	}
 	// The probe lane empties itself: its connections live ProbeLifetime.
-	for _, c := range lane {
+	for _, c := range lane[1:] {
 		closedWithin(t, c, ProbeLifetime+5*time.Second)
 	}
 
@@ -247,7 +252,7 @@ func TestConnLimiter(t *testing.T) {
 // waitOpen waits until the limiter counts n open connections.
 func waitOpen(t *testing.T, l *ConnLimiter, n int64) {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("%d open connections", n), func() bool { return l.open.Load()+l.probes.Load() == n })
+	waitFor(t, fmt.Sprintf("%d open connections", n), func() bool { return l.connections() == n })
 }
 
 // TestServerErrorLogIsJSON: what net/http reports about a connection goes

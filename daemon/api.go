@@ -78,7 +78,9 @@ func (d *daemon) mountOperations() error {
 // inputQueue is the queue POST /api/v1/events and OTLP receivers push into.
 func (d *daemon) inputQueue() *server.LineQueue { return d.ops.ingest.LineQueue }
 
-// ready is /readyz: rules loaded and the last rules reload did not fail.
+// ready is /readyz: the processor serves (rules, pipelines and saved
+// correlation state in place, processor.Hub.Ready) and the last rules
+// reload did not fail.
 func (d *daemon) ready() bool { return d.hub.Ready() && !d.ops.rulesFailed.Load() }
 
 // startOperations starts the reload task, the file watcher and the SIGHUP
@@ -139,14 +141,21 @@ func (d *daemon) reloadPass(_ context.Context, cause string) {
 	d.hub.CountReload(failed)
 }
 
-// rulesInfo is GET /api/v1/rules.
+// rulesInfo is GET /api/v1/rules: counts, path, and each active detection
+// rule with its author.
 func (d *daemon) rulesInfo() server.RulesInfo {
 	v := gather(d.reg)
-	return server.RulesInfo{
+	info := server.RulesInfo{
 		DetectionRules:   int(v["rsigma_detection_rules_loaded"]),
 		CorrelationRules: int(v["rsigma_correlation_rules_loaded"]),
 		RulesPath:        strings.Join(d.opts.Rules, ","),
 	}
+	if st := d.hub.Active(); st != nil {
+		for _, r := range st.Engine.Rules() {
+			info.Rules = append(info.Rules, server.RuleInfo{RuleID: r.ID, RuleTitle: r.Title, Author: r.Author, File: r.File})
+		}
+	}
+	return info
 }
 
 // status is GET /api/v1/status: the counters of /metrics in one object.

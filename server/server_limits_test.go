@@ -3,6 +3,8 @@ package server
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -270,4 +272,50 @@ func TestServerErrorLogIsJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(first), &line); err != nil || line.Level != "WARN" {
 		t.Fatalf("log line %q: %v, want a JSON WARN line", first, err)
 	}
+}
+
+// TestConnLimiterUnderTLS: the limiter sits below the TLS listener, and a
+// probe-lane connection is still recognised once wrapped in TLS.
+func TestConnLimiterUnderTLS(t *testing.T) {
+	ca := newTestCA(t, "ca")
+	store, err := NewCertStore(newServerFiles(t, ca, t.TempDir(), "srv"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := Listen("127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	limiter := LimitConnections(raw, 1)
+	mux := NewMux()
+	HandleHealth(mux, func() bool { return true })
+	mux.HandleFunc("/api/v1/events", EventsHandler(NewLineQueue(10, QueueHooks{}), nil))
+	srv := New(NewTLSListener(limiter, store, slog.New(slog.DiscardHandler)), mux, Options{Connections: limiter})
+	go func() { _ = srv.Serve() }()
+	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
+
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(ca.pem)
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
+		TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "localhost"}}}
+	base := "https://" + raw.Addr().String()
+
+	held, err := tls.Dial("tcp", raw.Addr().String(), &tls.Config{RootCAs: pool, ServerName: "localhost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	waitOpen(t, limiter, 1)
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200} {
+		resp, err := client.Get(base + path)
+		if err != nil || resp.StatusCode != want {
+			t.Fatalf("GET %s over the limit, through TLS: %v %v, want %d", path, resp, err, want)
+		}
+		resp.Body.Close()
+	}
+	resp, err := client.Post(base+"/api/v1/events", "application/x-ndjson", strings.NewReader("{}"))
+	if err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("ingest over the limit, through TLS: %v %v, want 503", resp, err)
+	}
+	resp.Body.Close()
 }

@@ -132,9 +132,10 @@ func (c *Claim) Grow(n int64) error {
 	return nil
 }
 
-// Shrink returns n bytes the request no longer holds (at most what it holds).
+// Shrink returns n bytes the request no longer holds (at most what it
+// holds; n <= 0 does nothing).
 func (c *Claim) Shrink(n int64) {
-	if c == nil {
+	if c == nil || n <= 0 {
 		return
 	}
 	n = min(n, c.held)

@@ -59,7 +59,11 @@ func TestIngestBudget(t *testing.T) {
 	if err := second.Grow(100); err != nil {
 		t.Fatalf("the whole budget is free again: %v", err)
 	}
+	second.Shrink(-10) // nothing: a claim cannot grow by shrinking
 	second.Release()
+	if b.Held() != 0 {
+		t.Fatalf("held %d after every claim was released, want 0", b.Held())
+	}
 
 	var unbounded *IngestBudget
 	c := unbounded.Claim(IngestEvents)

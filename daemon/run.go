@@ -112,9 +112,10 @@ type daemon struct {
 	mux  *server.Mux
 	api  *server.Server
 
-	certs *server.CertStore  // nil without --tls-cert; reloadTLS (tls.go) swaps it
-	dyn   *processor.Dynamic // sources and enrichers (dynamic.go)
-	ops   *operations        // input queue, /api/v1, readiness, hot reload (api.go)
+	certs *server.CertStore   // nil without --tls-cert; reloadTLS (tls.go) swaps it
+	conns *server.ConnLimiter // the API listener's connection limit (tls.go)
+	dyn   *processor.Dynamic  // sources and enrichers (dynamic.go)
+	ops   *operations         // input queue, /api/v1, readiness, hot reload (api.go)
 }
 
 func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {
@@ -144,7 +145,7 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 	if err != nil {
 		return nil, err
 	}
-	d.api = server.New(ln, d.mux)
+	d.api = server.New(ln, d.mux, server.Options{Log: d.log, Connections: d.conns})
 	return d, nil
 }
 

@@ -71,8 +71,21 @@ type Daemon struct {
 // The process is killed when the test ends if it is still running.
 func Start(t testing.TB, args ...string) *Daemon {
 	t.Helper()
+	return start(t, exec.Command(Binary(t), args...), args)
+}
+
+// StartWithFileLimit is Start with the process's descriptor limit (soft and
+// hard, as `ulimit -n` sets it) at nofile from its first instruction.
+func StartWithFileLimit(t testing.TB, nofile int, args ...string) *Daemon {
+	t.Helper()
+	script := fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, nofile)
+	return start(t, exec.Command("/bin/sh", append([]string{"-c", script, Binary(t)}, args...)...), args)
+}
+
+func start(t testing.TB, cmd *exec.Cmd, args []string) *Daemon {
+	t.Helper()
 	d := &Daemon{t: t, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
-	d.Cmd = exec.Command(Binary(t), args...)
+	d.Cmd = cmd
 	d.Cmd.Stdout = d.stdout
 	d.Cmd.Stderr = d.stderr
 	// Once the process has exited (or was killed), a child of it still

@@ -3,6 +3,7 @@ package processor
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -45,5 +46,37 @@ func TestLinesScannerBatchesOnlyWhatIsAlreadyRead(t *testing.T) {
 				t.Fatalf("batches %s, want %s", g, tc.want)
 			}
 		})
+	}
+}
+
+// Issue 13: a stdin line over max_buffer_size stopped the scanner for good
+// ("token too long" logged every second, no later event read). It becomes
+// one message marked with its size, and the lines after it are read.
+func TestLinesScannerLineOverTheLimitCostsOnlyItself(t *testing.T) {
+	long := `{"CommandLine":"` + strings.Repeat("x", 2000) + `"}`
+	r := io.NopCloser(strings.NewReader("{\"n\":1}\n" + long + "\n{\"n\":2}\n"))
+	sc := &linesScanner{split: format.NewSplitter(r, 1024), r: r, batch: 128}
+	var got []string
+	for {
+		b, err := sc.NextBatch(context.Background())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range b {
+			raw, _ := m.AsBytes()
+			var tooLong *format.LineTooLongError
+			if errors.As(m.GetError(), &tooLong) {
+				got = append(got, fmt.Sprintf("marked(%d bytes, head %d)", tooLong.Size, len(raw)))
+				continue
+			}
+			got = append(got, string(raw))
+		}
+	}
+	want := fmt.Sprintf(`{"n":1} marked(%d bytes, head %d) {"n":2}`, len(long), len(long))
+	if g := strings.Join(got, " "); g != want {
+		t.Fatalf("got %s\nwant %s", g, want)
 	}
 }

@@ -27,7 +27,7 @@ func TestMergedInputCarriesPrimaryAndQueuedLines(t *testing.T) {
 	}
 	iq := newIngestQueue(16)
 	q := iq.LineQueue
-	if err := registerMergedInput(env, iq, 4); err != nil {
+	if err := registerMergedInput(env, iq, 4, func(*mergedInput) {}); err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range []string{`{"otlp":1}`, `{"otlp":2}`} {

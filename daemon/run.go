@@ -5,12 +5,12 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -109,6 +109,9 @@ type daemon struct {
 	certs *server.CertStore  // nil without --tls-cert; reloadTLS (tls.go) swaps it
 	dyn   *processor.Dynamic // sources and enrichers (dynamic.go)
 	ops   *operations        // input queue, /api/v1, readiness, hot reload (api.go)
+	// merged is the stream's input unless --input http (otlp_input.go),
+	// set when the stream builds it; drain.go ends it.
+	merged atomic.Pointer[mergedInput]
 }
 
 func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {
@@ -180,6 +183,7 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 	d.log.Info("Sink started", "outputs", fmt.Sprint(d.opts.Outputs))
 
 	var result error
+	apiDeadline := time.Now().Add(time.Second) // set when the source ends by itself
 	select {
 	case err := <-runErr:
 		if err != nil {
@@ -189,21 +193,12 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 		}
 	case <-sigCtx.Done():
 		d.log.Info("shutdown signal received, draining", "drain_timeout_secs", d.opts.DrainTimeout.Seconds())
-		if d.drainQueued(runErr, d.opts.DrainTimeout) { // api_drain.go: --input http evaluates what it accepted
-			break
-		}
-		if err := strm.StopWithin(d.opts.DrainTimeout); err != nil {
-			d.log.Warn("drain timeout exceeded, some events may be lost", "error", err.Error())
-		}
-		<-runErr
+		d.drain(strm, runErr, time.Now().Add(d.opts.DrainTimeout)) // drain.go
+		apiDeadline = time.Now().Add(apiGrace)
 	}
 	if err := d.hub.CloseState(); err != nil { // final correlation snapshot, also after a drain timeout
 		d.log.Warn("saving correlation state", "error", err.Error())
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	if err := d.api.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		d.log.Warn("API server shutdown", "error", err.Error())
-	}
+	d.closeAPI(apiDeadline)
 	return result
 }

@@ -112,11 +112,13 @@ type daemon struct {
 	// merged is the stream's input unless --input http (otlp_input.go),
 	// set when the stream builds it; drain.go ends it.
 	merged atomic.Pointer[mergedInput]
+	// stdoutClosed is closed when a write finds stdout closed (stdout.go).
+	stdoutClosed chan struct{}
 }
 
 func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {
 	d := &daemon{
-		opts: o, log: log,
+		opts: o, log: log, stdoutClosed: make(chan struct{}),
 		env: service.GlobalEnvironment().Clone(),
 		hub: processor.NewHub(),
 		reg: prometheus.NewRegistry(),
@@ -128,6 +130,9 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 	}
 	if err := processor.RegisterPrometheus(d.env, d.reg); err != nil {
 		return nil, config.Configf("registering the metrics exporter: %v", err)
+	}
+	if err := d.registerStdout(); err != nil { // stdout.go
+		return nil, err
 	}
 	d.mux.Handle("/metrics", promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{}))
 	if err := d.mountOperations(); err != nil { // /healthz, /readyz, /api/v1/*, reload (api.go)
@@ -150,6 +155,7 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 func (d *daemon) run(ctx context.Context, streamYAML string) error {
 	sigCtx, stopSignals := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stopSignals()
+	defer catchSIGPIPE()() // stdout.go
 
 	sb := d.env.NewStreamBuilder()
 	sb.SetHTTPMux(d.mux)
@@ -194,6 +200,10 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 	case <-sigCtx.Done():
 		d.log.Info("shutdown signal received, draining", "drain_timeout_secs", d.opts.DrainTimeout.Seconds())
 		d.drain(strm, runErr, time.Now().Add(d.opts.DrainTimeout)) // drain.go
+		apiDeadline = time.Now().Add(apiGrace)
+	case <-d.onlySinkClosed(): // stdout.go
+		d.log.Warn("stdout, the only sink, is closed: draining and shutting down", "drain_timeout_secs", d.opts.DrainTimeout.Seconds())
+		d.drain(strm, runErr, time.Now().Add(d.opts.DrainTimeout))
 		apiDeadline = time.Now().Add(apiGrace)
 	}
 	if err := d.hub.CloseState(); err != nil { // final correlation snapshot, also after a drain timeout

@@ -74,9 +74,25 @@ type Daemon struct {
 // The process is killed when the test ends if it is still running.
 func Start(t testing.TB, args ...string) *Daemon {
 	t.Helper()
+	return start(t, nil, args)
+}
+
+// StartWithStdout is Start with the process's stdout on the given file
+// (the write end of an os.Pipe, to close its read end under the daemon);
+// Stdout then reports nothing.
+func StartWithStdout(t testing.TB, stdout *os.File, args ...string) *Daemon {
+	t.Helper()
+	return start(t, stdout, args)
+}
+
+func start(t testing.TB, stdout *os.File, args []string) *Daemon {
+	t.Helper()
 	d := &Daemon{t: t, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
 	d.Cmd = exec.Command(Binary(t), args...)
 	d.Cmd.Stdout = d.stdout
+	if stdout != nil {
+		d.Cmd.Stdout = stdout
+	}
 	d.Cmd.Stderr = d.stderr
 	stdin, err := d.Cmd.StdinPipe()
 	if err != nil {

@@ -9,51 +9,61 @@ import (
 	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
-// busyMergedStream builds a stream whose input is sigma_merged_input over an
-// endless, fast primary, with lines queued as the OTLP receivers would.
-func busyMergedStream(t *testing.T) (*service.Stream, *collectOutput, *atomic.Pointer[mergedInput]) {
+// mergedRig is a stream whose input is sigma_merged_input over primary,
+// with two lines queued as the OTLP receivers would, and an output that
+// keeps every message.
+type mergedRig struct {
+	strm   *service.Stream
+	yaml   string // the stream config, input wrapped
+	sink   *collectOutput
+	queue  *server.LineQueue
+	merged *atomic.Pointer[mergedInput]
+}
+
+func newMergedRig(t *testing.T, primary string) mergedRig {
 	t.Helper()
 	env := service.NewEnvironment()
-	sink := &collectOutput{}
+	rig := mergedRig{sink: &collectOutput{}, merged: &atomic.Pointer[mergedInput]{}}
 	if err := env.RegisterOutput("test_collect", service.NewConfigSpec(),
-		func(*service.ParsedConfig, *service.Resources) (service.Output, int, error) { return sink, 1, nil }); err != nil {
+		func(*service.ParsedConfig, *service.Resources) (service.Output, int, error) { return rig.sink, 1, nil }); err != nil {
 		t.Fatal(err)
 	}
 	iq := newIngestQueue(16)
-	var merged atomic.Pointer[mergedInput]
-	if err := registerMergedInput(env, iq, 4, merged.Store); err != nil {
+	rig.queue = iq.LineQueue
+	if err := registerMergedInput(env, iq, 4, rig.merged.Store); err != nil {
 		t.Fatal(err)
 	}
 	for _, line := range []string{`{"otlp":1}`, `{"otlp":2}`} {
-		if err := iq.Push(context.Background(), []byte(line)); err != nil {
+		if err := rig.queue.Push(context.Background(), []byte(line)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	streamYAML, err := mergeInputYAML(`input:
-  generate:
-    count: 0
-    interval: ""
-    batch_size: 4
-    mapping: 'root = {"primary": counter()}'
-output:
-  test_collect: {}
-`)
-	if err != nil {
+	var err error
+	if rig.yaml, err = mergeInputYAML("input:\n" + primary + "output:\n  test_collect: {}\n"); err != nil {
 		t.Fatal(err)
 	}
 	sb := env.NewStreamBuilder()
 	sb.SetLogger(slog.New(slog.DiscardHandler))
-	if err := sb.SetYAML(streamYAML); err != nil {
+	if err := sb.SetYAML(rig.yaml); err != nil {
 		t.Fatal(err)
 	}
-	strm, err := sb.Build()
-	if err != nil {
+	if rig.strm, err = sb.Build(); err != nil {
 		t.Fatal(err)
 	}
-	return strm, sink, &merged
+	return rig
 }
+
+// busyPrimary is an endless primary input that produces as fast as it can.
+const busyPrimary = `  generate:
+    count: 0
+    interval: ""
+    batch_size: 4
+    mapping: 'root = {"primary": counter()}'
+`
 
 func waitCollected(t *testing.T, sink *collectOutput, n int) {
 	t.Helper()
@@ -69,11 +79,11 @@ func waitCollected(t *testing.T, sink *collectOutput, n int) {
 // EndPrimary ends the stream the way the end of stdin does: the primary is
 // no longer read, the queued OTLP lines still are, and Run returns.
 func TestMergedInputEndPrimaryEndsTheStream(t *testing.T) {
-	strm, sink, merged := busyMergedStream(t)
+	rig := newMergedRig(t, busyPrimary)
 	runErr := make(chan error, 1)
-	go func() { runErr <- strm.Run(context.Background()) }()
-	waitCollected(t, sink, 100)
-	merged.Load().EndPrimary()
+	go func() { runErr <- rig.strm.Run(context.Background()) }()
+	waitCollected(t, rig.sink, 100)
+	rig.merged.Load().EndPrimary()
 	select {
 	case err := <-runErr:
 		if err != nil {
@@ -82,7 +92,7 @@ func TestMergedInputEndPrimaryEndsTheStream(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the stream did not end after EndPrimary")
 	}
-	got := strings.Join(sink.lines(), " ")
+	got := strings.Join(rig.sink.lines(), " ")
 	if !strings.Contains(got, `{"otlp":1}`) || !strings.Contains(got, `{"otlp":2}`) {
 		t.Fatalf("queued lines lost: %.200s", got)
 	}
@@ -94,11 +104,11 @@ func TestMergedInputEndPrimaryEndsTheStream(t *testing.T) {
 // Close nacks such batches now, so a stop always completes.
 func TestMergedInputStopWhileBusyCompletes(t *testing.T) {
 	for i := 0; i < 5; i++ {
-		strm, sink, _ := busyMergedStream(t)
+		rig := newMergedRig(t, busyPrimary)
 		runErr := make(chan error, 1)
-		go func() { runErr <- strm.Run(context.Background()) }()
-		waitCollected(t, sink, 1000)
-		_ = strm.StopWithin(time.Second)
+		go func() { runErr <- rig.strm.Run(context.Background()) }()
+		waitCollected(t, rig.sink, 1000)
+		_ = rig.strm.StopWithin(time.Second)
 		select {
 		case <-runErr:
 		case <-time.After(20 * time.Second):

@@ -8,8 +8,29 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/redpanda-data/benthos/v4/public/service"
+
 	"github.com/rsigma-connect/rsigma-connect/format"
 )
+
+// scanBatches reads r through the sigma_lines scanner to the end and returns
+// its batches.
+func scanBatches(t *testing.T, r io.Reader, max, batch int) []service.MessageBatch {
+	t.Helper()
+	rc := io.NopCloser(r)
+	sc := &linesScanner{split: format.NewSplitter(rc, max), r: rc, batch: batch}
+	var out []service.MessageBatch
+	for {
+		b, err := sc.NextBatch(context.Background())
+		if errors.Is(err, io.EOF) {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, b)
+	}
+}
 
 func TestLinesScannerBatchesOnlyWhatIsAlreadyRead(t *testing.T) {
 	cases := []struct {
@@ -24,17 +45,9 @@ func TestLinesScannerBatchesOnlyWhatIsAlreadyRead(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			// Each Read of a MultiReader returns one part: two reads.
-			r := io.NopCloser(io.MultiReader(strings.NewReader("a\nb\nc\n"), strings.NewReader("d\n")))
-			sc := &linesScanner{split: format.NewSplitter(r, 1024), r: r, batch: tc.batch}
+			r := io.MultiReader(strings.NewReader("a\nb\nc\n"), strings.NewReader("d\n"))
 			var got []string
-			for {
-				b, err := sc.NextBatch(context.Background())
-				if errors.Is(err, io.EOF) {
-					break
-				}
-				if err != nil {
-					t.Fatal(err)
-				}
+			for _, b := range scanBatches(t, r, 1024, tc.batch) {
 				var lines []string
 				for _, m := range b {
 					raw, _ := m.AsBytes()
@@ -54,17 +67,8 @@ func TestLinesScannerBatchesOnlyWhatIsAlreadyRead(t *testing.T) {
 // one message marked with its size, and the lines after it are read.
 func TestLinesScannerLineOverTheLimitCostsOnlyItself(t *testing.T) {
 	long := `{"CommandLine":"` + strings.Repeat("x", 2000) + `"}`
-	r := io.NopCloser(strings.NewReader("{\"n\":1}\n" + long + "\n{\"n\":2}\n"))
-	sc := &linesScanner{split: format.NewSplitter(r, 1024), r: r, batch: 128}
 	var got []string
-	for {
-		b, err := sc.NextBatch(context.Background())
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, b := range scanBatches(t, strings.NewReader("{\"n\":1}\n"+long+"\n{\"n\":2}\n"), 1024, 128) {
 		for _, m := range b {
 			raw, _ := m.AsBytes()
 			var tooLong *format.LineTooLongError

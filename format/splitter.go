@@ -207,7 +207,10 @@ func (j *joining) add(line []byte, depth int) {
 	if startsValue(line) {
 		j.open = append(j.open, opener{line: i, depth: depth})
 	}
-	end := len(bytes.TrimRight(line, " \t\r")) - 1
+	end := len(line) - 1 // the last byte that is not a space
+	for end >= 0 && isSpace(line[end]) {
+		end--
+	}
 	for _, c := range j.v.closed {
 		for len(j.open) > 0 && j.open[len(j.open)-1].depth >= c.depth {
 			o := j.open[len(j.open)-1]
@@ -227,6 +230,12 @@ func (j *joining) reset() {
 
 // startsValue reports whether line, trimmed, starts with `{` or `[`.
 func startsValue(line []byte) bool {
-	t := bytes.TrimLeft(line, " \t\r")
-	return len(t) > 0 && (t[0] == '{' || t[0] == '[')
+	for _, c := range line {
+		if !isSpace(c) {
+			return c == '{' || c == '['
+		}
+	}
+	return false
 }
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

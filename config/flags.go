@@ -13,6 +13,7 @@ func Flags() []cli.Flag {
 	d := Defaults()
 	return []cli.Flag{
 		&cli.StringSliceFlag{Name: "rules", Aliases: []string{"r"}, Usage: "rule file or directory (repeatable)", Category: "Rules"},
+		&cli.BoolFlag{Name: "strict-rules", Usage: "exit 2 at startup when any rule is rejected", Category: "Rules"},
 
 		&cli.StringFlag{Name: "input", Value: d.Input, Usage: "event source: stdin, http or nats://host:port/subject", Category: "Input"},
 		&cli.StringFlag{Name: "input-format", Value: d.InputFormat, Usage: "auto, json, syslog, plain, logfmt or cef", Category: "Input"},
@@ -88,6 +89,7 @@ func FromContext(c *cli.Context) *Options {
 		}
 	}
 	o.Rules = c.StringSlice("rules")
+	o.StrictRules = c.Bool("strict-rules")
 	o.Input = c.String("input")
 	o.InputFormat = c.String("input-format")
 	o.SyslogTZ = c.String("syslog-tz")

@@ -9,7 +9,7 @@ import (
 // but not implemented yet is refused with exit 3 rather than ignored.
 // Feature work adds its flags here when it wires them.
 var implemented = map[string]bool{
-	"rules": true, "input": true, "input-format": true, "output": true, "dlq": true,
+	"rules": true, "strict-rules": true, "input": true, "input-format": true, "output": true, "dlq": true,
 	"include-event": true, "pretty": true, "api-addr": true, "allow-plaintext": true,
 	"tls-cert": true, "tls-key": true, "tls-key-password": true, "tls-client-ca": true, "tls-min-version": true,
 	"suppress": true, "action": true, "no-detections": true, "correlation-event-mode": true,

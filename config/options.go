@@ -5,7 +5,8 @@ import "time"
 // Options are the parsed `engine daemon` flags. Every flag of spec/daemon.md
 // has a field, whether or not it is implemented yet (see implemented.go).
 type Options struct {
-	Rules []string
+	Rules       []string
+	StrictRules bool
 
 	Input       string
 	InputFormat string

@@ -54,12 +54,15 @@ func httpSection(o *Options) omap {
 // ProcessorSection is the body of the `sigma` processor for o. It is
 // exported so that the daemon can preload the rules with the same settings.
 func ProcessorSection(o *Options) omap {
-	return append(omap{
-		{"rules", o.Rules},
+	m := omap{{"rules", o.Rules}}
+	if o.StrictRules {
+		m = append(m, kv{"strict_rules", true})
+	}
+	return append(append(m, omap{
 		{"include_event", o.IncludeEvent},
 		{"input_format", o.InputFormat},
 		{"batch_size", batchSize(o)},
-	}, append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...)...)
+	}...), append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...)...)
 }
 
 // prefilterSection passes --bloom-prefilter, --bloom-max-bytes (only with

@@ -30,6 +30,7 @@ func TestStreamYAML(t *testing.T) {
 			o.Pretty = true
 			o.InputFormat = "json"
 		},
+		"strict_rules": func(o *Options) { o.StrictRules = true },
 		"batched_input": func(o *Options) {
 			o.BatchSize = 64
 			o.BufferSize = 500

@@ -40,6 +40,10 @@ type compiled struct {
 	groups  map[string]*group
 	// newHits sizes group.hits (temporal types).
 	newHits int
+	// newest is the largest contribution time the correlation has taken
+	// (when seen), the reference for late contributions (late.go).
+	newest int64
+	seen   bool
 }
 
 // newGroup returns an empty group shaped for c's type.

@@ -1,9 +1,5 @@
 package correlation
 
-import (
-	"math"
-)
-
 // contribution is one update of one (correlation, group).
 type contribution struct {
 	ts     int64
@@ -15,10 +11,10 @@ type contribution struct {
 	store  bool
 }
 
-func isNonFinite(f float64) bool { return math.IsNaN(f) || math.IsInf(f, 0) }
-
 // contribute applies ct to the group key of c, evaluates the condition and
-// appends an emitted result to dst (correlation.md §6, §11).
+// appends an emitted result to dst (correlation.md §6, §11). A late
+// contribution is reported (late.go) and, when its group holds newer
+// state, dropped.
 func (e *Engine) contribute(c *compiled, key []byte, src pairSource, ct contribution, dst []Result) []Result {
 	g := c.groups[string(key)]
 	if g == nil {
@@ -29,7 +25,13 @@ func (e *Engine) contribute(c *compiled, key []byte, src pairSource, ct contribu
 		c.groups[g.key] = g
 		e.live++
 	}
-	if c.advance(g, ct.ts) {
+	late := c.lateness(g, ct.ts)
+	if late != onTime {
+		e.reportLate(c, g, ct.ts, late)
+	}
+	if late != lateDropped {
+		c.advance(g, ct.ts)
+		c.see(ct.ts)
 		c.add(g, ct)
 		if ct.store {
 			g.buf.add(ct.stored, c.settings.maxEvents)
@@ -44,42 +46,29 @@ func (e *Engine) contribute(c *compiled, key []byte, src pairSource, ct contribu
 	return dst
 }
 
-// advance moves g's window to time ts; false means the contribution is too
-// late to be in any window and is dropped.
-func (c *compiled) advance(g *group, ts int64) bool {
-	if !g.started {
+// advance moves g's window to time ts, a contribution lateness did not
+// drop. g.newest is the group's high-water mark, moved by every
+// contribution; a session is measured from its newest stored entry instead
+// (sessionEnd, correlation.md §6.2), which a contribution without a value
+// does not create (§8.2, §8.5).
+func (c *compiled) advance(g *group, ts int64) {
+	if g.started {
+		switch c.rule.Window {
+		case WindowTumbling:
+			if floorDiv(ts, c.span) > floorDiv(g.newest, c.span) {
+				g.clear()
+			}
+		case WindowSession:
+			if ts-g.sessionEnd() > c.gap || len(g.entries) > 0 && ts-g.entries[0].ts > c.span {
+				g.clear()
+			}
+		default:
+			g.evictBefore(max(g.newest, ts) - c.span)
+		}
+	}
+	if !g.started || ts > g.newest {
 		g.started, g.newest = true, ts
-		return true
 	}
-	switch c.rule.Window {
-	case WindowTumbling:
-		bucket, current := floorDiv(ts, c.span), floorDiv(g.newest, c.span)
-		switch {
-		case bucket < current:
-			return false
-		case bucket > current:
-			g.clear()
-			g.newest = ts
-		}
-	case WindowSession:
-		if len(g.entries) > 0 && (ts-g.newest > c.gap || ts-g.entries[0].ts > c.span) {
-			g.clear()
-			g.newest = ts
-		}
-	default:
-		if ts > g.newest {
-			g.newest = ts
-		}
-		cutoff := g.newest - c.span
-		if ts < cutoff {
-			return false
-		}
-		g.evictBefore(cutoff)
-	}
-	if ts > g.newest {
-		g.newest = ts
-	}
-	return true
 }
 
 func floorDiv(a, b int64) int64 {

@@ -92,6 +92,21 @@ func (e *Engine) Rules() []*Rule {
 	return out
 }
 
+// Warnings lists the non-fatal findings of the loaded correlations, in load
+// order: a missing group-by (correlation.md §2.2), unknown keys, alias
+// entries for rules outside `rules` (§7.2). Each reads "file: rule:
+// finding", like sigma.RuleSet.Warnings. Correlations Compile rejected are
+// reported by its errors instead.
+func (e *Engine) Warnings() []string {
+	var out []string
+	for _, c := range e.corrs {
+		for _, w := range c.rule.Warnings {
+			out = append(out, c.rule.File+": "+c.rule.displayName()+": "+w)
+		}
+	}
+	return out
+}
+
 // Hidden reports whether --no-detections drops the detections of rule d:
 // every correlation referencing it has generate: false (correlation.md §9.1).
 func (e *Engine) Hidden(d int) bool { return d >= 0 && d < len(e.hidden) && e.hidden[d] }

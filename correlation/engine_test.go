@@ -32,14 +32,26 @@ title: C
 correlation: {type: event_count, rules: [fail], group-by: [User], timespan: 60s, condition: {gte: 3}}
 `
 
+// runScenarios checks the engine against each table and, where it models
+// the scenario's options, the reference model against the engine
+// (model_test.go), so that the model is held to the same expectations.
 func runScenarios(t *testing.T, cases []scenario) {
 	for _, sc := range cases {
 		t.Run(sc.name, func(t *testing.T) {
 			h := newHarness(t, sc.corr, sc.opts, sc.dets...)
+			model := h.model(sc.corr)
 			for i, st := range sc.steps {
-				got := fired(h.feed(st.t, st.ev))
-				if !slices.Equal(got, st.want) {
+				ev := timed(st.t, st.ev)
+				hits := h.hits(ev)
+				results := h.eng.Process(Input{Event: ev, Hits: hits}, nil)
+				if got := fired(results); !slices.Equal(got, st.want) {
 					t.Fatalf("step %d (t=%d %v): got %q, want %q", i, st.t, st.ev, got, st.want)
+				}
+				if model == nil {
+					continue
+				}
+				if eng, ref := engineVsModel(results, model, ev, hits); eng != ref {
+					t.Fatalf("step %d (t=%d %v): the reference model disagrees:\nengine %s\nmodel  %s", i, st.t, st.ev, eng, ref)
 				}
 			}
 		})
@@ -401,6 +413,30 @@ correlation: {type: event_count, rules: [fail], group-by: [User], timespan: 1h, 
 `, dets: []detection{fail}, steps: []step{
 			{0, user("a"), nil}, {10, user("a"), nil}, {21, user("a"), nil}, {30, user("a"), nil},
 			{40, user("a"), []string{"C@40=3[User=a]"}},
+		}},
+		{name: "a contribution without a value does not keep a session alive", corr: `
+title: C
+rsigma.window: session
+rsigma.gap: 5s
+correlation: {type: value_sum, rules: [r], group-by: [Host], timespan: 1h, condition: {field: Bytes, gt: 25}}
+`, dets: []detection{fieldIs("r", "EventID", 3)}, steps: []step{
+			// The gap is measured from the newest stored entry (0 s), not from
+			// the valueless event at 4 s: 8 − 0 > 5 starts a new session.
+			{0, testEvent{"EventID": 3, "Host": "h", "Bytes": 10}, nil},
+			{4, testEvent{"EventID": 3, "Host": "h"}, nil},
+			{8, testEvent{"EventID": 3, "Host": "h", "Bytes": 20}, nil},
+			{9, testEvent{"EventID": 3, "Host": "h", "Bytes": 6}, []string{"C@9=26[Host=h]"}},
+		}},
+		{name: "a value_count contribution without the field does not keep a session alive", corr: `
+title: C
+rsigma.window: session
+rsigma.gap: 5s
+correlation: {type: value_count, rules: [r], group-by: [Host], timespan: 1h, condition: {field: User, gte: 2}}
+`, dets: []detection{fieldIs("r", "EventID", 3)}, steps: []step{
+			{0, testEvent{"EventID": 3, "Host": "h", "User": "a"}, nil},
+			{4, testEvent{"EventID": 3, "Host": "h"}, nil},
+			{8, testEvent{"EventID": 3, "Host": "h", "User": "b"}, nil},
+			{9, testEvent{"EventID": 3, "Host": "h", "User": "c"}, []string{"C@9=2[Host=h]"}},
 		}},
 	})
 }

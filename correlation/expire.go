@@ -37,7 +37,7 @@ func (e *Engine) sweep(now int64) {
 					g.clear()
 				}
 			case WindowSession:
-				if now-g.newest > c.gap {
+				if now-g.sessionEnd() > c.gap {
 					g.clear()
 				}
 			default:

@@ -37,7 +37,9 @@ type group struct {
 	payload payload
 	nums    []float64
 	vals    []string
-	// newest is the largest contribution time seen (the group watermark).
+	// newest is the group's high-water mark: the largest contribution time
+	// seen, also of contributions that stored no entry. Sliding eviction and
+	// tumbling buckets follow it; sessions use sessionEnd.
 	newest  int64
 	started bool
 	// distinct counts values (value_count); hits counts entries per slot
@@ -141,6 +143,16 @@ func (g *group) clear() {
 		g.hits[i] = 0
 	}
 	g.buf.clear()
+}
+
+// sessionEnd is the time a session's gap is measured from: its newest
+// stored entry (correlation.md §6.2), or the high-water mark when the group
+// stores none (then only buffered events are left to clear).
+func (g *group) sessionEnd() int64 {
+	if n := len(g.entries); n > 0 {
+		return g.entries[n-1].ts
+	}
+	return g.newest
 }
 
 // idle reports whether the group holds nothing worth keeping at time now:

@@ -137,6 +137,13 @@ func newHarness(t *testing.T, corrYAML string, opts Options, dets ...detection) 
 // feed sends ev at time ts (seconds; <0 leaves the event untimed).
 func (h *harness) feed(ts int64, ev testEvent) []Result {
 	h.t.Helper()
+	e := timed(ts, ev)
+	return h.eng.Process(Input{Event: e, Hits: h.hits(e)}, nil)
+}
+
+// timed is a copy of ev with @timestamp ts (seconds, or ms above 10^12;
+// <0 leaves the event untimed).
+func timed(ts int64, ev testEvent) testEvent {
 	e := testEvent{}
 	for k, v := range ev {
 		e[k] = v
@@ -144,13 +151,18 @@ func (h *harness) feed(ts int64, ev testEvent) []Result {
 	if ts >= 0 {
 		e["@timestamp"] = ts
 	}
+	return e
+}
+
+// hits lists the detections ev matches.
+func (h *harness) hits(ev testEvent) []int {
 	var hits []int
 	for i, d := range h.dets {
-		if d.match(e) {
+		if d.match(ev) {
 			hits = append(hits, i)
 		}
 	}
-	return h.eng.Process(Input{Event: e, Hits: hits}, nil)
+	return hits
 }
 
 // fired summarises results as "title@t=value[k=v,...]".

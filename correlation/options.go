@@ -106,6 +106,9 @@ type Options struct {
 	// number of groups dropped, the cap and the groups left. When nil a
 	// warning goes to Logger.
 	OnEvict func(evicted, limit, remaining int)
+	// OnLate, when set, is called by Process for every late contribution
+	// (see Late), dropped or accepted.
+	OnLate func(Late)
 	// Logger receives eviction warnings when OnEvict is nil (slog.Default
 	// when nil).
 	Logger *slog.Logger

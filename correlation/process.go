@@ -2,7 +2,6 @@ package correlation
 
 import (
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
@@ -25,25 +24,37 @@ type scratch struct {
 // order, and appends the results that fired to dst: direct results in
 // correlation order, then chained results (correlation.md §1).
 func (e *Engine) Process(in Input, dst []Result) []Result {
-	s := &e.scratch
-	s.routes = s.routes[:0]
-	for _, d := range in.Hits {
-		if d >= 0 && d < len(e.routes) {
-			s.routes = append(s.routes, e.routes[d]...)
-		}
-	}
-	if len(s.routes) == 0 {
+	if !e.routeHits(in.Hits) {
 		return dst
 	}
-	ts, ok := eventTime(in.Event, e.timeFields)
+	ts, ok := e.contributionTime(in.Event)
 	if !ok {
-		if e.opts.TimestampFallback == FallbackSkip {
-			return dst
-		}
-		ts = e.opts.now().UnixMilli()
+		return dst
 	}
 	if ts > e.maxTime {
 		e.maxTime = ts
+	}
+	s := &e.scratch
+	start := len(dst)
+	for i := 0; i < len(s.routes); {
+		next := e.slotsAt(i)
+		dst = e.processDirect(e.corrs[s.routes[i].corr], in, ts, dst)
+		i = next
+	}
+	dst = e.chain(dst, start)
+	e.maybeSweep()
+	return dst
+}
+
+// routeHits fills e.scratch.routes with the (correlation, slot) pairs the
+// detection hits feed, sorted by correlation, then slot; false when none.
+func (e *Engine) routeHits(hits []int) bool {
+	s := &e.scratch
+	s.routes = s.routes[:0]
+	for _, d := range hits {
+		if d >= 0 && d < len(e.routes) {
+			s.routes = append(s.routes, e.routes[d]...)
+		}
 	}
 	if len(s.routes) > 1 {
 		slices.SortFunc(s.routes, func(a, b link) int {
@@ -53,21 +64,34 @@ func (e *Engine) Process(in Input, dst []Result) []Result {
 			return a.slot - b.slot
 		})
 	}
-	start := len(dst)
-	for i := 0; i < len(s.routes); {
-		j := i
-		s.slots = s.slots[:0]
-		for ; j < len(s.routes) && s.routes[j].corr == s.routes[i].corr; j++ {
-			if n := len(s.slots); n == 0 || s.slots[n-1] != s.routes[j].slot {
-				s.slots = append(s.slots, s.routes[j].slot)
-			}
-		}
-		dst = e.processDirect(e.corrs[s.routes[i].corr], in, ts, dst)
-		i = j
+	return len(s.routes) > 0
+}
+
+// contributionTime is the event time of ev's contributions (correlation.md
+// §10); false means the event must not touch correlation state.
+func (e *Engine) contributionTime(ev sigma.Event) (int64, bool) {
+	if ts, ok := eventTime(ev, e.timeFields); ok {
+		return ts, true
 	}
-	dst = e.chain(dst, start)
-	e.maybeSweep()
-	return dst
+	if e.opts.TimestampFallback == FallbackSkip {
+		return 0, false
+	}
+	return e.opts.now().UnixMilli(), true
+}
+
+// slotsAt fills e.scratch.slots with the distinct slots routed to the
+// correlation of e.scratch.routes[i] and returns the index of the next
+// correlation's first route.
+func (e *Engine) slotsAt(i int) int {
+	s := &e.scratch
+	s.slots = s.slots[:0]
+	j := i
+	for ; j < len(s.routes) && s.routes[j].corr == s.routes[i].corr; j++ {
+		if n := len(s.slots); n == 0 || s.slots[n-1] != s.routes[j].slot {
+			s.slots = append(s.slots, s.routes[j].slot)
+		}
+	}
+	return j
 }
 
 // processDirect applies one event to correlation c for the slots in
@@ -75,29 +99,11 @@ func (e *Engine) Process(in Input, dst []Result) []Result {
 // slot that produced that key (correlation.md §8.1, §8.3).
 func (e *Engine) processDirect(c *compiled, in Input, ts int64, dst []Result) []Result {
 	s := &e.scratch
-	s.arena, s.offs = s.arena[:0], s.offs[:0]
-	for _, slot := range s.slots {
-		start := len(s.arena)
-		var ok bool
-		s.arena, ok = e.appendGroupKey(s.arena, c.groupFields[slot], in.Event)
-		if !ok {
-			s.arena = s.arena[:start]
-			s.offs = append(s.offs, -1, -1)
-			continue
-		}
-		s.offs = append(s.offs, start, len(s.arena))
-	}
+	e.groupKeys(c, in.Event)
 	for i, slot := range s.slots {
-		if s.offs[2*i] < 0 {
+		key, ok := e.groupAt(i)
+		if !ok {
 			continue
-		}
-		key := s.arena[s.offs[2*i]:s.offs[2*i+1]]
-		s.groupSlots = append(s.groupSlots[:0], slot)
-		for j := i + 1; j < len(s.slots); j++ {
-			if s.offs[2*j] >= 0 && string(s.arena[s.offs[2*j]:s.offs[2*j+1]]) == string(key) {
-				s.groupSlots = append(s.groupSlots, s.slots[j])
-				s.offs[2*j], s.offs[2*j+1] = -1, -1
-			}
 		}
 		ct := contribution{ts: ts, slots: s.groupSlots}
 		c.readValue(in.Event, &ct)
@@ -108,6 +114,44 @@ func (e *Engine) processDirect(c *compiled, in Input, ts int64, dst []Result) []
 		dst = e.contribute(c, key, src, ct, dst)
 	}
 	return dst
+}
+
+// groupKeys encodes, into e.scratch.arena, the group key ev yields for each
+// slot of e.scratch.slots; offs[2i], offs[2i+1] delimit slot i's key (-1
+// when the contribution is skipped, §7.1).
+func (e *Engine) groupKeys(c *compiled, ev sigma.Event) {
+	s := &e.scratch
+	s.arena, s.offs = s.arena[:0], s.offs[:0]
+	for _, slot := range s.slots {
+		start := len(s.arena)
+		var ok bool
+		s.arena, ok = e.appendGroupKey(s.arena, c.groupFields[slot], ev)
+		if !ok {
+			s.arena = s.arena[:start]
+			s.offs = append(s.offs, -1, -1)
+			continue
+		}
+		s.offs = append(s.offs, start, len(s.arena))
+	}
+}
+
+// groupAt returns the group key of slot i (after groupKeys) and fills
+// e.scratch.groupSlots with every later slot sharing it, which it marks as
+// used; false when slot i is skipped or was used by an earlier one.
+func (e *Engine) groupAt(i int) ([]byte, bool) {
+	s := &e.scratch
+	if s.offs[2*i] < 0 {
+		return nil, false
+	}
+	key := s.arena[s.offs[2*i]:s.offs[2*i+1]]
+	s.groupSlots = append(s.groupSlots[:0], s.slots[i])
+	for j := i + 1; j < len(s.slots); j++ {
+		if s.offs[2*j] >= 0 && string(s.arena[s.offs[2*j]:s.offs[2*j+1]]) == string(key) {
+			s.groupSlots = append(s.groupSlots, s.slots[j])
+			s.offs[2*j], s.offs[2*j+1] = -1, -1
+		}
+	}
+	return key, true
 }
 
 // appendGroupKey appends the encoded group key read from ev; ok is false
@@ -181,12 +225,9 @@ func (c *compiled) readValue(ev sigma.Event, ct *contribution) {
 		}
 		ct.val, ct.hasVal = string(encodeKey(nil, vals, present)), true
 	case c.rule.Type.numeric():
-		v := ev.Field(c.valueFields[0])
-		if v.Kind != sigma.KindNumber && v.Kind != sigma.KindString {
-			return
-		}
-		f, err := strconv.ParseFloat(strings.TrimSpace(v.Str), 64)
-		if err == nil && !isNonFinite(f) {
+		// The numeric reading of detection matching (sigma-rules.md §5.3),
+		// so that " 12" is no more a number here than in a rule.
+		if f, ok := ev.Field(c.valueFields[0]).Number(); ok {
 			ct.num, ct.hasVal = f, true
 		}
 	}

@@ -24,10 +24,13 @@ type snapshot struct {
 }
 
 type snapshotCorrelation struct {
-	Key     string          `json:"key"`
-	Type    string          `json:"type"`
-	GroupBy []string        `json:"group_by"`
-	Groups  []snapshotGroup `json:"groups"`
+	Key     string   `json:"key"`
+	Type    string   `json:"type"`
+	GroupBy []string `json:"group_by"`
+	// Newest is the correlation's high-water mark (absent before any
+	// contribution, and in snapshots of older builds).
+	Newest *int64          `json:"newest,omitempty"`
+	Groups []snapshotGroup `json:"groups"`
 }
 
 type snapshotGroup struct {
@@ -63,6 +66,10 @@ func (e *Engine) snapshot() *snapshot {
 	for _, c := range e.corrs {
 		sc := snapshotCorrelation{Key: c.rule.StableKey(), Type: c.rule.Type.String(),
 			GroupBy: c.rule.GroupBy, Groups: make([]snapshotGroup, 0, len(c.groups))}
+		if c.seen {
+			newest := c.newest
+			sc.Newest = &newest
+		}
 		for _, g := range c.groups {
 			sc.Groups = append(sc.Groups, snapshotOf(c, g))
 		}
@@ -142,7 +149,11 @@ func (e *Engine) restore(s *snapshot) {
 		if c == nil || c.rule.Type.String() != sc.Type || !slices.Equal(c.rule.GroupBy, sc.GroupBy) {
 			continue
 		}
+		if sc.Newest != nil {
+			c.see(*sc.Newest)
+		}
 		for _, sg := range sc.Groups {
+			c.see(sg.Newest) // snapshots without the correlation's own mark
 			if e.live >= limit {
 				return
 			}

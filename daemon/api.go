@@ -75,7 +75,9 @@ func (d *daemon) mountOperations() error {
 // inputQueue is the queue POST /api/v1/events and OTLP receivers push into.
 func (d *daemon) inputQueue() *server.LineQueue { return d.ops.ingest.LineQueue }
 
-// ready is /readyz: rules loaded and the last rules reload did not fail.
+// ready is /readyz: the processor serves (rules, pipelines and saved
+// correlation state in place, processor.Hub.Ready) and the last rules
+// reload did not fail.
 func (d *daemon) ready() bool { return d.hub.Ready() && !d.ops.rulesFailed.Load() }
 
 // startOperations starts the reload task, the file watcher and the SIGHUP

@@ -89,11 +89,16 @@ func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*process
 }
 
 // loadRules loads the rules under the load-time GC policy, then switches
-// to the running policy (memory.go).
+// to the running policy (memory.go). Rejected rules fail the startup only
+// as State.StartupError decides (none loaded, or --strict-rules).
 func loadRules(settings processor.Settings, dyn *processor.Dynamic, paths []string) (*processor.State, error) {
 	loaded := duringLoad(paths)
 	defer loaded()
-	return processor.LoadStateWith(settings, dyn)
+	st, err := processor.LoadStateWith(settings, dyn)
+	if err == nil {
+		err = st.StartupError(settings.StrictRules, settings.Rules)
+	}
+	return st, err
 }
 
 // daemon is one running instance.

@@ -2,15 +2,21 @@ package pipeline
 
 import (
 	"fmt"
+	"slices"
+	"sort"
+	"strings"
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 	"github.com/rsigma-connect/rsigma-connect/source"
 )
 
 // Report records, per rule, the ids of the processing items that fired
-// (for debugging output such as a pipeline diff).
+// (for debugging output such as a pipeline diff), and warnings that do not
+// reject a rule, each naming file and rule: one per rule whose values
+// still hold a `%name%` that value_placeholders found no var for.
 type Report struct {
-	Applied map[*sigma.Rule][]string
+	Applied  map[*sigma.Rule][]string
+	Warnings []string
 }
 
 // Apply runs pipelines (in the given order; call Sort first) over every
@@ -50,15 +56,26 @@ func ApplyRule(pipelines []*Pipeline, r *sigma.Rule) error {
 	return nil
 }
 
+// applyRule runs pipelines over r (rewriteRule); a panic inside becomes
+// the rule's load error.
 func applyRule(pipelines []*Pipeline, r *sigma.Rule, rep *Report) *sigma.LoadError {
+	var le *sigma.LoadError
+	if err := sigma.Isolate(func() error { le = rewriteRule(pipelines, r, rep); return nil }); err != nil {
+		return &sigma.LoadError{File: r.File, Rule: r.DisplayName(), Err: fmt.Errorf("applying pipelines: %w", err)}
+	}
+	return le
+}
+
+func rewriteRule(pipelines []*Pipeline, r *sigma.Rule, rep *Report) *sigma.LoadError {
 	if r.Detection == nil {
 		r.Detection = &sigma.Detection{}
 	}
 	if len(pipelines) > 0 {
 		ownDetection(r)
 	}
+	undefined := map[string]bool{}
 	for _, pl := range pipelines {
-		t := &target{rule: r, state: newState(pl.varMap())}
+		t := &target{rule: r, state: newState(pl.varMap()), undefined: undefined}
 		for _, it := range pl.Items {
 			fired, err := applyItem(t, it)
 			if err != nil {
@@ -73,7 +90,30 @@ func applyRule(pipelines []*Pipeline, r *sigma.Rule, rep *Report) *sigma.LoadErr
 		return &sigma.LoadError{File: r.File, Rule: r.DisplayName(), Path: path,
 			Err: fmt.Errorf("unresolved ${source.…} reference in a detection value (dynamic values reach rules only through pipeline vars)")}
 	}
+	if names := leftoverPlaceholders(r, undefined); len(names) > 0 && rep != nil {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf("%s: %s: placeholder %s defined by no pipeline var, kept as literal text",
+			r.File, r.DisplayName(), strings.Join(names, ", ")))
+	}
 	return nil
+}
+
+// leftoverPlaceholders returns, sorted and as `%name%`, the undefined
+// placeholders that some value of r still holds after every pipeline.
+func leftoverPlaceholders(r *sigma.Rule, undefined map[string]bool) []string {
+	var out []string
+	for name := range undefined {
+		written := "%" + name + "%"
+		_ = eachItem(r, func(_ *sigma.Search, _ *sigma.Group, it *sigma.Item) error {
+			for _, v := range it.Values {
+				if v.Kind == sigma.RuleString && strings.Contains(v.Text, written) && !slices.Contains(out, written) {
+					out = append(out, written)
+				}
+			}
+			return nil
+		})
+	}
+	sort.Strings(out)
+	return out
 }
 
 // leftoverReference returns the path of the first detection item whose
@@ -91,16 +131,29 @@ func leftoverReference(r *sigma.Rule) string {
 	return found
 }
 
+// applyCorrelation runs pipelines over c (rewriteCorrelation); a panic
+// inside becomes the correlation's load error.
 func applyCorrelation(pipelines []*Pipeline, c *sigma.CorrelationDoc) *sigma.LoadError {
+	var le *sigma.LoadError
+	if err := sigma.Isolate(func() error { le = rewriteCorrelation(pipelines, c); return nil }); err != nil {
+		return &sigma.LoadError{File: c.File, Rule: correlationName(c), Err: fmt.Errorf("applying pipelines: %w", err)}
+	}
+	return le
+}
+
+func correlationName(c *sigma.CorrelationDoc) string {
+	if c.Title != "" {
+		return c.Title
+	}
+	return c.ID
+}
+
+func rewriteCorrelation(pipelines []*Pipeline, c *sigma.CorrelationDoc) *sigma.LoadError {
 	for _, pl := range pipelines {
 		t := &target{corr: &correlationTarget{doc: c}, state: newState(pl.varMap())}
 		for _, it := range pl.Items {
 			if _, err := applyItem(t, it); err != nil {
-				name := c.Title
-				if name == "" {
-					name = c.ID
-				}
-				return &sigma.LoadError{File: c.File, Rule: name, Path: it.where, Err: err}
+				return &sigma.LoadError{File: c.File, Rule: correlationName(c), Path: it.where, Err: err}
 			}
 		}
 	}

@@ -1,13 +1,15 @@
 package pipeline
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
 // Malformed pipelines must produce errors, never panics, and a pipeline
-// that parses must apply to a rule without panicking.
+// that parses must apply to a rule without panicking (Apply and Compile
+// recover a panic into an ErrInternal rejection, which fails here too).
 func FuzzParseAndApply(f *testing.F) {
 	for _, seed := range []string{
 		"", "name: x\npriority: 3\n", "transformations: [1, x, null]\n", "vars: 5\n", "priority: [1]\n",
@@ -18,11 +20,12 @@ func FuzzParseAndApply(f *testing.F) {
 		"transformations:\n- type: replace_string\n  regex: '(a)'\n  replacement: '\\1\\2$3'\n",
 		"transformations:\n- type: field_name_suffix\n  suffix: x\n  rule_conditions: {a: {type: tag, tag: t}}\n  rule_cond_expr: 'not (a or'\n",
 		"transformations:\n- include: ${source.x}\n",
+		"vars: {x: [a, 'b*'], y: ['%x%']}\ntransformations:\n- type: value_placeholders\n  exclude: [z]\n- type: wildcard_placeholders\n",
 	} {
 		f.Add(seed)
 	}
 	rule := "title: T\nlogsource: {category: process_creation, product: windows}\ndetection:\n" +
-		"    sel: {Image|endswith: '\\cmd.exe', Hashes|contains: 'MD5=0123', CommandLine|expand: '%x%'}\n" +
+		"    sel: {Image|endswith: '\\cmd.exe', Hashes|contains: 'MD5=0123', CommandLine|expand: '%x%', User|contains: ['%y%-%x%', '50%']}\n" +
 		"    kw: [a, b]\n    condition: sel or kw\n"
 	f.Fuzz(func(t *testing.T, src string) {
 		pl, err := Parse("fuzz.yml", []byte(src))
@@ -34,6 +37,14 @@ func FuzzParseAndApply(f *testing.F) {
 			t.Fatalf("fixture rule: %v", err)
 		}
 		Apply([]*Pipeline{pl}, rs)
-		_, _, _ = sigma.Compile(rs, sigma.CompileOptions{})
+		_, rejected, err := sigma.Compile(rs, sigma.CompileOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, le := range append(rs.Rejected, rejected...) {
+			if errors.Is(le, sigma.ErrInternal) {
+				t.Fatal(le)
+			}
+		}
 	})
 }

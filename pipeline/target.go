@@ -12,6 +12,10 @@ type target struct {
 	rule  *sigma.Rule        // nil for correlation documents
 	corr  *correlationTarget // nil for detection rules
 	state *state
+	// undefined collects, across the pipelines of one rule, the `%name%`
+	// placeholders value_placeholders met in values without `|expand` and
+	// found no var for.
+	undefined map[string]bool
 }
 
 // state is per (pipeline, rule): the pipeline's vars, set_state values and

@@ -276,10 +276,36 @@ func TestValueTransformations(t *testing.T) {
 		pipeline:  "vars: {Workstations: []}\ntransformations:\n- type: value_placeholders\n",
 		wantErr:   "expand to no values",
 	}, {
-		name:      "value_placeholders_ignore_values_without_expand",
-		detection: "    sel: {ComputerName: '%Workstations%'}\n    condition: sel\n",
-		pipeline:  "vars: {Workstations: [a]}\ntransformations:\n- type: value_placeholders\n",
-		match:     []string{`{"ComputerName":"%Workstations%"}`},
+		// README, "Pipelines and placeholders": as rsigma, values without |expand are filled too.
+		name:      "value_placeholders_fill_values_without_expand",
+		detection: "    sel: {CommandLine|contains: '%cmds%'}\n    condition: sel\n",
+		pipeline:  "vars: {cmds: [malware.exe, 'evil*.bat']}\ntransformations:\n- type: value_placeholders\n",
+		match:     []string{`{"CommandLine":"malware.exe --payload"}`, `{"CommandLine":"run evil-2.bat"}`},
+		nomatch:   []string{`{"CommandLine":"%cmds%"}`, `{"CommandLine":"notepad.exe"}`},
+	}, {
+		name:      "value_placeholders_without_expand_keep_unknown_names_and_other_text_literal",
+		detection: "    sel: {CommandLine: '%TEMP%\\%tool%\\50% *'}\n    condition: sel\n",
+		pipeline:  "vars: {tool: [x.exe]}\ntransformations:\n- type: value_placeholders\n",
+		match:     []string{`{"CommandLine":"%TEMP%\\x.exe\\50% -y"}`},
+		nomatch:   []string{`{"CommandLine":"C:\\Temp\\x.exe\\50% -y"}`, `{"CommandLine":"%TEMP%\\%tool%\\50% -y"}`},
+	}, {
+		name:      "value_placeholders_without_expand_respect_exclude",
+		detection: "    sel: {CommandLine|contains: '%a%-%b%'}\n    condition: sel\n",
+		pipeline:  "vars: {a: [x], b: [y]}\ntransformations:\n- type: value_placeholders\n  exclude: [b]\n",
+		match:     []string{`{"CommandLine":"x-%b%"}`},
+		nomatch:   []string{`{"CommandLine":"x-y"}`},
+	}, {
+		name:      "value_placeholders_without_expand_leave_regexes_alone",
+		detection: "    sel: {CommandLine|re: '%a%'}\n    condition: sel\n",
+		pipeline:  "vars: {a: [x]}\ntransformations:\n- type: value_placeholders\n",
+		match:     []string{`{"CommandLine":"%a%"}`},
+		nomatch:   []string{`{"CommandLine":"x"}`},
+	}, {
+		name:      "wildcard_placeholders_leave_values_without_expand_alone",
+		detection: "    sel: {CommandLine|contains: '%APPDATA%'}\n    condition: sel\n",
+		pipeline:  "transformations:\n- type: wildcard_placeholders\n",
+		match:     []string{`{"CommandLine":"%APPDATA%\\x"}`},
+		nomatch:   []string{`{"CommandLine":"C:\\Users\\x"}`},
 	}, {
 		name:      "value_placeholders_exclude_then_wildcard_placeholders",
 		detection: "    sel: {CommandLine|expand: '%a% %b%'}\n    condition: sel\n",

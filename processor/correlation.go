@@ -50,6 +50,7 @@ type correlationStep struct {
 	log     *service.Logger
 	m       *metrics
 	byRule  *service.MetricCounter // rule_title, level, correlation_type
+	late    *service.MetricCounter // rule_title, outcome
 	keeper  *stateKeeper           // nil without a state path
 	noDets  bool
 	started bool
@@ -57,7 +58,8 @@ type correlationStep struct {
 
 func newCorrelationStep(s Settings, res *service.Resources, m *metrics) (*correlationStep, error) {
 	c := &correlationStep{log: res.Logger(), m: m, noDets: s.Correlation.NoDetections,
-		byRule: res.Metrics().NewCounter("rsigma_correlation_matches_by_rule_total", "rule_title", "level", "correlation_type")}
+		byRule: res.Metrics().NewCounter("rsigma_correlation_matches_by_rule_total", "rule_title", "level", "correlation_type"),
+		late:   res.Metrics().NewCounter("rsigma_correlation_late_events_total", "rule_title", "outcome")}
 	if s.State.Path != "" {
 		k, err := openStateKeeper(s.State, res)
 		if err != nil {
@@ -76,6 +78,7 @@ func (c *correlationStep) install(st *State) {
 	ce.SetOnEvict(func(evicted, limit, remaining int) {
 		c.log.Warnf("correlation state cap %d reached: evicted the %d stalest groups, %d remain", limit, evicted, remaining)
 	})
+	ce.SetOnLate(c.countLate)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.started {
@@ -89,6 +92,16 @@ func (c *correlationStep) install(st *State) {
 	if c.keeper != nil && !c.keeper.running() {
 		c.keeper.start(c.snapshot)
 	}
+}
+
+// countLate counts a late contribution in
+// rsigma_correlation_late_events_total (outcome dropped or accepted).
+func (c *correlationStep) countLate(l correlation.Late) {
+	outcome := "accepted"
+	if l.Dropped {
+		outcome = "dropped"
+	}
+	c.late.Incr(1, l.Rule.Title, outcome)
 }
 
 // hidden reports whether --no-detections drops the detections of r.

@@ -108,21 +108,21 @@ func (d *Dynamic) snapshot() *source.Snapshot {
 
 // applyPipelines re-reads the -p pipelines (file pipelines may have
 // changed), resolves their source references from dyn and applies them to
-// rs after its filters. An error fails the load.
-func applyPipelines(s DynamicSettings, dyn *Dynamic, rs *sigma.RuleSet) error {
+// rs after its filters; it returns the pipelines' warnings. An error fails
+// the load.
+func applyPipelines(s DynamicSettings, dyn *Dynamic, rs *sigma.RuleSet) ([]string, error) {
 	if len(s.Pipelines) == 0 {
-		return nil
+		return nil, nil
 	}
 	pls, err := pipeline.OpenAll(s.Pipelines)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if pls, err = pipeline.ResolveAll(pls, dyn.snapshot(), s.AllowRemoteInclude); err != nil {
-		return err
+		return nil, err
 	}
 	rs.ApplyFilters()
-	pipeline.Apply(pls, rs)
-	return nil
+	return pipeline.Apply(pls, rs).Warnings, nil
 }
 
 func (d *Dynamic) currentEnrichers() *enrich.Set {

@@ -23,31 +23,48 @@ type State struct {
 	// of State it carries live window state (see correlationStep).
 	Correlation *correlation.Engine
 	Rejected    []*sigma.LoadError
-	LoadedAt    time.Time
-	Took        time.Duration
+	// Warnings are findings that do not reject a rule (duplicate ids, a
+	// filter that applies to no rule, a placeholder no pipeline defines),
+	// each naming file and rule.
+	Warnings []string
+	LoadedAt time.Time
+	Took     time.Duration
 
 	events sync.Pool // *sigma.JSONEvent bound to Engine.Fields()
 }
 
 // LoadState reads and compiles the rules of s. A rule that cannot be loaded
-// or compiled is kept in State.Rejected and does not fail the load; the error
-// wraps ErrRulesLoad when a rule path cannot be read at all.
+// or compiled is kept in State.Rejected and does not fail the load (see
+// StartupError and ReloadError for the policies that do); the error wraps
+// ErrRulesLoad when a rule path cannot be read at all.
 func LoadState(s Settings) (*State, error) { return LoadStateWith(s, nil) }
 
 // LoadStateWith is LoadState with the dynamic sources of dyn (nil when the
 // settings use none) available to the processing pipelines, which are
-// applied to the loaded rules before they are compiled.
-func LoadStateWith(s Settings, dyn *Dynamic) (*State, error) {
-	start := time.Now()
-	all := &sigma.RuleSet{}
-	for _, path := range s.Rules {
-		rs, err := sigma.LoadPath(path)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
-		}
-		all.Merge(rs)
+// applied to the loaded rules before they are compiled. Each rule file is
+// read once, however many rule paths reach it. A panic outside any single
+// rule fails the load with an error wrapping ErrRulesLoad and
+// sigma.ErrInternal instead of crashing.
+func LoadStateWith(s Settings, dyn *Dynamic) (st *State, err error) {
+	err = sigma.Isolate(func() error {
+		st, err = loadState(s, dyn)
+		return err
+	})
+	if err != nil && !errors.Is(err, ErrRulesLoad) {
+		err = fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}
-	if err := applyPipelines(s.Dynamic, dyn, all); err != nil { // dynamic.go
+	return st, err
+}
+
+func loadState(s Settings, dyn *Dynamic) (*State, error) {
+	start := time.Now()
+	all, err := sigma.LoadPaths(s.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
+	}
+	warnings := append(all.Warnings(), all.ApplyFilters()...)
+	placeholders, err := applyPipelines(s.Dynamic, dyn, all) // dynamic.go
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}
 	eng, rejected, err := sigma.Compile(all, s.Compile)
@@ -59,6 +76,7 @@ func LoadStateWith(s Settings, dyn *Dynamic) (*State, error) {
 		Engine:      eng,
 		Correlation: corr,
 		Rejected:    append(append(all.Rejected, rejected...), corrRejected...),
+		Warnings:    append(warnings, placeholders...),
 		LoadedAt:    time.Now(),
 	}
 	st.Took = st.LoadedAt.Sub(start)

@@ -20,12 +20,13 @@ type Hub struct {
 func NewHub() *Hub { return &Hub{} }
 
 // Preload hands st to the next processor built, so that rules loaded (and
-// checked) before the stream starts are not loaded twice.
+// checked) before the stream starts are not loaded twice. It does not make
+// the hub ready: the processor still has to install st and restore the
+// correlation state.
 func (h *Hub) Preload(st *State) {
 	h.mu.Lock()
 	h.preloaded = st
 	h.mu.Unlock()
-	h.ready.Store(true)
 }
 
 func (h *Hub) takePreloaded() *State {
@@ -59,10 +60,7 @@ func (h *Hub) Processors() []*Processor {
 	return append([]*Processor(nil), h.procs...)
 }
 
-// Ready reports whether rules are loaded: true once rules were preloaded or
-// a processor attached with its rules.
+// Ready reports whether a processor serves: its rules and pipelines are
+// loaded and installed and its saved correlation state is restored. It
+// turns true when the first processor attaches.
 func (h *Hub) Ready() bool { return h != nil && h.ready.Load() }
-
-// SetReady overrides readiness (a failed rules reload makes the daemon not
-// ready while the previous rules keep serving).
-func (h *Hub) SetReady(ready bool) { h.ready.Store(ready) }

@@ -60,7 +60,9 @@ type scratch struct {
 
 // New builds a processor, loading the rules unless hub holds a preloaded
 // State for these settings. Rule-level problems are logged and counted; an
-// unreadable rule path fails construction with an error wrapping ErrRulesLoad.
+// unreadable rule path, a rule set without a detection rule, or with
+// strict_rules any rejected rule, fails construction with an error wrapping
+// ErrRulesLoad (State.StartupError).
 func New(s Settings, res *service.Resources, hub *Hub) (*Processor, error) {
 	p := &Processor{settings: s, log: res.Logger(), metrics: newMetrics(res.Metrics())}
 	dec, err := newDecoder(s, res.Logger().Warnf)
@@ -78,14 +80,17 @@ func New(s Settings, res *service.Resources, hub *Hub) (*Processor, error) {
 	st := hub.takePreloaded()
 	if st == nil {
 		var err error
-		if st, err = LoadStateWith(s, p.dyn); err != nil {
+		if st, err = LoadStateWith(s, p.dyn); err == nil {
+			err = st.StartupError(s.StrictRules, s.Rules) // engine_policy.go
+		}
+		if err != nil {
 			_ = p.corr.close()
 			p.stopDynamic()
 			return nil, err
 		}
 	}
 	p.install(st)
-	hub.attach(p)
+	hub.attach(p) // ready: rules installed, correlation state restored
 	return p, nil
 }
 
@@ -93,6 +98,12 @@ func New(s Settings, res *service.Resources, hub *Hub) (*Processor, error) {
 func (p *Processor) install(st *State) {
 	for _, le := range st.Rejected {
 		p.log.Warnf("rule rejected: %v", le)
+	}
+	for _, w := range st.Warnings {
+		p.log.Warnf("%s", w)
+	}
+	for _, w := range st.Correlation.Warnings() {
+		p.log.Warnf("correlation rule warning: %s", w)
 	}
 	n := len(st.Engine.Rules())
 	p.metrics.detectionRules.Set(int64(n))

@@ -37,10 +37,19 @@ func (h *Hub) dynamicInUse() *Dynamic {
 
 // LoadState builds a State for s with the dynamic sources the stream's
 // processors use (pipelines re-read, sources re-templated), for a reload.
+// Any rejected rule fails it (State.ReloadError): the error wraps
+// ErrRulesLoad and names file, rule and YAML path.
 func (h *Hub) LoadState(s Settings) (*State, error) {
 	d := h.dynamicInUse()
 	d.refresh() // re-resolve pipeline sources first (daemon.md §8 step 2; dynamic.go)
-	return LoadStateWith(s, d)
+	st, err := LoadStateWith(s, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := st.ReloadError(); err != nil { // engine_policy.go
+		return nil, err
+	}
+	return st, nil
 }
 
 // ReloadEnrichers re-reads the enrichers file of the stream's Dynamic; the

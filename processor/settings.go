@@ -9,7 +9,9 @@ import (
 
 // Settings is the parsed configuration of one `sigma` processor.
 type Settings struct {
-	Rules        []string
+	Rules []string
+	// StrictRules makes any rejected rule fail the initial load.
+	StrictRules  bool
 	IncludeEvent bool
 	InputFormat  string
 	// DetectWorkers bounds the goroutines detecting one batch (0 = GOMAXPROCS).
@@ -39,6 +41,9 @@ func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
 	}
 	if len(s.Rules) == 0 {
 		return s, fmt.Errorf("%s: at least one rule path is required", fieldRules)
+	}
+	if s.StrictRules, err = conf.FieldBool(fieldStrictRules); err != nil {
+		return s, err
 	}
 	if s.IncludeEvent, err = conf.FieldBool(fieldIncludeEvent); err != nil {
 		return s, err

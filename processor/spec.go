@@ -5,6 +5,7 @@ import "github.com/redpanda-data/benthos/v4/public/service"
 // Field names of the `sigma` processor config.
 const (
 	fieldRules         = "rules"
+	fieldStrictRules   = "strict_rules"
 	fieldIncludeEvent  = "include_event"
 	fieldDetectWorkers = "detect_workers"
 	fieldBatchSize     = "batch_size"
@@ -61,6 +62,12 @@ func ruleFields() []*service.ConfigField {
 		service.NewStringListField(fieldRules).
 			Description("Sigma rule files or directories (walked recursively; `.yml`/`.yaml` files). Detection, correlation and filter rules may be mixed.").
 			Example([]string{"./rules"}),
+		service.NewBoolField(fieldStrictRules).
+			Description("Fail when any rule is rejected. By default a rule that cannot be parsed or compiled is logged " +
+				"(WARN, naming file, rule and YAML path) and counted in `rsigma_rules_rejected`, and the other rules load; " +
+				"the processor fails only when no detection rule loads at all. A reload always fails on a rejected rule " +
+				"and keeps the previous rules. `engine daemon` sets it with `--strict-rules`.").
+			Default(false),
 		service.NewBoolField(fieldIncludeEvent).
 			Description("Add the decoded event under the key `event` of every detection result.").
 			Default(false),

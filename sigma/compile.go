@@ -60,12 +60,25 @@ type searchNode struct {
 
 // Compile turns the rules of rs into an Engine. Filters in rs are applied
 // first (see RuleSet.ApplyFilters) unless that already happened. Rules that
-// fail to compile are returned as LoadErrors and left out; err is non-nil only
-// when no engine can be built at all.
-func Compile(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError, error) {
+// fail to compile, or make compiling panic, are returned as LoadErrors and
+// left out; err is non-nil only when no engine can be built at all (a panic
+// in a step across rules, such as the candidate index, wraps ErrInternal).
+func Compile(rs *RuleSet, opts CompileOptions) (e *Engine, rejected []*LoadError, err error) {
 	if rs == nil {
 		return nil, nil, errors.New("sigma: Compile needs a RuleSet")
 	}
+	err = Isolate(func() error {
+		e, rejected = compileUnguarded(rs, opts)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("sigma: compiling the rule set: %w", err)
+	}
+	return e, rejected, nil
+}
+
+// compileUnguarded is Compile without its guard.
+func compileUnguarded(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError) {
 	var rejected []*LoadError
 	if !rs.filtersApplied {
 		rs.ApplyFilters()
@@ -98,7 +111,7 @@ func Compile(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError, error) {
 	releaseVariants(e.rules)
 	n, ix := len(e.rules), e.index
 	e.scratch.New = func() any { return newEvalScratch(n, ix) }
-	return e, rejected, nil
+	return e, rejected
 }
 
 // Rules returns the compiled rules in evaluation order.
@@ -113,13 +126,14 @@ func (e *Engine) HasKeywords() bool { return e.keywords }
 
 // compileRules compiles every rule, on all CPUs. Field names are interned
 // first, in rule order, so that the table (and every Field.ID) is the same
-// on every run and the parallel part only reads it.
+// on every run and the parallel part only reads it. A panic while interning
+// or compiling a rule becomes that rule's error.
 func compileRules(rules []*Rule, fields *FieldTable) ([]*compiledRule, []error) {
-	for _, r := range rules {
-		internRuleFields(r, fields)
+	errs := make([]error, len(rules))
+	for i, r := range rules {
+		errs[i] = Isolate(func() error { internRuleFields(r, fields); return nil })
 	}
 	out := make([]*compiledRule, len(rules))
-	errs := make([]error, len(rules))
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := runtime.GOMAXPROCS(0); w > 0; w-- {
@@ -127,7 +141,13 @@ func compileRules(rules []*Rule, fields *FieldTable) ([]*compiledRule, []error) 
 		go func() {
 			defer wg.Done()
 			for i := int(next.Add(1) - 1); i < len(rules); i = int(next.Add(1) - 1) {
-				out[i], errs[i] = compileRule(rules[i], fields)
+				if errs[i] != nil {
+					continue
+				}
+				errs[i] = Isolate(func() (err error) {
+					out[i], err = compileRule(rules[i], fields)
+					return err
+				})
 			}
 		}()
 	}

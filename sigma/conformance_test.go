@@ -104,6 +104,8 @@ func TestConformanceModifiers(t *testing.T) {
 		{name: "C27_base64offset_contains", detection: `sel: {CommandLine|base64offset|contains: '/bin/bash'}`,
 			events: []ev{M(`{"CommandLine":"ZWNobzsgL2Jpbi9iYXNoIC1p"}`), M(`{"CommandLine":"YS9iaW4vYmFzaCAtYyBpZA=="}`),
 				M(`{"CommandLine":"YWIvYmluL2Jhc2ggLWMgaWQ="}`), N(`{"CommandLine":"/bin/bash"}`)}},
+		{name: "C27_base64offset_empty_value_is_contains_empty", detection: `sel: {CommandLine|base64offset|contains: ''}`,
+			events: []ev{M(`{"CommandLine":"anything"}`), N(`{}`)}},
 		{name: "C27_base64offset_trims_partial_char", detection: `sel: {V|base64offset|contains: 'http://'}`,
 			events: []ev{M(`{"V":"aHR0cDovL3g="}`)}},
 		{name: "C28_wide_base64offset", detection: `sel: {CommandLine|wide|base64offset|contains: 'IEX'}`,

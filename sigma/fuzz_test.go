@@ -1,13 +1,15 @@
 package sigma
 
 import (
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 )
 
 // FuzzLoadCompileEvaluate feeds arbitrary rule text through the whole path:
-// bad input must give errors, never panics.
+// bad input must give errors, never panics (loading recovers a panic into
+// an ErrInternal load error, which fails here too).
 func FuzzLoadCompileEvaluate(f *testing.F) {
 	for _, seed := range []string{
 		ruleDoc("sel: {Image|endswith: '\\x.exe', User: [a, b]}"),
@@ -24,9 +26,15 @@ func FuzzLoadCompileEvaluate(f *testing.F) {
 		tm := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("slow input %q", doc)) })
 		defer tm.Stop()
 		rs, _ := LoadBytes("fuzz.yml", []byte(doc))
-		e, _, err := Compile(rs, CompileOptions{})
+		loadRejected := append([]*LoadError(nil), rs.Rejected...)
+		e, rejected, err := Compile(rs, CompileOptions{})
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, le := range append(loadRejected, rejected...) {
+			if errors.Is(le, ErrInternal) {
+				t.Fatal(le)
+			}
 		}
 		for _, js := range []string{`{}`, `{"Image":"C:\\x.exe","A":["a b",1,null,{"x":1}],"User":"a"}`} {
 			ev := NewJSONEvent(e.Fields())

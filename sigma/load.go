@@ -5,11 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,34 +19,7 @@ import (
 // files in sorted order). A non-nil error means the path itself could not be
 // read (errors.Is(err, ErrRulesPath)); problems inside individual files and
 // documents are collected in RuleSet.Rejected and do not fail the load.
-func LoadPath(path string) (*RuleSet, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
-	}
-	if !info.IsDir() {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
-		}
-		return LoadBytes(path, data)
-	}
-	var files []string
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && isRuleFile(p) {
-			files = append(files, p)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrRulesPath, err)
-	}
-	sort.Strings(files)
-	return loadFiles(files), nil
-}
+func LoadPath(path string) (*RuleSet, error) { return LoadPaths([]string{path}) }
 
 // loadFiles parses files on all CPUs and merges the results in file order.
 func loadFiles(files []string) *RuleSet {
@@ -60,14 +31,16 @@ func loadFiles(files []string) *RuleSet {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := &loadScratch{} // per goroutine: no locking
-			sc.yaml.strs = stringTable{}
+			sc := newLoadScratch() // per goroutine: no locking
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(files) {
 					return
 				}
-				results[i] = sc.loadFile(files[i])
+				var ok bool
+				if results[i], ok = sc.loadFileIsolated(files[i]); !ok {
+					sc = newLoadScratch() // a panic may have left it half-updated
+				}
 			}
 		}()
 	}
@@ -99,6 +72,26 @@ func (sc *loadScratch) loadFile(file string) *RuleSet {
 	return sc.loadBytes(file, sc.buf.Bytes())
 }
 
+func newLoadScratch() *loadScratch {
+	sc := &loadScratch{}
+	sc.yaml.strs = stringTable{}
+	return sc
+}
+
+// loadFileIsolated is loadFile with a panic turned into the file's load
+// error; ok is false then, and the scratch must not be reused.
+func (sc *loadScratch) loadFileIsolated(file string) (*RuleSet, bool) {
+	return isolatedLoad(file, func() *RuleSet { return sc.loadFile(file) })
+}
+
+// isolatedLoad runs load, turning a panic into the load error of file.
+func isolatedLoad(file string, load func() *RuleSet) (rs *RuleSet, ok bool) {
+	if err := Isolate(func() error { rs = load(); return nil }); err != nil {
+		return &RuleSet{Rejected: []*LoadError{{File: file, Err: err}}}, false
+	}
+	return rs, true
+}
+
 func isRuleFile(p string) bool {
 	ext := strings.ToLower(filepath.Ext(p))
 	return ext == ".yml" || ext == ".yaml"
@@ -108,7 +101,8 @@ func isRuleFile(p string) bool {
 // is used in error messages. The error is always nil today; per-document
 // problems are in RuleSet.Rejected.
 func LoadBytes(file string, data []byte) (*RuleSet, error) {
-	return (&loadScratch{}).loadBytes(file, data), nil
+	rs, _ := isolatedLoad(file, func() *RuleSet { return (&loadScratch{}).loadBytes(file, data) })
+	return rs, nil
 }
 
 // loadBytes is LoadBytes with the scratch memory of the calling goroutine;
@@ -147,9 +141,21 @@ func (sc *loadScratch) loadBytes(file string, data []byte) *RuleSet {
 	return rs
 }
 
-// loadDocument routes one document: collection action, correlation, filter or
-// detection rule.
+// loadDocument routes one document (routeDocument); a panic costs only
+// that document, as its load error.
 func loadDocument(rs *RuleSet, c *collection, file string, index int, root *yaml.Node) {
+	if err := Isolate(func() error { routeDocument(rs, c, file, index, root); return nil }); err != nil {
+		name := fmt.Sprintf("document %d", index)
+		if n := docName(root); n != "" {
+			name = n
+		}
+		rs.Rejected = append(rs.Rejected, &LoadError{File: file, Rule: name, Err: err})
+	}
+}
+
+// routeDocument routes one document: collection action, correlation, filter
+// or detection rule.
+func routeDocument(rs *RuleSet, c *collection, file string, index int, root *yaml.Node) {
 	reject := func(rule string, err error) {
 		if rule == "" {
 			rule = fmt.Sprintf("document %d", index)

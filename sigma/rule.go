@@ -124,23 +124,34 @@ type CorrelationDoc struct {
 }
 
 // Warnings lists non-fatal findings across the set: each rule's own warnings
-// (invalid level, legacy timeframe, ...) and ids used by more than one rule
-// (sigma-rules.md §1.4), each prefixed with file and rule.
+// (invalid level, legacy timeframe, ...) and ids used by more than one
+// detection or correlation rule (sigma-rules.md §1.4), each prefixed with
+// file and rule.
 func (rs *RuleSet) Warnings() []string {
 	var out []string
-	seen := map[string]*Rule{}
+	seen := map[string]string{} // id → file of the first rule holding it
+	duplicate := func(file, name, id string) {
+		if id == "" {
+			return
+		}
+		if first, dup := seen[id]; dup {
+			out = append(out, file+": "+name+": duplicate id "+id+" (also "+first+")")
+			return
+		}
+		seen[id] = file
+	}
 	for _, r := range rs.Rules {
 		for _, w := range r.Warnings {
 			out = append(out, r.File+": "+r.DisplayName()+": "+w)
 		}
-		if r.ID == "" {
-			continue
+		duplicate(r.File, r.DisplayName(), r.ID)
+	}
+	for _, c := range rs.Correlations {
+		name := c.Title
+		if name == "" {
+			name = c.ID
 		}
-		if first, dup := seen[r.ID]; dup {
-			out = append(out, r.File+": "+r.DisplayName()+": duplicate id "+r.ID+" (also "+first.File+")")
-			continue
-		}
-		seen[r.ID] = r
+		duplicate(c.File, name, c.ID)
 	}
 	return out
 }

@@ -106,7 +106,9 @@ func mergeLiterals(p pattern) pattern {
 
 // base64Offsets returns the three base64 forms of value at stream offsets 0,
 // 1 and 2, trimmed of the characters that depend on neighbouring bytes
-// (sigma-rules.md §7.3, pySigma algorithm).
+// (sigma-rules.md §7.3, pySigma algorithm). A value too short to keep any
+// character at an offset gives the empty string there, as pySigma's slice
+// does: with contains, that form matches any string.
 func base64Offsets(value string) []string {
 	start := [3]int{0, 2, 3}
 	cuts := [3]int{0, 3, 2}
@@ -118,8 +120,11 @@ func base64Offsets(value string) []string {
 		}
 		padded = append(padded, value...)
 		enc := base64.StdEncoding.EncodeToString(padded)
-		cut := cuts[(len(value)+i)%3]
-		out = append(out, enc[start[i]:len(enc)-cut])
+		lo, hi := start[i], len(enc)-cuts[(len(value)+i)%3]
+		if hi < lo { // only padding-polluted characters: '' and 1-byte values
+			hi = lo
+		}
+		out = append(out, enc[lo:hi])
 	}
 	return out
 }

@@ -34,3 +34,19 @@ type Value struct {
 
 // Missing reports whether the event lacks the field.
 func (v Value) Missing() bool { return v.Kind == KindMissing }
+
+// Number returns v as a number when detection matching would compare it as
+// one (sigma-rules.md §5.3): a JSON number, or a string holding a strict
+// decimal (optional sign, digits, fraction, exponent; no surrounding spaces,
+// hex, NaN or Inf, so " 4624" and "0x1210" are not numbers). ok is false for
+// every other value, including numbers beyond the float64 range.
+func (v Value) Number() (f float64, ok bool) {
+	if v.Kind != KindNumber && v.Kind != KindString {
+		return 0, false
+	}
+	var n RuleValue
+	if !parseDecimalInto(v.Str, &n) {
+		return 0, false
+	}
+	return n.Float, true
+}

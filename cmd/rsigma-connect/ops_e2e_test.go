@@ -56,13 +56,14 @@ func opsRulesDir(t *testing.T, rules ...string) string {
 }
 
 // opsStart starts `engine daemon -r rules --api-addr 127.0.0.1:0 args...`
-// and returns the daemon and its base URL once it answers /healthz.
+// and returns the daemon and its base URL once it answers /readyz with 200
+// (the API answers /healthz a moment before the processor is in place).
 func opsStart(t *testing.T, rules string, args ...string) (*daemontest.Daemon, string) {
 	t.Helper()
 	d := daemontest.Start(t, append([]string{"engine", "daemon", "-r", rules, "--api-addr", "127.0.0.1:0"}, args...)...)
 	base := "http://" + d.APIAddr(10*time.Second)
-	opsEventually(t, 5*time.Second, "daemon answers /healthz", func() bool {
-		resp, err := http.Get(base + "/healthz")
+	opsEventually(t, 10*time.Second, "daemon answers /readyz", func() bool {
+		resp, err := http.Get(base + "/readyz")
 		if err != nil {
 			return false
 		}

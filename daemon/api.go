@@ -138,14 +138,21 @@ func (d *daemon) reloadPass(_ context.Context, cause string) {
 	d.hub.CountReload(failed)
 }
 
-// rulesInfo is GET /api/v1/rules.
+// rulesInfo is GET /api/v1/rules: counts, path, and each active detection
+// rule with its author.
 func (d *daemon) rulesInfo() server.RulesInfo {
 	v := gather(d.reg)
-	return server.RulesInfo{
+	info := server.RulesInfo{
 		DetectionRules:   int(v["rsigma_detection_rules_loaded"]),
 		CorrelationRules: int(v["rsigma_correlation_rules_loaded"]),
 		RulesPath:        strings.Join(d.opts.Rules, ","),
 	}
+	if st := d.hub.Active(); st != nil {
+		for _, r := range st.Engine.Rules() {
+			info.Rules = append(info.Rules, server.RuleInfo{RuleID: r.ID, RuleTitle: r.Title, Author: r.Author, File: r.File})
+		}
+	}
+	return info
 }
 
 // status is GET /api/v1/status: the counters of /metrics in one object.

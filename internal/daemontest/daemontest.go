@@ -56,9 +56,6 @@ func ModuleRoot() string {
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }
 
-// SharedDir is ../shared beside the module (specs, rule corpus, lanes).
-func SharedDir() string { return filepath.Join(ModuleRoot(), "..", "shared") }
-
 // Daemon is one running `rsigma-connect` process.
 type Daemon struct {
 	t      testing.TB

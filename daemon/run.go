@@ -111,9 +111,10 @@ type daemon struct {
 	mux  *server.Mux
 	api  *server.Server
 
-	certs *server.CertStore  // nil without --tls-cert; reloadTLS (tls.go) swaps it
-	dyn   *processor.Dynamic // sources and enrichers (dynamic.go)
-	ops   *operations        // input queue, /api/v1, readiness, hot reload (api.go)
+	certs *server.CertStore   // nil without --tls-cert; reloadTLS (tls.go) swaps it
+	conns *server.ConnLimiter // the API listener's connection limit (tls.go)
+	dyn   *processor.Dynamic  // sources and enrichers (dynamic.go)
+	ops   *operations         // input queue, /api/v1, readiness, hot reload (api.go)
 	// merged is the stream's input unless --input http (otlp_input.go),
 	// set when the stream builds it; drain.go ends it.
 	merged atomic.Pointer[mergedInput]
@@ -151,7 +152,7 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 	if err != nil {
 		return nil, err
 	}
-	d.api = server.New(ln, d.mux)
+	d.api = server.New(ln, d.mux, server.Options{Log: d.log, Connections: d.conns})
 	return d, nil
 }
 

@@ -18,7 +18,7 @@ import (
 // withOTLPInput), which reads the queue beside the primary source.
 func (d *daemon) mountOTLP(iq *ingestQueue) (*otlp.Receiver, error) {
 	if d.opts.Input != "http" {
-		if err := registerMergedInput(d.env, iq, d.opts.BatchSize); err != nil {
+		if err := registerMergedInput(d.env, iq, d.opts.BatchSize, d.merged.Store); err != nil {
 			return nil, config.Configf("registering the OTLP input: %v", err)
 		}
 	}

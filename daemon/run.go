@@ -19,6 +19,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/engine"
 	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
@@ -68,7 +69,7 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 // preload opens the pipelines, dynamic sources and enrichers (exit 3) and
 // loads the rules before anything is bound, with the settings the stream's
 // processor will have, so that a bad rules path exits 2.
-func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*processor.State, *processor.Dynamic, error) {
+func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*engine.State, *engine.Dynamic, error) {
 	body, err := config.ProcessorYAML(o)
 	if err != nil {
 		return nil, nil, config.Configf("%v", err)
@@ -92,10 +93,10 @@ func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*process
 // loadRules loads the rules under the load-time GC policy, then switches
 // to the running policy (memory.go). Rejected rules fail the startup only
 // as State.StartupError decides (none loaded, or --strict-rules).
-func loadRules(settings processor.Settings, dyn *processor.Dynamic, paths []string) (*processor.State, error) {
+func loadRules(settings engine.Settings, dyn *engine.Dynamic, paths []string) (*engine.State, error) {
 	loaded := duringLoad(paths)
 	defer loaded()
-	st, err := processor.LoadStateWith(settings, dyn)
+	st, err := engine.LoadWith(settings, dyn)
 	if err == nil {
 		err = st.StartupError(settings.StrictRules, settings.Rules)
 	}
@@ -107,14 +108,14 @@ type daemon struct {
 	opts *config.Options
 	log  *slog.Logger
 	env  *service.Environment
-	hub  *processor.Hub
+	hub  *engine.Hub
 	reg  *prometheus.Registry
 	mux  *server.Mux
 	api  *server.Server
 
 	certs *server.CertStore   // nil without --tls-cert; reloadTLS (tls.go) swaps it
 	conns *server.ConnLimiter // the API listener's connection limit (tls.go)
-	dyn   *processor.Dynamic  // sources and enrichers (dynamic.go)
+	dyn   *engine.Dynamic     // sources and enrichers (dynamic.go)
 	ops   *operations         // input queue, /api/v1, readiness, hot reload (api.go)
 	// merged is the stream's input unless --input http (otlp_input.go),
 	// set when the stream builds it; drain.go ends it.
@@ -123,11 +124,11 @@ type daemon struct {
 	stdoutClosed chan struct{}
 }
 
-func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {
+func newDaemon(o *config.Options, st *engine.State, log *slog.Logger) (*daemon, error) {
 	d := &daemon{
 		opts: o, log: log, stdoutClosed: make(chan struct{}),
 		env: service.GlobalEnvironment().Clone(),
-		hub: processor.NewHub(),
+		hub: engine.NewHub(),
 		reg: prometheus.NewRegistry(),
 		mux: server.NewMux(),
 	}

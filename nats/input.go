@@ -10,6 +10,8 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/processor"
 )
 
 // Metadata keys set by the input on every message.
@@ -38,7 +40,7 @@ func init() {
 type input struct {
 	cfg      InputConfig
 	log      *service.Logger
-	position *Position
+	position *processor.Position
 	depth    *queueGauge            // rsigma_input_queue_depth: pulled, not yet handed to the pipeline
 	pressure *service.MetricCounter // rsigma_back_pressure_events_total: pulls that found the queue full
 
@@ -53,7 +55,7 @@ type input struct {
 }
 
 func newInput(cfg InputConfig, res *service.Resources) *input {
-	return &input{cfg: cfg.withDefaults(), log: res.Logger(), position: SharedPosition(res),
+	return &input{cfg: cfg.withDefaults(), log: res.Logger(), position: processor.SharedPosition(res),
 		depth:    &queueGauge{g: res.Metrics().NewGauge("rsigma_input_queue_depth")},
 		pressure: res.Metrics().NewCounter("rsigma_back_pressure_events_total")}
 }

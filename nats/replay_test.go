@@ -9,6 +9,8 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/rsigma-connect/rsigma-connect/processor"
 )
 
 // seedStream creates rsigma-events and publishes ten events one by one,
@@ -143,7 +145,7 @@ func TestInputMetadataAndAckedPosition(t *testing.T) {
 	if len(batch) == 0 || len(batch) > 4 {
 		t.Fatalf("batch of %d, want 1..4", len(batch))
 	}
-	pos := SharedPosition(res)
+	pos := processor.SharedPosition(res)
 	if _, _, ok := pos.Load(); ok {
 		t.Fatal("position set before the ack")
 	}

@@ -1,4 +1,4 @@
-package nats
+package processor
 
 import (
 	"sync/atomic"
@@ -7,11 +7,13 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
-// Position is the high-water mark of acknowledged JetStream messages: the
+// Position is the high-water mark of acknowledged input messages: the
 // largest stream sequence and the latest publish time (unix seconds) among
-// messages whose ack was sent. The correlation state store persists it as
-// source_sequence / source_timestamp (spec/daemon.md §10). Safe for
-// concurrent use; the zero value holds no position.
+// messages whose ack was sent. An input that knows such positions (the
+// daemon's sigma_nats_jetstream input) raises it; the `sigma` processor
+// stores it with the correlation state (source_sequence / source_timestamp,
+// spec/daemon.md §10). Safe for concurrent use; the zero value holds no
+// position. It implements engine.Position.
 type Position struct {
 	sequence atomic.Uint64
 	unix     atomic.Int64
@@ -43,10 +45,10 @@ func (p *Position) Load() (sequence uint64, unixSeconds int64, ok bool) {
 
 type positionKey struct{}
 
-// SharedPosition returns the Position that the nats_jetstream input of the
-// stream owning res updates on every ack. Any component of the same stream
-// (the sigma processor's state saver) gets the same pointer. A nil res
-// yields a fresh, unshared Position.
+// SharedPosition returns the Position of the stream owning res: every
+// component of the same stream (the input that acks, the sigma processor's
+// state saver) gets the same pointer. A nil res yields a fresh, unshared
+// Position.
 func SharedPosition(res *service.Resources) *Position {
 	if res == nil {
 		return &Position{}

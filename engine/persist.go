@@ -1,4 +1,4 @@
-package processor
+package engine
 
 import (
 	"context"
@@ -7,24 +7,29 @@ import (
 	"sync"
 	"time"
 
-	"github.com/redpanda-data/benthos/v4/public/service"
-
 	"github.com/rsigma-connect/rsigma-connect/correlation"
 	"github.com/rsigma-connect/rsigma-connect/correlation/store"
-	"github.com/rsigma-connect/rsigma-connect/nats"
 )
+
+// Position is the acknowledged input position: the largest stream sequence
+// and the latest publish time (unix seconds) among the messages whose ack
+// was sent; ok is false while none was. It is stored with every correlation
+// state snapshot (source_sequence, source_timestamp; daemon.md §10).
+type Position interface {
+	Load() (sequence uint64, unixSeconds int64, ok bool)
+}
 
 // ErrStateDB marks a state database that cannot be opened (corrupt,
 // foreign, unwritable); the daemon maps it to exit code 3.
 var ErrStateDB = errors.New("correlation state database unusable")
 
 // stateKeeper persists the correlation state: restored once at startup,
-// saved every SaveInterval and when the processor closes (daemon.md §10).
+// saved every SaveInterval and when the evaluator closes (daemon.md §10).
 type stateKeeper struct {
 	s     StateSettings
 	db    *store.Store
-	pos   *nats.Position
-	log   *service.Logger
+	pos   Position // nil: no input position
+	log   Logger
 	saved store.Position // position of the stored row, kept when nothing new was acked
 
 	once sync.Once
@@ -32,12 +37,12 @@ type stateKeeper struct {
 	done chan struct{}
 }
 
-func openStateKeeper(s StateSettings, res *service.Resources) (*stateKeeper, error) {
+func openStateKeeper(s StateSettings, o Options) (*stateKeeper, error) {
 	db, err := store.Open(context.Background(), s.Path)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrStateDB, err)
 	}
-	return &stateKeeper{s: s, db: db, pos: nats.SharedPosition(res), log: res.Logger()}, nil
+	return &stateKeeper{s: s, db: db, pos: o.Position, log: o.Logger}, nil
 }
 
 // restore imports the stored snapshot into ce when the restore policy and
@@ -69,9 +74,9 @@ func (k *stateKeeper) restore(ce *correlation.Engine) {
 func (k *stateKeeper) shouldRestore(stored store.Position) (bool, string) {
 	s := k.s
 	switch {
-	case s.Restore == restoreNever:
+	case s.Restore == RestoreNever:
 		return false, "--clear-state"
-	case s.Restore == restoreAlways:
+	case s.Restore == RestoreAlways:
 		return true, ""
 	case s.ReplayFromLatest:
 		return false, "replaying from the latest message"
@@ -119,8 +124,10 @@ func (k *stateKeeper) save(snapshot func() ([]byte, bool, error)) error {
 		return err
 	}
 	pos := k.saved
-	if seq, unix, acked := k.pos.Load(); acked {
-		pos = store.Position{Sequence: seq, Timestamp: unix, Valid: true}
+	if k.pos != nil {
+		if seq, unix, acked := k.pos.Load(); acked {
+			pos = store.Position{Sequence: seq, Timestamp: unix, Valid: true}
+		}
 	}
 	return k.db.Save(context.Background(), data, pos)
 }

@@ -1,18 +1,16 @@
-package processor
+package engine
 
 import (
 	"errors"
 	"fmt"
 
-	"github.com/redpanda-data/benthos/v4/public/service"
-
 	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
-// errParse is the error set on a message whose line cannot be decoded. Its
-// text is the DLQ entry's `error` value (output.md §7).
-var errParse = errors.New("parse error")
+// ErrParse is the Output.Err of a line that cannot be decoded. Its text is
+// the DLQ entry's `error` value (output.md §7).
+var ErrParse = errors.New("parse error")
 
 // decoded is one event ready for evaluation.
 type decoded struct {
@@ -23,14 +21,8 @@ type decoded struct {
 	release func()
 }
 
-// MetaEventJSON is the metadata key that marks a message whose content is
-// already a JSON object event (an OTLP log record, http-api.md §4.3): it is
-// decoded as JSON whatever input_format says, and the jq/JSONPath filter,
-// which applies to decoded input lines (input-formats.md §9), is skipped.
-const MetaEventJSON = "rsigma_event_json"
-
-// decoders are the processor's line decoder and the decoder of messages
-// marked with MetaEventJSON.
+// decoders are the evaluator's line decoder and the decoder of lines marked
+// as JSON events (Line.JSON).
 type decoders struct {
 	lines, records *format.Decoder
 }
@@ -59,15 +51,15 @@ func newDecoder(s Settings, warn func(string, ...any)) (*decoders, error) {
 	return &decoders{lines: lines, records: records}, nil
 }
 
-// decodeEach decodes the line of m and calls fn once per resulting event
+// decodeEach decodes line (the text of l) and calls fn once per resulting event
 // (jq and JSONPath may yield zero or several); fn owns the event and must
 // call its release once done with it. It returns the number of events; a
 // non-nil error means the line is undecodable for the input format and
 // nothing was evaluated.
-func (p *Processor) decodeEach(st *State, m *service.Message, line []byte, fn func(decoded)) (int, error) {
-	dec := p.decoder.lines
-	if _, ok := m.MetaGet(MetaEventJSON); ok {
-		dec = p.decoder.records
+func (e *Evaluator) decodeEach(st *State, l *Line, line []byte, fn func(decoded)) (int, error) {
+	dec := e.decoder.lines
+	if l.JSON {
+		dec = e.decoder.records
 	}
 	events := 0
 	err := dec.Decode(line, func(fd format.Decoded) error {

@@ -1,4 +1,4 @@
-package processor
+package engine
 
 import (
 	"context"
@@ -60,12 +60,6 @@ func OpenDynamic(ctx context.Context, s DynamicSettings, log *slog.Logger) (*Dyn
 		d.Enrichers = st
 	}
 	return d, nil
-}
-
-// needsDynamic reports whether s uses sources or enrichers (pipelines alone
-// need no long-lived state).
-func (s DynamicSettings) needsDynamic() bool {
-	return len(s.Sources) > 0 || s.Enrichers != ""
 }
 
 // Run re-resolves dynamic sources in the background (intervals, file

@@ -1,17 +1,19 @@
-package processor
+package engine
 
 import (
 	"sync"
 	"sync/atomic"
 )
 
-// Hub connects the `sigma` processors a stream builds to the code that runs
-// the stream (the daemon). A nil *Hub is valid and does nothing, which is how
-// processors built by `rsigma-connect run` behave.
+// Hub connects the evaluators a stream builds (one per `sigma` processor)
+// to the code that runs the stream (the daemon): it hands over preloaded
+// rules and reaches every evaluator for reloads and status. A nil *Hub is
+// valid and does nothing, which is how evaluators built by `rsigma-connect
+// run` behave.
 type Hub struct {
 	mu        sync.Mutex
 	preloaded *State
-	procs     []*Processor
+	evals     []*Evaluator
 	ready     atomic.Bool
 	dynamic   *Dynamic // dynamic_hub.go
 }
@@ -19,9 +21,9 @@ type Hub struct {
 // NewHub returns an empty hub.
 func NewHub() *Hub { return &Hub{} }
 
-// Preload hands st to the next processor built, so that rules loaded (and
+// Preload hands st to the next evaluator built, so that rules loaded (and
 // checked) before the stream starts are not loaded twice. It does not make
-// the hub ready: the processor still has to install st and restore the
+// the hub ready: the evaluator still has to install st and restore the
 // correlation state.
 func (h *Hub) Preload(st *State) {
 	h.mu.Lock()
@@ -40,27 +42,27 @@ func (h *Hub) takePreloaded() *State {
 	return st
 }
 
-func (h *Hub) attach(p *Processor) {
+func (h *Hub) attach(e *Evaluator) {
 	if h == nil {
 		return
 	}
 	h.mu.Lock()
-	h.procs = append(h.procs, p)
+	h.evals = append(h.evals, e)
 	h.mu.Unlock()
 	h.ready.Store(true)
 }
 
-// Processors returns the processors attached so far.
-func (h *Hub) Processors() []*Processor {
+// Evaluators returns the evaluators attached so far.
+func (h *Hub) Evaluators() []*Evaluator {
 	if h == nil {
 		return nil
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	return append([]*Processor(nil), h.procs...)
+	return append([]*Evaluator(nil), h.evals...)
 }
 
-// Active returns the rules state the processors evaluate with (the one
+// Active returns the rules state the evaluators evaluate with (the one
 // preloaded while none is attached yet), or nil before any is loaded.
 func (h *Hub) Active() *State {
 	if h == nil {
@@ -68,13 +70,13 @@ func (h *Hub) Active() *State {
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if len(h.procs) > 0 {
-		return h.procs[0].State()
+	if len(h.evals) > 0 {
+		return h.evals[0].State()
 	}
 	return h.preloaded
 }
 
-// Ready reports whether a processor serves: its rules and pipelines are
+// Ready reports whether an evaluator serves: its rules and pipelines are
 // loaded and installed and its saved correlation state is restored. It
-// turns true when the first processor attaches.
+// turns true when the first evaluator attaches.
 func (h *Hub) Ready() bool { return h != nil && h.ready.Load() }

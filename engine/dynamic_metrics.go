@@ -1,10 +1,8 @@
-package processor
+package engine
 
 import (
 	"sync"
 	"time"
-
-	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/enrich"
 	"github.com/rsigma-connect/rsigma-connect/source"
@@ -12,20 +10,20 @@ import (
 
 // dynamicMetrics are the source and enrichment families (metrics.md §3-4).
 type dynamicMetrics struct {
-	resolveSeconds *service.MetricTimer   // rsigma_source_resolve_seconds
-	cacheHits      *service.MetricCounter // rsigma_source_cache_hits_total
-	resolves       *service.MetricCounter // source_id, source_type
-	resolveErrors  *service.MetricCounter // source_id, error_kind
-	lastResolved   *service.MetricGauge   // source_id
-	enrichments    *service.MetricCounter // enricher_id, kind, status
-	enrichSeconds  *service.MetricTimer   // enricher_id, kind
-	httpHits       *service.MetricCounter // enricher_id
-	httpMisses     *service.MetricCounter
-	httpExpired    *service.MetricCounter
-	httpEvicted    *service.MetricCounter
+	resolveSeconds Timer   // rsigma_source_resolve_seconds
+	cacheHits      Counter // rsigma_source_cache_hits_total
+	resolves       Counter // source_id, source_type
+	resolveErrors  Counter // source_id, error_kind
+	lastResolved   Gauge   // source_id
+	enrichments    Counter // enricher_id, kind, status
+	enrichSeconds  Timer   // enricher_id, kind
+	httpHits       Counter // enricher_id
+	httpMisses     Counter
+	httpExpired    Counter
+	httpEvicted    Counter
 }
 
-func newDynamicMetrics(m *service.Metrics, base *metrics) *dynamicMetrics {
+func newDynamicMetrics(m Metrics, base *metrics) *dynamicMetrics {
 	return &dynamicMetrics{
 		resolveSeconds: base.sourceResolve,
 		cacheHits:      base.sourceCacheHits,
@@ -43,7 +41,7 @@ func newDynamicMetrics(m *service.Metrics, base *metrics) *dynamicMetrics {
 
 // dynamicObserver turns source and enrichment events into metrics. Events
 // that happen before the stream's metrics exist (startup resolution) are
-// kept and replayed when the first processor attaches.
+// kept and replayed when the first evaluator attaches.
 type dynamicObserver struct {
 	mu      sync.Mutex
 	m       *dynamicMetrics

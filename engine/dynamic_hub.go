@@ -1,15 +1,13 @@
-package processor
+package engine
 
 import (
 	"context"
-
-	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/source"
 )
 
 // SetDynamic hands d (opened by the daemon before the stream, so that its
-// configuration errors exit 3) to every processor the stream builds.
+// configuration errors exit 3) to every evaluator built from now on.
 func (h *Hub) SetDynamic(d *Dynamic) {
 	h.mu.Lock()
 	h.dynamic = d
@@ -25,33 +23,36 @@ func (h *Hub) dynamicFor() *Dynamic {
 	return h.dynamic
 }
 
-// attachDynamic takes the hub's Dynamic or, when the processor runs
+// attachDynamic takes the hub's Dynamic or, when the evaluator runs
 // without a daemon and its settings need one, opens its own and keeps its
 // sources refreshed until Close. It binds the source and enrichment metrics
-// to this stream.
-func (p *Processor) attachDynamic(hub *Hub, res *service.Resources) error {
+// to reg.
+func (e *Evaluator) attachDynamic(hub *Hub, reg Metrics) error {
 	d := hub.dynamicFor()
-	if d == nil && p.settings.Dynamic.needsDynamic() {
+	if d == nil && e.settings.Dynamic.needsDynamic() {
 		ctx, cancel := context.WithCancel(context.Background())
 		var err error
-		if d, err = OpenDynamic(ctx, p.settings.Dynamic, nil); err != nil {
+		if d, err = OpenDynamic(ctx, e.settings.Dynamic, nil); err != nil {
 			cancel()
 			return err
 		}
 		go d.Run(ctx)
-		p.stopDyn = cancel
+		e.stopDyn = cancel
 	}
-	p.dyn = d
+	e.dyn = d
 	if d != nil {
-		d.obs.attach(newDynamicMetrics(res.Metrics(), p.metrics), d.currentEnrichers())
+		if reg == nil {
+			reg = discard{}
+		}
+		d.obs.attach(newDynamicMetrics(reg, e.metrics), d.currentEnrichers())
 	}
 	return nil
 }
 
-func (p *Processor) stopDynamic() {
-	if p.stopDyn != nil {
-		p.stopDyn()
-		p.stopDyn = nil
+func (e *Evaluator) stopDynamic() {
+	if e.stopDyn != nil {
+		e.stopDyn()
+		e.stopDyn = nil
 	}
 }
 

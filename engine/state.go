@@ -1,4 +1,4 @@
-package processor
+package engine
 
 import (
 	"errors"
@@ -33,19 +33,19 @@ type State struct {
 	events sync.Pool // *sigma.JSONEvent bound to Engine.Fields()
 }
 
-// LoadState reads and compiles the rules of s. A rule that cannot be loaded
+// Load reads and compiles the rules of s. A rule that cannot be loaded
 // or compiled is kept in State.Rejected and does not fail the load (see
 // StartupError and ReloadError for the policies that do); the error wraps
 // ErrRulesLoad when a rule path cannot be read at all.
-func LoadState(s Settings) (*State, error) { return LoadStateWith(s, nil) }
+func Load(s Settings) (*State, error) { return LoadWith(s, nil) }
 
-// LoadStateWith is LoadState with the dynamic sources of dyn (nil when the
+// LoadWith is Load with the dynamic sources of dyn (nil when the
 // settings use none) available to the processing pipelines, which are
 // applied to the loaded rules before they are compiled. Each rule file is
 // read once, however many rule paths reach it. A panic outside any single
 // rule fails the load with an error wrapping ErrRulesLoad and
 // sigma.ErrInternal instead of crashing.
-func LoadStateWith(s Settings, dyn *Dynamic) (st *State, err error) {
+func LoadWith(s Settings, dyn *Dynamic) (st *State, err error) {
 	err = sigma.Isolate(func() error {
 		st, err = loadState(s, dyn)
 		return err

@@ -1,10 +1,8 @@
-package processor
+package engine
 
 import (
 	"bytes"
 	"sync"
-
-	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/correlation"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
@@ -47,21 +45,25 @@ type correlationStep struct {
 	hits    []int
 	buf     []byte
 
-	log     *service.Logger
+	log     Logger
 	m       *metrics
-	byRule  *service.MetricCounter // rule_title, level, correlation_type
-	late    *service.MetricCounter // rule_title, outcome
-	keeper  *stateKeeper           // nil without a state path
+	byRule  Counter      // rule_title, level, correlation_type
+	late    Counter      // rule_title, outcome
+	keeper  *stateKeeper // nil without a state path
 	noDets  bool
 	started bool
 }
 
-func newCorrelationStep(s Settings, res *service.Resources, m *metrics) (*correlationStep, error) {
-	c := &correlationStep{log: res.Logger(), m: m, noDets: s.Correlation.NoDetections,
-		byRule: res.Metrics().NewCounter("rsigma_correlation_matches_by_rule_total", "rule_title", "level", "correlation_type"),
-		late:   res.Metrics().NewCounter("rsigma_correlation_late_events_total", "rule_title", "outcome")}
+func newCorrelationStep(s Settings, o Options, m *metrics) (*correlationStep, error) {
+	reg := o.Metrics
+	if reg == nil {
+		reg = discard{}
+	}
+	c := &correlationStep{log: o.Logger, m: m, noDets: s.Correlation.NoDetections,
+		byRule: reg.NewCounter("rsigma_correlation_matches_by_rule_total", "rule_title", "level", "correlation_type"),
+		late:   reg.NewCounter("rsigma_correlation_late_events_total", "rule_title", "outcome")}
 	if s.State.Path != "" {
-		k, err := openStateKeeper(s.State, res)
+		k, err := openStateKeeper(s.State, o)
 		if err != nil {
 			return nil, err
 		}
@@ -109,9 +111,9 @@ func (c *correlationStep) hidden(st *State, r *sigma.Rule) bool {
 	return c.noDets && st.Correlation.HiddenRule(r)
 }
 
-// apply feeds one event's matches to the correlation engine and appends a
-// message per correlation result to out.
-func (c *correlationStep) apply(st *State, m *service.Message, d decoded, matches []sigma.Match, out service.MessageBatch) service.MessageBatch {
+// apply feeds one event's matches (of input line) to the correlation engine
+// and appends an output per correlation result to out.
+func (c *correlationStep) apply(st *State, line int, d decoded, matches []sigma.Match, out []Output) []Output {
 	ce := st.Correlation
 	if ce.Len() == 0 {
 		return out
@@ -136,9 +138,7 @@ func (c *correlationStep) apply(st *State, m *service.Message, d decoded, matche
 	for i := range c.results {
 		r := &c.results[i]
 		c.buf = AppendCorrelation(c.buf[:0], r, nil)
-		res := m.Copy()
-		res.SetBytes(bytes.Clone(c.buf))
-		out = append(out, res)
+		out = append(out, Output{Line: line, JSON: bytes.Clone(c.buf)})
 		c.byRule.Incr(1, r.Rule.Title, levelLabel(r.Rule.Level), r.Rule.Type.String())
 	}
 	c.m.correlationMatch.Incr(int64(len(c.results)))
@@ -186,14 +186,14 @@ func AppendCorrelation(dst []byte, r *correlation.Result, enr []Enrichment) []by
 }
 
 // CloseState writes the final correlation snapshot of every attached
-// processor and closes their state databases. The daemon calls it once the
+// evaluator and closes their state databases. The daemon calls it once the
 // stream has stopped, so that the snapshot is written even when the drain
-// timed out; Processor.Close does the same and whichever runs second does
+// timed out; Evaluator.Close does the same and whichever runs second does
 // nothing.
 func (h *Hub) CloseState() error {
 	var first error
-	for _, p := range h.Processors() {
-		if err := p.corr.close(); err != nil && first == nil {
+	for _, e := range h.Evaluators() {
+		if err := e.corr.close(); err != nil && first == nil {
 			first = err
 		}
 	}

@@ -1,4 +1,4 @@
-package processor
+package engine
 
 import (
 	"bytes"
@@ -6,47 +6,42 @@ import (
 	"encoding/json"
 	"strconv"
 
-	"github.com/redpanda-data/benthos/v4/public/service"
-
 	"github.com/rsigma-connect/rsigma-connect/enrich"
 )
 
-// enrichResults runs the enrichers over the result messages of a batch
+// enrichResults runs the enrichers over the results out[from:] of a step
 // (after evaluation, once per result, never per event). Values are spliced
 // into each result as the `enrichments` object, right before its body keys;
-// a result an `on_error: drop` enricher failed on is removed. Messages
+// a result an `on_error: drop` enricher failed on is removed. Outputs
 // carrying an error (undecodable input for the DLQ) pass untouched.
-func (p *Processor) enrichResults(ctx context.Context, batch service.MessageBatch) service.MessageBatch {
-	if p.dyn == nil || p.dyn.Enrichers == nil {
-		return batch
+func (e *Evaluator) enrichResults(ctx context.Context, out []Output, from int) []Output {
+	if e.dyn == nil || e.dyn.Enrichers == nil {
+		return out
 	}
-	set := p.dyn.Enrichers.Current()
+	set := e.dyn.Enrichers.Current()
 	if len(set.Enrichers()) == 0 {
-		return batch
+		return out
 	}
+	batch := out[from:]
 	var (
 		pos     []int
 		at      []int
 		targets []*enrich.Target
 	)
-	for i, m := range batch {
-		if m.GetError() != nil {
+	for i, o := range batch {
+		if o.Err != nil {
 			continue
 		}
-		b, err := m.AsBytes()
-		if err != nil {
-			continue
-		}
-		if t, insert, ok := parseResult(b); ok {
+		if t, insert, ok := parseResult(o.JSON); ok {
 			pos, at, targets = append(pos, i), append(at, insert), append(targets, t)
 		}
 	}
 	if len(targets) == 0 {
-		return batch
+		return out
 	}
-	p.metrics.enrichmentQueue.Set(p.dyn.inflight.Add(int64(len(targets))))
+	e.metrics.enrichmentQueue.Set(e.dyn.inflight.Add(int64(len(targets))))
 	vals, drops := set.EnrichAll(ctx, targets)
-	p.metrics.enrichmentQueue.Set(p.dyn.inflight.Add(-int64(len(targets))))
+	e.metrics.enrichmentQueue.Set(e.dyn.inflight.Add(-int64(len(targets))))
 	dropped := map[int]bool{}
 	for k, i := range pos {
 		if drops[k] {
@@ -54,20 +49,19 @@ func (p *Processor) enrichResults(ctx context.Context, batch service.MessageBatc
 			continue
 		}
 		if len(vals[k]) > 0 {
-			b, _ := batch[i].AsBytes()
-			batch[i].SetBytes(spliceEnrichments(b, at[k], vals[k]))
+			batch[i].JSON = spliceEnrichments(batch[i].JSON, at[k], vals[k])
 		}
 	}
 	if len(dropped) == 0 {
-		return batch
+		return out
 	}
-	out := batch[:0]
-	for i, m := range batch {
+	kept := out[:from]
+	for i, o := range batch {
 		if !dropped[i] {
-			out = append(out, m)
+			kept = append(kept, o)
 		}
 	}
-	return out
+	return kept
 }
 
 // spliceEnrichments inserts `,"enrichments":{…}` into result b at offset at.

@@ -81,11 +81,11 @@ func validateNATS(o *Options) error {
 	if err != nil {
 		return Configf("--input: %v", err)
 	}
-	for _, s := range natsSinks(o) {
-		out, _ := nats.ParseURL(s.url) // checked by checkNATSSink
+	for _, s := range NATSSinks(o) {
+		out, _ := nats.ParseURL(s.URL) // checked by checkNATSSink
 		if out.Server == in.Server && nats.SubjectMatches(in.Subject, out.Subject) {
 			return Configf("%s %s: subject %q is caught by the input subject %q; keep detection and DLQ subjects outside the input filter",
-				s.flag, redact.URL(s.url), out.Subject, in.Subject)
+				s.Flag, redact.URL(s.URL), out.Subject, in.Subject)
 		}
 	}
 	return nil
@@ -104,17 +104,18 @@ func checkNATSSink(flag, u string) (string, error) {
 	return u, nil
 }
 
-type natsSink struct{ flag, url string }
+// NATSSink is a nats:// sink URL with the flag that gave it.
+type NATSSink struct{ Flag, URL string }
 
-// natsSinks lists the nats:// sinks, the DLQ first (the order they open in).
-func natsSinks(o *Options) []natsSink {
-	var out []natsSink
+// NATSSinks lists the nats:// sinks, the DLQ first (the order they open in).
+func NATSSinks(o *Options) []NATSSink {
+	var out []NATSSink
 	if IsNATS(o.DLQ) {
-		out = append(out, natsSink{"--dlq", o.DLQ})
+		out = append(out, NATSSink{"--dlq", o.DLQ})
 	}
 	for _, u := range o.Outputs {
 		if IsNATS(u) {
-			out = append(out, natsSink{"--output", u})
+			out = append(out, NATSSink{"--output", u})
 		}
 	}
 	return out

@@ -20,6 +20,7 @@ import (
 
 	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/engine"
+	"github.com/rsigma-connect/rsigma-connect/exporter"
 	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
@@ -32,6 +33,9 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	if err := config.Validate(o); err != nil {
 		return err
 	}
+	if err := preflightPipelines(o); err != nil { // a -p file that cannot be read or parsed → 3
+		return err
+	}
 	streamYAML, err := config.StreamYAML(o)
 	if err != nil {
 		return config.Configf("%v", err)
@@ -42,7 +46,7 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	}
 	log := NewLogger(os.Stderr)
 
-	if err := config.CheckStateDB(ctx, o); err != nil { // corrupt, foreign or unwritable → 3
+	if err := preflightStateDB(ctx, o); err != nil { // corrupt, foreign or unwritable → 3
 		return err
 	}
 	st, dyn, err := preload(ctx, o, log)
@@ -52,10 +56,10 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	dynCtx, stopDynamic := context.WithCancel(ctx)
 	defer stopDynamic()
 	go dyn.Run(dynCtx) // dynamic source refresh (dynamic.go)
-	if err := config.CheckSinks(o); err != nil {
+	if err := preflightSinks(o); err != nil {
 		return err
 	}
-	if err := config.CheckNATS(ctx, o, log); err != nil { // unreachable server, refused credentials → 3
+	if err := preflightNATS(ctx, o, log); err != nil { // unreachable server, refused credentials → 3
 		return err
 	}
 	d, err := newDaemon(o, st, log)
@@ -133,10 +137,13 @@ func newDaemon(o *config.Options, st *engine.State, log *slog.Logger) (*daemon, 
 		mux: server.NewMux(),
 	}
 	d.hub.Preload(st)
+	if err := Register(d.env); err != nil {
+		return nil, config.Configf("registering the daemon's components: %v", err)
+	}
 	if err := processor.Register(d.env, d.hub); err != nil {
 		return nil, config.Configf("registering the sigma processor: %v", err)
 	}
-	if err := processor.RegisterPrometheus(d.env, d.reg); err != nil {
+	if err := exporter.RegisterPrometheus(d.env, d.reg); err != nil {
 		return nil, config.Configf("registering the metrics exporter: %v", err)
 	}
 	if err := d.registerStdout(); err != nil { // stdout.go

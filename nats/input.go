@@ -23,8 +23,12 @@ const (
 	MetaNumDelivered  = "nats_num_delivered"
 )
 
-func init() {
-	service.MustRegisterBatchInput("nats_jetstream", inputSpec(),
+// ComponentName is the name of the JetStream input and output.
+const ComponentName = "sigma_nats_jetstream"
+
+// registerInput registers the sigma_nats_jetstream input on env.
+func registerInput(env *service.Environment) error {
+	return env.RegisterBatchInput(ComponentName, inputSpec(),
 		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchInput, error) {
 			cfg, err := parseInputConfig(conf)
 			if err != nil {

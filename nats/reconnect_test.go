@@ -39,7 +39,7 @@ func TestServerRestartIsSurvived(t *testing.T) {
 	if _, err := EnsureStream(testCtx(t), js, "rsigma-events", "events.>"); err != nil {
 		t.Fatal(err)
 	}
-	stop := runStream(t, inputYAML(url, "events.>"), "nats_jetstream:\n  url: "+url+"\n  subject: detections\n", nil)
+	stop := runStream(t, inputYAML(url, "events.>"), "sigma_nats_jetstream:\n  url: "+url+"\n  subject: detections\n", nil)
 	publish(t, js, "events.x", events(50)...)
 	waitFor(t, "first half through", 10*time.Second, func() bool { return storedMsgs(t, js, "rsigma-detections") >= 50 })
 

@@ -10,13 +10,13 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 )
 
-// A Benthos stream nats_jetstream → nats_jetstream moves every event from
+// A Benthos stream sigma_nats_jetstream → sigma_nats_jetstream moves every event from
 // events.> to the detections subject and acks every input message.
 func TestRoundTripThroughBenthosStream(t *testing.T) {
 	s := startServer(t, nil)
 	_, js := testJS(t, s)
 	runStream(t, inputYAML(serverURL(s), "events.>"),
-		"nats_jetstream:\n  url: "+serverURL(s)+"\n  subject: detections\n", nil)
+		"sigma_nats_jetstream:\n  url: "+serverURL(s)+"\n  subject: detections\n", nil)
 
 	// The input creates its stream at connect; wait for it before publishing.
 	waitFor(t, "input stream", 10*time.Second, func() bool {

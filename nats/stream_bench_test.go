@@ -12,7 +12,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
-// BenchmarkInputToCollector measures events/s through the nats_jetstream
+// BenchmarkInputToCollector measures events/s through the sigma_nats_jetstream
 // input of a Benthos stream (pull, batch, ack) with a no-op consumer.
 func BenchmarkInputToCollector(b *testing.B) {
 	for _, batch := range []int{1, 64} {
@@ -55,7 +55,7 @@ func BenchmarkInputToCollector(b *testing.B) {
 	}
 }
 
-// BenchmarkOutputPublish measures results/s through the nats_jetstream
+// BenchmarkOutputPublish measures results/s through the sigma_nats_jetstream
 // output (publish and wait for every ack), batches of 64.
 func BenchmarkOutputPublish(b *testing.B) {
 	s := startServer(b, nil)
@@ -65,7 +65,7 @@ func BenchmarkOutputPublish(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := sb.AddOutputYAML("nats_jetstream:\n  url: " + serverURL(s) + "\n  subject: detections\n"); err != nil {
+	if err := sb.AddOutputYAML("sigma_nats_jetstream:\n  url: " + serverURL(s) + "\n  subject: detections\n"); err != nil {
 		b.Fatal(err)
 	}
 	strm, err := sb.Build()

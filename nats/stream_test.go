@@ -108,10 +108,10 @@ func runStream(t *testing.T, inputYAML, outputYAML string, c *collector) (stop f
 	return stop
 }
 
-// inputYAML is a nats_jetstream input block; extra lines are indented under it.
+// inputYAML is a sigma_nats_jetstream input block; extra lines are indented under it.
 func inputYAML(url, subject string, extra ...string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "nats_jetstream:\n  url: %s\n  subject: %q\n", url, subject)
+	fmt.Fprintf(&b, "sigma_nats_jetstream:\n  url: %s\n  subject: %q\n", url, subject)
 	for _, e := range extra {
 		b.WriteString("  " + e + "\n")
 	}

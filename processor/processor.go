@@ -15,9 +15,6 @@ func init() {
 	if err := Register(service.GlobalEnvironment(), nil); err != nil {
 		panic(err)
 	}
-	if err := RegisterPrometheus(service.GlobalEnvironment(), nil); err != nil {
-		panic(err)
-	}
 }
 
 // Register registers the `sigma` processor on env. Processors built from it

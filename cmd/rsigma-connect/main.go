@@ -17,8 +17,7 @@ import (
 
 	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/daemon"
-	_ "github.com/rsigma-connect/rsigma-connect/processor"
-	_ "github.com/rsigma-connect/rsigma-connect/sink"
+	_ "github.com/rsigma-connect/rsigma-connect/processor" // registers sigma and sigma_dlq_entry
 )
 
 // Set at build time with -ldflags "-X main.version=… -X main.date=…".
@@ -33,6 +32,10 @@ func main() {
 	// GODEBUG=memprofilerate=N turns it back on.
 	if !strings.Contains(os.Getenv("GODEBUG"), "memprofilerate") {
 		runtime.MemProfileRate = 0
+	}
+	if err := daemon.Register(service.GlobalEnvironment()); err != nil {
+		fmt.Fprintln(os.Stderr, "error: registering components:", err)
+		os.Exit(1)
 	}
 	service.RunCLI(context.Background(),
 		service.CLIOptSetBinaryName("rsigma-connect"),

@@ -1,4 +1,6 @@
-package processor
+// Package scanner holds the sigma_lines scanner with which the daemon reads
+// events from stdin. It registers only when Register is called.
+package scanner
 
 import (
 	"context"
@@ -10,8 +12,12 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/format"
 )
 
-func init() {
-	err := service.RegisterBatchScannerCreator("sigma_lines", service.NewConfigSpec().
+// LinesScannerName is the name of the line scanner.
+const LinesScannerName = "sigma_lines"
+
+// Register registers the sigma_lines scanner on env.
+func Register(env *service.Environment) error {
+	return env.RegisterBatchScannerCreator(LinesScannerName, service.NewConfigSpec().
 		Beta().
 		Summary("One message per line, except that a JSON object or array spread over several lines (pretty-printed) becomes one message.").
 		Description("A line that starts with `{` or `[` and leaves its value open is joined with the following "+
@@ -39,9 +45,6 @@ func init() {
 			}
 			return linesScannerCreator{max: maxBytes, batch: max(batch, 1), log: res.Logger()}, nil
 		})
-	if err != nil {
-		panic(err)
-	}
 }
 
 type linesScannerCreator struct {

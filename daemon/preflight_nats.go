@@ -1,4 +1,4 @@
-package config
+package daemon
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/nats"
 )
@@ -13,41 +14,41 @@ import (
 // natsCheckTimeout bounds the whole NATS startup check.
 const natsCheckTimeout = 15 * time.Second
 
-// CheckNATS connects to every nats:// URL of o the way the stream will, so
+// preflightNATS connects to every nats:// URL of o the way the stream will, so
 // that an unreachable server, refused credentials, a server without
 // JetStream or an overlapping stream exit 3 at startup instead of being
 // retried forever by the framework (spec/daemon.md §2.2 steps 18–19). It
 // also creates the streams and the durable consumer, repositioning the
 // durable when a replay flag asks for it (logged at warn on log).
-func CheckNATS(ctx context.Context, o *Options, log *slog.Logger) error {
+func preflightNATS(ctx context.Context, o *config.Options, log *slog.Logger) error {
 	ctx, cancel := context.WithTimeout(ctx, natsCheckTimeout)
 	defer cancel()
-	auth := NATSAuth(o)
+	auth := config.NATSAuth(o)
 	var lg nats.Logger
 	if log != nil {
 		lg = slogPrintf{log}
 	}
-	if IsNATS(o.Input) {
+	if config.IsNATS(o.Input) {
 		loc, err := nats.ParseURL(o.Input)
 		if err != nil {
-			return Configf("--input: %v", err)
+			return config.Configf("--input: %v", err)
 		}
-		replay, err := NATSReplay(o)
+		replay, err := config.NATSReplay(o)
 		if err != nil {
 			return err
 		}
 		cfg := nats.InputConfig{Server: loc.Server, Subject: loc.Subject, ConsumerGroup: o.ConsumerGroup, Replay: replay, Auth: auth}
 		if err := nats.CheckInput(ctx, cfg, lg); err != nil {
-			return Configf("--input %s: %v", redact.URL(o.Input), err)
+			return config.Configf("--input %s: %v", redact.URL(o.Input), err)
 		}
 	}
-	for _, s := range natsSinks(o) {
-		loc, err := nats.ParseURL(s.url)
+	for _, s := range config.NATSSinks(o) {
+		loc, err := nats.ParseURL(s.URL)
 		if err != nil {
-			return Configf("%s: %v", s.flag, err)
+			return config.Configf("%s: %v", s.Flag, err)
 		}
 		if err := nats.CheckOutput(ctx, nats.OutputConfig{Server: loc.Server, Subject: loc.Subject, Auth: auth}, lg); err != nil {
-			return Configf("%s %s: %v", s.flag, redact.URL(s.url), err)
+			return config.Configf("%s %s: %v", s.Flag, redact.URL(s.URL), err)
 		}
 	}
 	return nil

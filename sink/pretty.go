@@ -1,4 +1,4 @@
-package processor
+package sink
 
 import (
 	"bytes"
@@ -8,8 +8,13 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
-func init() {
-	err := service.RegisterProcessor("sigma_pretty", service.NewConfigSpec().
+// PrettyProcessorName is the name of the re-indenting processor of the
+// daemon's --pretty stdout output.
+const PrettyProcessorName = "sigma_pretty"
+
+// RegisterPretty registers the sigma_pretty processor on env.
+func RegisterPretty(env *service.Environment) error {
+	return env.RegisterProcessor(PrettyProcessorName, service.NewConfigSpec().
 		Beta().
 		Summary("Re-indents a JSON message over several lines, keeping its key order (the daemon's `--pretty` stdout output).").
 		Field(service.NewStringField("indent").Description("Indent of one level.").Default("  ")),
@@ -20,9 +25,6 @@ func init() {
 			}
 			return prettyProcessor{indent: indent}, nil
 		})
-	if err != nil {
-		panic(err)
-	}
 }
 
 type prettyProcessor struct{ indent string }

@@ -1,4 +1,8 @@
-package processor
+// Package exporter holds the `prometheus` metrics exporter of the
+// rsigma-connect binary. The framework core has no exporter of that name;
+// Redpanda Connect's is not ours to ship, so this one registers only when
+// the binary (or the daemon) calls RegisterPrometheus, never on import.
+package exporter
 
 import (
 	"context"

@@ -1,0 +1,32 @@
+package daemon
+
+import (
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/exporter"
+	"github.com/rsigma-connect/rsigma-connect/nats"
+	"github.com/rsigma-connect/rsigma-connect/scanner"
+	"github.com/rsigma-connect/rsigma-connect/sink"
+)
+
+// Register registers on env the components that the daemon's stream
+// configuration uses beyond the `sigma` processor (which importing package
+// processor registers): the sigma_lines scanner, the sigma_stdout and
+// sigma_file outputs, the sigma_pretty processor, the sigma_nats_jetstream
+// input and output and the `prometheus` metrics exporter. The binary calls
+// it on the global environment so that `rsigma-connect run` runs a printed
+// configuration; the daemon calls it on its own environment, then replaces
+// the ones it wires to itself (stdout, prometheus, sigma).
+func Register(env *service.Environment) error {
+	for _, register := range []func(*service.Environment) error{
+		scanner.Register,
+		sink.Register,
+		nats.Register,
+		func(env *service.Environment) error { return exporter.RegisterPrometheus(env, nil) },
+	} {
+		if err := register(env); err != nil {
+			return err
+		}
+	}
+	return nil
+}

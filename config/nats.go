@@ -8,19 +8,6 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/nats"
 )
 
-// natsFlags are the NATS flags of spec/daemon.md §3.11 (implemented.go).
-var natsFlags = []string{
-	"nats-creds", "nats-token", "nats-user", "nats-password", "nats-nkey",
-	"nats-tls-cert", "nats-tls-key", "nats-require-tls",
-	"replay-from-sequence", "replay-from-time", "replay-from-latest", "consumer-group",
-}
-
-func init() {
-	for _, f := range natsFlags {
-		implemented[f] = true
-	}
-}
-
 // IsNATS reports whether u is a nats:// URL.
 func IsNATS(u string) bool { return strings.HasPrefix(u, nats.URLScheme) }
 

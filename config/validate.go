@@ -15,9 +15,6 @@ func Validate(o *Options) error {
 	if len(o.Rules) == 0 {
 		return Configf("--rules is required")
 	}
-	if err := checkImplemented(o); err != nil {
-		return err
-	}
 	checks := []func(*Options) error{validateInput, validateFormat, validateOutputs, validateNATS, validateAPIAddr, validateThroughput, validateCorrelation}
 	for _, check := range checks {
 		if err := check(o); err != nil {

@@ -11,6 +11,8 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/nats"
 	"github.com/rsigma-connect/rsigma-connect/server"
 	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch/natsfetch"
 )
 
 // openDynamic checks the pipelines, resolves the dynamic sources and loads
@@ -24,13 +26,16 @@ func openDynamic(ctx context.Context, s engine.Settings, log *slog.Logger) (*eng
 	return dyn, nil
 }
 
-// natsDialer dials `nats` dynamic sources with the --nats-* auth and TLS
+// sourceTransports are the transports of dynamic sources: those of
+// source/fetch, and `nats` sources dialled with the --nats-* auth and TLS
 // settings that every other nats:// URL of the process uses.
-func natsDialer(o *config.Options) source.NATSDialer {
+func sourceTransports(o *config.Options) map[source.Type]source.Transport {
 	auth := config.NATSAuth(o)
-	return func(ctx context.Context, url string) (*natsgo.Conn, error) {
+	t := fetch.Transports()
+	t[source.TypeNATS] = natsfetch.Transport{Dial: func(ctx context.Context, url string) (*natsgo.Conn, error) {
 		return nats.Dial(ctx, url, auth)
-	}
+	}}
+	return t
 }
 
 // mountDynamic hands dyn (opened by preload) to the processors the stream

@@ -8,11 +8,16 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch/natsfetch"
 )
 
 // TestNATSDialerUsesDaemonAuth: nats dynamic sources connect with the same
 // --nats-* credentials as the input and sinks.
 func TestNATSDialerUsesDaemonAuth(t *testing.T) {
+	natsDialer := func(o *config.Options) natsfetch.Dialer {
+		return sourceTransports(o)[source.TypeNATS].(natsfetch.Transport).Dial
+	}
 	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, Authorization: "s3cret", NoLog: true, NoSigs: true})
 	if err != nil {
 		t.Fatal(err)

@@ -82,7 +82,7 @@ func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*engine.
 	if err != nil {
 		return nil, nil, config.Configf("sigma processor: %v", err)
 	}
-	settings.Dynamic.NATS = natsDialer(o)
+	settings.Dynamic.Transports = sourceTransports(o)
 	dyn, err := openDynamic(ctx, settings, log)
 	if err != nil {
 		return nil, nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/pipeline"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch"
 )
 
 // ErrDynamic marks a startup configuration error in pipelines, dynamic
@@ -47,7 +48,11 @@ func OpenDynamic(ctx context.Context, s DynamicSettings, log *slog.Logger) (*Dyn
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrDynamic, err)
 		}
-		d.Sources = source.NewResolver(srcs, source.Options{Observer: d.obs, Logger: log, NATS: s.NATS})
+		transports := s.Transports
+		if transports == nil {
+			transports = fetch.Transports()
+		}
+		d.Sources = source.NewResolver(srcs, source.Options{Observer: d.obs, Logger: log, Transports: transports})
 		if err := d.Sources.ResolveAll(ctx); err != nil {
 			return nil, fmt.Errorf("%w: required dynamic source failed: %v", ErrDynamic, err)
 		}

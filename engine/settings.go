@@ -85,10 +85,11 @@ type DynamicSettings struct {
 	AllowRemoteInclude bool
 	// Enrichers is the enrichers file ("" = none).
 	Enrichers string
-	// NATS dials `nats` dynamic sources with the process's NATS auth and
-	// TLS settings; nil dials them with what their URL carries. Set by the
-	// code that runs the stream (the daemon), not by YAML.
-	NATS source.NATSDialer
+	// Transports fetch the dynamic sources of each type; nil: the file,
+	// http and command transports of source/fetch (a `nats` source then
+	// fails to resolve). Set by the code that runs the stream (the daemon
+	// adds natsfetch with its NATS auth and TLS settings), not by YAML.
+	Transports map[source.Type]source.Transport
 }
 
 // needsDynamic reports whether s uses sources or enrichers (pipelines alone

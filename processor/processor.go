@@ -9,6 +9,7 @@ import (
 
 	"github.com/rsigma-connect/rsigma-connect/engine"
 	"github.com/rsigma-connect/rsigma-connect/format"
+	"github.com/rsigma-connect/rsigma-connect/source"
 )
 
 func init() {
@@ -21,13 +22,30 @@ func init() {
 // attach to hub (when non-nil), through which the code running the stream
 // hands over preloaded rules and reaches the processor for reloads and status.
 func Register(env *service.Environment, hub *engine.Hub) error {
+	return RegisterWith(env, Options{Hub: hub})
+}
+
+// Options are what the program registering the `sigma` processor adds to
+// the settings its YAML gives.
+type Options struct {
+	// Hub (when non-nil) connects the processors to the code running the
+	// stream.
+	Hub *engine.Hub
+	// Transports fetch dynamic sources (engine.DynamicSettings.Transports);
+	// nil: file, http and command only.
+	Transports map[source.Type]source.Transport
+}
+
+// RegisterWith registers the `sigma` processor on env with o.
+func RegisterWith(env *service.Environment, o Options) error {
 	return env.RegisterBatchProcessor("sigma", Spec(),
 		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchProcessor, error) {
 			s, err := ParseSettings(conf)
 			if err != nil {
 				return nil, err
 			}
-			return New(s, res, hub)
+			s.Dynamic.Transports = o.Transports
+			return New(s, res, o.Hub)
 		})
 }
 

@@ -1,4 +1,4 @@
-package source
+package natsfetch_test
 
 import (
 	"context"
@@ -9,6 +9,9 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	natsgo "github.com/nats-io/nats.go"
+
+	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch/natsfetch"
 )
 
 func startNATS(t *testing.T) string {
@@ -47,7 +50,7 @@ func publishUntil(t *testing.T, url, subject string, data func() string, stop <-
 
 func TestNATSSourceResolvesFromTheNextMessage(t *testing.T) {
 	url := startNATS(t)
-	srcs, err := Parse("s.yml", []byte("sources: [{id: feed, type: nats, url: '"+url+"', subject: feeds.ips, timeout: 5s, extract: .ips}]"))
+	srcs, err := source.Parse("s.yml", []byte("sources: [{id: feed, type: nats, url: '"+url+"', subject: feeds.ips, timeout: 5s, extract: .ips}]"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +60,7 @@ func TestNATSSourceResolvesFromTheNextMessage(t *testing.T) {
 	stop := make(chan struct{})
 	defer close(stop)
 	publishUntil(t, url, "feeds.ips", func() string { return `{"ips":["10.0.0.1"]}` }, stop)
-	r := NewResolver(srcs, Options{})
+	r := source.NewResolver(srcs, source.Options{Transports: transports})
 	if err := r.ResolveAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -68,17 +71,17 @@ func TestNATSSourceResolvesFromTheNextMessage(t *testing.T) {
 
 func TestNATSSourceTimesOutWithoutPublisher(t *testing.T) {
 	url := startNATS(t)
-	srcs, _ := Parse("s.yml", []byte("sources: [{id: feed, type: nats, url: '"+url+"', subject: quiet, timeout: 100ms, on_error: fail}]"))
-	err := NewResolver(srcs, Options{}).ResolveAll(context.Background())
-	var re *ResolveError
-	if err == nil || !strings.Contains(err.Error(), "feed") || !asResolveError(err, &re) || re.Kind != KindTimeout {
+	srcs, _ := source.Parse("s.yml", []byte("sources: [{id: feed, type: nats, url: '"+url+"', subject: quiet, timeout: 100ms, on_error: fail}]"))
+	err := source.NewResolver(srcs, source.Options{Transports: transports}).ResolveAll(context.Background())
+	var re *source.ResolveError
+	if err == nil || !strings.Contains(err.Error(), "feed") || !asResolveError(err, &re) || re.Kind != source.KindTimeout {
 		t.Fatalf("err = %v, want a timeout", err)
 	}
 }
 
-func asResolveError(err error, re **ResolveError) bool {
+func asResolveError(err error, re **source.ResolveError) bool {
 	for err != nil {
-		if x, ok := err.(*ResolveError); ok {
+		if x, ok := err.(*source.ResolveError); ok {
 			*re = x
 			return true
 		}
@@ -97,8 +100,8 @@ func asResolveError(err error, re **ResolveError) bool {
 
 func TestNATSPushUpdatesTheValue(t *testing.T) {
 	url := startNATS(t)
-	srcs, _ := Parse("s.yml", []byte("sources: [{id: feed, type: nats, url: '"+url+"', subject: feeds.push, refresh: push, timeout: 200ms, required: false, on_error: use_default, default: []}]"))
-	r := NewResolver(srcs, Options{})
+	srcs, _ := source.Parse("s.yml", []byte("sources: [{id: feed, type: nats, url: '"+url+"', subject: feeds.push, refresh: push, timeout: 200ms, required: false, on_error: use_default, default: []}]"))
+	r := source.NewResolver(srcs, source.Options{Transports: transports})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	_ = r.ResolveAll(ctx) // nothing published yet: the default
@@ -126,8 +129,11 @@ func TestNATSSourceValidation(t *testing.T) {
 		{"{id: a, type: nats, url: 'nats://x:4222', subject: 'feeds.>'}", "without wildcards"},
 		{"{id: a, type: file, path: x, refresh: push}", "push is only valid for nats sources"},
 	} {
-		if _, err := Parse("s.yml", []byte("sources: ["+tc.decl+"]")); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if _, err := source.Parse("s.yml", []byte("sources: ["+tc.decl+"]")); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: err = %v, want %q", tc.decl, err, tc.want)
 		}
 	}
 }
+
+// transports are the transports the tests' resolvers use.
+var transports = map[source.Type]source.Transport{source.TypeNATS: natsfetch.Transport{}}

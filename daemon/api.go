@@ -76,9 +76,6 @@ func (d *daemon) mountOperations() error {
 	return nil
 }
 
-// inputQueue is the queue POST /api/v1/events and OTLP receivers push into.
-func (d *daemon) inputQueue() *server.LineQueue { return d.ops.ingest.LineQueue }
-
 // ready is /readyz: the processor serves (rules, pipelines and saved
 // correlation state in place, engine.Hub.Ready) and the last rules
 // reload did not fail.

@@ -46,7 +46,6 @@ type dynamicObserver struct {
 	mu      sync.Mutex
 	m       *dynamicMetrics
 	pending []func(*dynamicMetrics)
-	set     *enrich.Set // enrichers whose series are pre-created
 }
 
 const maxPendingMetricEvents = 4096

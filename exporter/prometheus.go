@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
@@ -95,8 +96,8 @@ func NewPrometheusExporter(reg *prometheus.Registry, processMetrics bool) *Prome
 	}, func() float64 { return time.Since(e.start).Seconds() })
 	_ = reg.Register(up) // already present when a registry is shared by two exporters
 	if processMetrics {
-		_ = reg.Register(prometheus.NewGoCollector())
-		_ = reg.Register(prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+		_ = reg.Register(collectors.NewGoCollector())
+		_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	}
 	return e
 }

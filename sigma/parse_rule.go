@@ -12,16 +12,6 @@ var validLevels = map[string]bool{"informational": true, "low": true, "medium": 
 
 var validStatus = map[string]bool{"stable": true, "test": true, "experimental": true, "deprecated": true, "unsupported": true}
 
-// knownRuleKeys are the top-level keys with a meaning; any other key is kept
-// as a custom attribute.
-var knownRuleKeys = map[string]bool{
-	"title": true, "id": true, "name": true, "related": true, "taxonomy": true, "status": true,
-	"description": true, "license": true, "author": true, "date": true, "modified": true,
-	"references": true, "logsource": true, "detection": true, "fields": true,
-	"falsepositives": true, "level": true, "tags": true, "scope": true,
-	"custom_attributes": true, "sigma-version": true,
-}
-
 // parseRule builds a detection rule from a merged document mapping.
 func parseRule(doc *yaml.Node) (*Rule, error) {
 	r := &Rule{}

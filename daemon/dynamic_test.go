@@ -8,6 +8,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
 	"github.com/rsigma-connect/rsigma-connect/source"
 	"github.com/rsigma-connect/rsigma-connect/source/fetch/natsfetch"
 )
@@ -18,15 +19,7 @@ func TestNATSDialerUsesDaemonAuth(t *testing.T) {
 	natsDialer := func(o *config.Options) natsfetch.Dialer {
 		return sourceTransports(o)[source.TypeNATS].(natsfetch.Transport).Dial
 	}
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, Authorization: "s3cret", NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	defer s.Shutdown()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats server not ready")
-	}
+	s := natstest.Start(t, func(o *server.Options) { o.Authorization = "s3cret" })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 

@@ -3,26 +3,17 @@ package daemon
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
 )
 
 // CheckNATS fails (exit 3) when the server is unreachable or refuses the
 // credentials, and succeeds against a JetStream server that accepts them.
 func TestPreflightNATS(t *testing.T) {
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(),
-		NoLog: true, NoSigs: true, Authorization: "s3cret"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("server not ready")
-	}
-	defer s.Shutdown()
+	s := natstest.Start(t, func(o *server.Options) { o.Authorization = "s3cret" })
 	url := "nats://" + s.Addr().String()
 	cases := []struct {
 		name   string

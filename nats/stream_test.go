@@ -52,18 +52,6 @@ func (c *collector) snapshot() []received {
 	return append([]received(nil), c.msgs...)
 }
 
-// waitFor polls until cond holds or the deadline passes.
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // runStream builds and runs a Benthos stream from an input YAML and either
 // an output YAML or a collector. The stream is stopped at cleanup (or by the
 // returned stop func).

@@ -7,26 +7,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	natsgo "github.com/nats-io/nats.go"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
 	"github.com/rsigma-connect/rsigma-connect/source"
 	"github.com/rsigma-connect/rsigma-connect/source/fetch/natsfetch"
 )
-
-func startNATS(t *testing.T) string {
-	t.Helper()
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats server not ready")
-	}
-	t.Cleanup(s.Shutdown)
-	return "nats://" + s.Addr().String()
-}
 
 // publishUntil publishes data on subject every 20ms until stop is closed.
 func publishUntil(t *testing.T, url, subject string, data func() string, stop <-chan struct{}) {
@@ -49,7 +35,7 @@ func publishUntil(t *testing.T, url, subject string, data func() string, stop <-
 }
 
 func TestNATSSourceResolvesFromTheNextMessage(t *testing.T) {
-	url := startNATS(t)
+	url := natstest.URL(natstest.Start(t, nil))
 	srcs, err := source.Parse("s.yml", []byte("sources: [{id: feed, type: nats, url: '"+url+"', subject: feeds.ips, timeout: 5s, extract: .ips}]"))
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +56,7 @@ func TestNATSSourceResolvesFromTheNextMessage(t *testing.T) {
 }
 
 func TestNATSSourceTimesOutWithoutPublisher(t *testing.T) {
-	url := startNATS(t)
+	url := natstest.URL(natstest.Start(t, nil))
 	srcs, _ := source.Parse("s.yml", []byte("sources: [{id: feed, type: nats, url: '"+url+"', subject: quiet, timeout: 100ms, on_error: fail}]"))
 	err := source.NewResolver(srcs, source.Options{Transports: transports}).ResolveAll(context.Background())
 	var re *source.ResolveError
@@ -99,7 +85,7 @@ func asResolveError(err error, re **source.ResolveError) bool {
 }
 
 func TestNATSPushUpdatesTheValue(t *testing.T) {
-	url := startNATS(t)
+	url := natstest.URL(natstest.Start(t, nil))
 	srcs, _ := source.Parse("s.yml", []byte("sources: [{id: feed, type: nats, url: '"+url+"', subject: feeds.push, refresh: push, timeout: 200ms, required: false, on_error: use_default, default: []}]"))
 	r := source.NewResolver(srcs, source.Options{Transports: transports})
 	ctx, cancel := context.WithCancel(context.Background())

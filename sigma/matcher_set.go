@@ -19,12 +19,12 @@ type needleSet struct {
 // the raw leaves of a JSONEvent (event_json_keywords.go); ok is false for
 // other events, which are asked through Event.Keywords.
 func (m *needleSet) evalRaw(ev Event) (found, ok bool) {
-	je, isJSON := ev.(*JSONEvent)
+	je := ev.JSONView()
 	classes := &m.set.classes
 	if !m.cased {
 		classes = m.set.folding
 	}
-	if !isJSON || classes == nil {
+	if je == nil || classes == nil {
 		return false, false
 	}
 	return je.anyLeafContains(m.set, classes, m.cased), true

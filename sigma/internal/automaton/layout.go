@@ -1,4 +1,4 @@
-package sigma
+package automaton
 
 // Automaton layout. A dense DFA row per state costs nClasses × 4 bytes; the
 // corpus's automata have tens of thousands of states (CommandLine alone
@@ -26,7 +26,7 @@ const (
 
 // compile numbers t's states breadth-first, computes failure links and
 // output lists, and lays out the dense rows and deep lists.
-func (a *substringSet) compile(t *sparseTrie, maxDense int) {
+func (a *Substrings) compile(t *sparseTrie, maxDense int) {
 	g := bfsOrder(t)
 	nStates := len(g.order)
 	a.outStart = make([]int32, nStates+1)
@@ -123,7 +123,7 @@ func (g *trieGraph) step(u int32, c uint8) int32 {
 // state (the nearest state's child wins a class), and that dense state,
 // whose row answers every other class. One deep step is then one list scan
 // and at most one row lookup.
-func (a *substringSet) layoutDeep(g *trieGraph) {
+func (a *Substrings) layoutDeep(g *trieGraph) {
 	nStates := len(g.order)
 	a.deepStart = make([]int32, nStates-int(a.dense)+1)
 	a.deepRow = make([]int32, nStates-int(a.dense))
@@ -161,7 +161,7 @@ func hasEdgeClass(edges []deepEdge, c uint8) bool {
 }
 
 // code returns the transition code of state n.
-func (a *substringSet) code(n int32) int32 {
+func (a *Substrings) code(n int32) int32 {
 	c := n * int32(a.nClasses)
 	if n >= a.dense {
 		c = a.denseEnd + n - a.dense
@@ -173,7 +173,7 @@ func (a *substringSet) code(n int32) int32 {
 }
 
 // state returns the state number of a non-negative code.
-func (a *substringSet) state(code int32) int32 {
+func (a *Substrings) state(code int32) int32 {
 	if code < a.denseEnd {
 		return code / int32(a.nClasses)
 	}
@@ -182,7 +182,7 @@ func (a *substringSet) state(code int32) int32 {
 
 // deepStep returns the code of the transition from the deep state with
 // (non-negative) code s on class c.
-func (a *substringSet) deepStep(s, c int32) int32 {
+func (a *Substrings) deepStep(s, c int32) int32 {
 	k := s - a.denseEnd
 	for _, e := range a.deepEdges[a.deepStart[k]:a.deepStart[k+1]] {
 		if int32(e.class) == c {
@@ -196,7 +196,7 @@ func (a *substringSet) deepStep(s, c int32) int32 {
 // outputs or is a deep state: it reports outputs and takes deep steps until
 // a dense state is reached or the text ends, and returns that state's code
 // and the index of the last byte consumed.
-func (a *substringSet) slowScan(text string, i int, s int32, classes *[256]uint8, hit func(id int32)) (int32, int) {
+func (a *Substrings) slowScan(text string, i int, s int32, classes *[256]uint8, hit func(id int32)) (int32, int) {
 	for {
 		if s < 0 {
 			s = -s
@@ -211,7 +211,7 @@ func (a *substringSet) slowScan(text string, i int, s int32, classes *[256]uint8
 }
 
 // emit reports the outputs of the state with (non-negative) code s.
-func (a *substringSet) emit(s int32, hit func(id int32)) {
+func (a *Substrings) emit(s int32, hit func(id int32)) {
 	st := a.state(s)
 	for _, id := range a.outIDs[a.outStart[st]:a.outStart[st+1]] {
 		hit(id)

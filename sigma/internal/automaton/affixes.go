@@ -1,10 +1,10 @@
-package sigma
+package automaton
 
-// affixSet finds which needles are prefixes (or, built reversed, suffixes) of
+// Affixes finds which needles are prefixes (or, built reversed, suffixes) of
 // a text by walking a trie from one end of the text: the cost is bounded by
 // the longest needle, not by the text length, which makes anchored witnesses
 // (startswith/endswith literals) much cheaper than substring scanning.
-type affixSet struct {
+type Affixes struct {
 	reverse bool
 	root    [256]int32 // first byte → node, 0 = none
 	// Node n's edges are edgeBytes/edgeKids[edgeStart[n]:edgeStart[n+1]],
@@ -22,9 +22,9 @@ type affixNode struct {
 	outputs  []int32
 }
 
-// newAffixSet builds the set; with reverse, needles are matched as suffixes.
-func newAffixSet(needles []string, ids []int32, reverse bool) *affixSet {
-	a := &affixSet{reverse: reverse}
+// NewAffixes builds the set; with reverse, needles are matched as suffixes.
+func NewAffixes(needles []string, ids []int32, reverse bool) *Affixes {
+	a := &Affixes{reverse: reverse}
 	nodes := make([]affixNode, 1)
 	for i, nd := range needles {
 		if nd == "" {
@@ -48,7 +48,7 @@ func newAffixSet(needles []string, ids []int32, reverse bool) *affixSet {
 }
 
 // child returns (creating) the child of node for byte b.
-func (a *affixSet) child(nodes []affixNode, node int32, b byte) (int32, []affixNode) {
+func (a *Affixes) child(nodes []affixNode, node int32, b byte) (int32, []affixNode) {
 	if node == 0 {
 		if a.root[b] == 0 {
 			a.root[b] = int32(len(nodes))
@@ -69,7 +69,7 @@ func (a *affixSet) child(nodes []affixNode, node int32, b byte) (int32, []affixN
 }
 
 // flatten copies the built tree into the flat arrays.
-func (a *affixSet) flatten(nodes []affixNode) {
+func (a *Affixes) flatten(nodes []affixNode) {
 	a.edgeStart = make([]int32, len(nodes)+1)
 	a.outStart = make([]int32, len(nodes)+1)
 	for i, n := range nodes {
@@ -84,7 +84,7 @@ func (a *affixSet) flatten(nodes []affixNode) {
 }
 
 // match calls hit for every needle that is a prefix (suffix) of text.
-func (a *affixSet) match(text string, hit func(id int32)) {
+func (a *Affixes) Match(text string, hit func(id int32)) {
 	if len(text) == 0 {
 		return
 	}
@@ -115,6 +115,6 @@ func (a *affixSet) match(text string, hit func(id int32)) {
 }
 
 // size returns the approximate memory of the trie in bytes.
-func (a *affixSet) size() int {
+func (a *Affixes) Size() int {
 	return 4*(256+len(a.edgeStart)+len(a.outStart)+len(a.edgeKids)+len(a.outIDs)) + len(a.edgeBytes)
 }

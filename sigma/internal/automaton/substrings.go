@@ -1,11 +1,11 @@
-package sigma
+package automaton
 
-// substringSet is an Aho-Corasick automaton compiled to a DFA over byte
+// Substrings is an Aho-Corasick automaton compiled to a DFA over byte
 // classes: scanning a text costs one table lookup per byte. Each needle
 // carries an output id; scan reports the ids of every needle occurring in the
 // text (possibly repeatedly).
-type substringSet struct {
-	classes  [256]uint8 // byte → class; class 0 is "no needle uses this byte"
+type Substrings struct {
+	Classes  [256]uint8 // byte → class; class 0 is "no needle uses this byte"
 	nClasses int
 	next     []int32 // next[state*nClasses+class], dense states only
 	// outputs of state s are outIDs[outStart[s]:outStart[s+1]], including
@@ -23,19 +23,19 @@ type substringSet struct {
 	deepEdges []deepEdge
 	// folding is classes with A-Z mapped like a-z, nil when a needle has an
 	// upper-case letter (index_ac_fold.go).
-	folding *[256]uint8
+	Folding *[256]uint8
 }
 
-// newSubstringSet builds the automaton for needles; ids[i] is reported for
+// NewSubstrings builds the automaton for needles; ids[i] is reported for
 // needles[i]. Empty needles are ignored.
-func newSubstringSet(needles []string, ids []int32) *substringSet {
-	return buildSubstringSet(needles, ids, maxDenseBytes)
+func NewSubstrings(needles []string, ids []int32) *Substrings {
+	return buildSubstrings(needles, ids, maxDenseBytes)
 }
 
-// buildSubstringSet is newSubstringSet with dense rows for every state
+// buildSubstrings is NewSubstrings with dense rows for every state
 // when the dense table fits maxDense bytes (index_ac_layout.go).
-func buildSubstringSet(needles []string, ids []int32, maxDense int) *substringSet {
-	a := &substringSet{}
+func buildSubstrings(needles []string, ids []int32, maxDense int) *Substrings {
+	a := &Substrings{}
 	a.assignClasses(needles)
 	t := &sparseTrie{first: []int32{0}, sibling: []int32{0}, class: []uint8{0}, own: [][]int32{nil}}
 	for i, nd := range needles {
@@ -44,12 +44,12 @@ func buildSubstringSet(needles []string, ids []int32, maxDense int) *substringSe
 		}
 		s := int32(0)
 		for j := 0; j < len(nd); j++ {
-			s = t.add(s, a.classes[nd[j]])
+			s = t.add(s, a.Classes[nd[j]])
 		}
 		t.own[s] = append(t.own[s], ids[i])
 	}
 	a.compile(t, maxDense) // index_ac_layout.go
-	a.folding = a.foldClasses()
+	a.Folding = a.foldClasses()
 	return a
 }
 
@@ -82,28 +82,28 @@ func (t *sparseTrie) add(s int32, c uint8) int32 {
 // all non-ASCII bytes one shared class. Sharing a class can only add
 // matches (a needle with é also "occurs" where ñ is), never lose one, which is
 // all a witness needs; it keeps rows short for needles with Unicode text.
-func (a *substringSet) assignClasses(needles []string) {
+func (a *Substrings) assignClasses(needles []string) {
 	n := 1
 	high := uint8(0)
 	for _, nd := range needles {
 		for j := 0; j < len(nd); j++ {
 			b := nd[j]
 			switch {
-			case a.classes[b] != 0:
+			case a.Classes[b] != 0:
 			case b >= 0x80:
 				if high == 0 {
 					high = uint8(n)
 					n++
 				}
 			default:
-				a.classes[b] = uint8(n)
+				a.Classes[b] = uint8(n)
 				n++
 			}
 		}
 	}
 	if high != 0 {
 		for b := 0x80; b < 256; b++ {
-			a.classes[b] = high
+			a.Classes[b] = high
 		}
 	}
 	a.nClasses = n
@@ -119,8 +119,8 @@ func containsID(ids []int32, id int32) bool {
 }
 
 // scan calls hit for the output ids of every needle occurrence in text.
-func (a *substringSet) scan(text string, hit func(id int32)) {
-	next, classes, end := a.next, &a.classes, uint32(a.denseEnd)
+func (a *Substrings) Scan(text string, hit func(id int32)) {
+	next, classes, end := a.next, &a.Classes, uint32(a.denseEnd)
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
 		s = next[s+int32(classes[text[i]])]
@@ -132,13 +132,13 @@ func (a *substringSet) scan(text string, hit func(id int32)) {
 
 // containsAny reports whether any needle occurs in text; exact for ASCII
 // needles (non-ASCII bytes share one class).
-func (a *substringSet) containsAny(text string) bool {
-	return a.containsAnyClasses(text, &a.classes)
+func (a *Substrings) ContainsAny(text string) bool {
+	return a.ContainsAnyClasses(text, &a.Classes)
 }
 
-// containsAnyClasses is containsAny with the class table classes (a.classes
-// or a.folding).
-func (a *substringSet) containsAnyClasses(text string, classes *[256]uint8) bool {
+// containsAnyClasses is containsAny with the class table classes (a.Classes
+// or a.Folding).
+func (a *Substrings) ContainsAnyClasses(text string, classes *[256]uint8) bool {
 	next, denseEnd := a.next, a.denseEnd
 	s := int32(0)
 	for i := 0; i < len(text); i++ {
@@ -156,9 +156,9 @@ func (a *substringSet) containsAnyClasses(text string, classes *[256]uint8) bool
 }
 
 // states returns the number of DFA states (for size reporting).
-func (a *substringSet) states() int { return len(a.outStart) - 1 }
+func (a *Substrings) States() int { return len(a.outStart) - 1 }
 
 // size returns the approximate memory of the automaton in bytes.
-func (a *substringSet) size() int {
+func (a *Substrings) Size() int {
 	return 4*(len(a.next)+len(a.outStart)+len(a.outIDs)+len(a.deepStart)+len(a.deepRow)) + 8*len(a.deepEdges)
 }

@@ -1,4 +1,4 @@
-package sigma
+package blockyaml
 
 import (
 	"strings"
@@ -7,13 +7,13 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Scalars of the block-style YAML part that blockYAML reads (load_yaml.go).
-// Strings are copied out of the file (plain ones through blockYAML.strs) so
+// Scalars of the block-style YAML part that Reader reads (reader.go).
+// Strings are copied out of the file (plain ones through Reader.strs) so
 // that the nodes do not keep it alive.
 
 // scalar reads the scalar at the cursor; indent is the column of the key or
 // entry it belongs to (continuation lines must be indented further).
-func (r *blockYAML) scalar(indent int) *yaml.Node {
+func (r *Reader) scalar(indent int) *yaml.Node {
 	switch r.lines[r.li][r.col] {
 	case '\'':
 		return r.quoted(yaml.SingleQuotedStyle)
@@ -53,7 +53,7 @@ func plainEnd(line string, start int) (end int, comment, ok bool) {
 
 // plain reads a plain scalar, folding continuation lines: one line break
 // becomes a space, each empty line a newline.
-func (r *blockYAML) plain(indent int) *yaml.Node {
+func (r *Reader) plain(indent int) *yaml.Node {
 	line := r.lines[r.li]
 	end, comment, ok := plainEnd(line, r.col)
 	if !ok {
@@ -131,7 +131,7 @@ func plainTag(value string) string {
 }
 
 // quoted reads a single- or double-quoted scalar that ends on its line.
-func (r *blockYAML) quoted(style yaml.Style) *yaml.Node {
+func (r *Reader) quoted(style yaml.Style) *yaml.Node {
 	line := r.lines[r.li]
 	var value []byte
 	var end int
@@ -249,7 +249,7 @@ func hexCode(line string, start, width int) (rune, bool) {
 // indented further than indent. Explicit indentation indicators, lines of
 // only spaces in the content and content on the file's last line without a
 // line break are not supported.
-func (r *blockYAML) block(indent int) *yaml.Node {
+func (r *Reader) block(indent int) *yaml.Node {
 	line := r.lines[r.li]
 	style, chomp, ok := blockHeader(line, r.col)
 	if !ok {
@@ -317,7 +317,7 @@ func blockHeader(line string, at int) (style yaml.Style, chomp byte, ok bool) {
 // lines: empty[i] counts the empty lines before lines[i]. last is the index
 // of the last content line, trailing the number of empty lines after it.
 // lines is nil when the block is empty or has a line of only spaces.
-func (r *blockYAML) blockLines(indent int) (lines []string, empty []int, last, trailing int) {
+func (r *Reader) blockLines(indent int) (lines []string, empty []int, last, trailing int) {
 	width := -1
 	for j := r.li + 1; j < len(r.lines); j++ {
 		text := r.lines[j]

@@ -1,4 +1,4 @@
-package sigma
+package blockyaml
 
 import "strings"
 

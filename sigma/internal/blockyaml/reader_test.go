@@ -1,69 +1,34 @@
-package sigma
+package blockyaml
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"math/rand"
 	"os"
 	"path/filepath"
-	"reflect"
+	"strings"
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
+	"github.com/rsigma-connect/rsigma-connect/sigma/internal/yamltest"
 )
-
-// yamlv3Root reads data the way LoadBytes does without blockYAML; ok is
-// false unless data is exactly one document.
-func yamlv3Root(data []byte) (*yaml.Node, bool) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		return nil, false
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		return nil, false
-	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		return nil, false
-	}
-	return doc.Content[0], true
-}
-
-// sameNodes returns where two node trees differ, or "".
-func sameNodes(a, b *yaml.Node, path string) string {
-	if a.Kind != b.Kind || a.Tag != b.Tag || a.Value != b.Value || a.Style != b.Style ||
-		a.Line != b.Line || a.Column != b.Column || a.Anchor != b.Anchor || len(a.Content) != len(b.Content) {
-		return fmt.Sprintf("%s: {%v %s %q %v %d:%d %d} vs {%v %s %q %v %d:%d %d}", path,
-			a.Kind, a.Tag, a.Value, a.Style, a.Line, a.Column, len(a.Content),
-			b.Kind, b.Tag, b.Value, b.Style, b.Line, b.Column, len(b.Content))
-	}
-	for i := range a.Content {
-		if d := sameNodes(a.Content[i], b.Content[i], fmt.Sprintf("%s/%d", path, i)); d != "" {
-			return d
-		}
-	}
-	return ""
-}
 
 // checkBlockYAML compares blockYAML with yaml.v3 on data: when blockYAML
 // accepts it, yaml.v3 must read the same single document. It reports
 // whether blockYAML accepted data.
 func checkBlockYAML(t *testing.T, name string, data []byte) bool {
 	t.Helper()
-	r := &blockYAML{strs: stringTable{}}
-	got, ok := r.parse(data)
+	got, ok := NewReader().Parse(data)
 	if !ok {
 		return false
 	}
-	want, wantOK := yamlv3Root(data)
+	want, wantOK := yamltest.V3Root(data)
 	if !wantOK {
 		t.Fatalf("%s: blockYAML accepted what yaml.v3 does not read as one document:\n%s", name, data)
 	}
-	if d := sameNodes(got, want, ""); d != "" {
+	if d := yamltest.Diff(got, want, ""); d != "" {
 		t.Fatalf("%s: blockYAML and yaml.v3 differ at %s\n%s", name, d, data)
 	}
 	return true
@@ -73,7 +38,7 @@ func checkBlockYAML(t *testing.T, name string, data []byte) bool {
 func TestBlockYAMLMatchesYAMLv3(t *testing.T) {
 	total, accepted := 0, 0
 	err := filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !isRuleFile(p) {
+		if err != nil || d.IsDir() || !isYAMLFile(p) {
 			return err
 		}
 		data, err := os.ReadFile(p)
@@ -177,73 +142,10 @@ func TestPlainTagMatchesYAMLv3(t *testing.T) {
 	}
 }
 
-// TestLoadPathReusesNothingItKeeps loads the corpus with LoadPath, whose
-// goroutines reuse node memory from file to file, and file by file with
-// LoadBytes, and compares every rule and correlation document.
-func TestLoadPathReusesNothingItKeeps(t *testing.T) {
-	rs, err := LoadPath(corpusDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fresh := &RuleSet{}
-	err = filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !isRuleFile(p) {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		one, _ := LoadBytes(p, data)
-		fresh.Merge(one)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rs.Rules) != len(fresh.Rules) || len(rs.Correlations) != len(fresh.Correlations) {
-		t.Fatalf("%d rules, %d correlations; file by file %d, %d", len(rs.Rules), len(rs.Correlations), len(fresh.Rules), len(fresh.Correlations))
-	}
-	for i, r := range rs.Rules {
-		if !reflect.DeepEqual(r, fresh.Rules[i]) {
-			t.Fatalf("%s: rule differs from the one loaded alone", r.File)
-		}
-	}
-	for i, c := range rs.Correlations {
-		if d := sameNodes(c.Node, fresh.Correlations[i].Node, c.File); d != "" {
-			t.Fatal(d)
-		}
-	}
-}
+// corpusDir is the SigmaHQ corpus the tests read.
+var corpusDir = sigmahq.Dir()
 
-// TestLoadPathKeepsCorrelationNodes checks that the nodes of a correlation
-// document, the only ones a RuleSet keeps, survive the loading goroutine
-// reusing its node memory for the files after it.
-func TestLoadPathKeepsCorrelationNodes(t *testing.T) {
-	dir := t.TempDir()
-	corr := "title: Many failed logins\nname: many_failed\ncorrelation:\n    type: event_count\n    rules:\n" +
-		"        - failed_login\n    group-by:\n        - User\n    timespan: 5m\n    condition:\n        gte: 10\n"
-	write := func(name, text string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("a_corr.yml", corr)
-	for i := 0; i < 200; i++ {
-		write(fmt.Sprintf("b_%03d.yml", i), ruleDoc(fmt.Sprintf("sel:\n  Image|endswith:\n    - '\\x%d.exe'\n    - y\n  User: u%d", i, i)))
-	}
-	if _, ok := (&blockYAML{}).parse([]byte(corr)); !ok {
-		t.Fatal("the correlation document does not take the blockYAML path")
-	}
-	rs, err := LoadPath(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rs.Correlations) != 1 || len(rs.Rules) != 200 || len(rs.Rejected) != 0 {
-		t.Fatalf("got %d correlations, %d rules, rejected %v", len(rs.Correlations), len(rs.Rules), rs.Rejected)
-	}
-	want, _ := yamlv3Root([]byte(corr))
-	if d := sameNodes(rs.Correlations[0].Node, want, "a_corr.yml"); d != "" {
-		t.Fatal(d)
-	}
+func isYAMLFile(p string) bool {
+	ext := strings.ToLower(filepath.Ext(p))
+	return ext == ".yml" || ext == ".yaml"
 }

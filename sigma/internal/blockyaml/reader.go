@@ -1,4 +1,8 @@
-package sigma
+// Package blockyaml reads the block-style part of YAML that Sigma rule files
+// are nearly always written in into the same yaml.v3 node trees, several
+// times faster, and gives up on anything else (the caller then reads the
+// file with yaml.v3).
+package blockyaml
 
 import (
 	"strings"
@@ -9,7 +13,7 @@ import (
 
 // Rule files are nearly always written in a small, block-style part of YAML:
 // nested mappings and sequences, plain, quoted and block scalars, comments.
-// blockYAML reads exactly that part into the same yaml.Node trees that
+// Reader reads exactly that part into the same yaml.Node trees that
 // gopkg.in/yaml.v3 builds (kinds, tags, values, styles, lines and columns;
 // comments are not kept: nothing reads them), several times faster. On the
 // first construct it does not handle (flow collections, anchors, tags,
@@ -18,10 +22,10 @@ import (
 // the error messages. TestBlockYAMLMatchesYAMLv3 compares both readers on
 // the whole SigmaHQ corpus.
 
-// blockYAML is the reader state: the file's lines and a cursor, and the
+// Reader is the reader state: the file's lines and a cursor, and the
 // memory its nodes are carved from, which one loading goroutine reuses from
-// file to file (see recycle).
-type blockYAML struct {
+// file to file (see Recycle).
+type Reader struct {
 	lines []string
 	li    int  // current line
 	col   int  // current byte offset within lines[li]
@@ -36,10 +40,15 @@ type blockYAML struct {
 	stack []*yaml.Node // children of the collections being read
 }
 
-// parse returns the root mapping of data, or ok false when data is
-// not a single block-style mapping document that blockYAML fully supports.
-// The nodes stay valid until the next parse after a recycle.
-func (r *blockYAML) parse(data []byte) (root *yaml.Node, ok bool) {
+// NewReader returns a reader that shares one copy of each short string it
+// reads across the files it reads (see stringTable). The zero Reader copies
+// every string.
+func NewReader() *Reader { return &Reader{strs: stringTable{}} }
+
+// Parse returns the root mapping of data, or ok false when data is
+// not a single block-style mapping document that Reader fully supports.
+// The nodes stay valid until the next Parse after a Recycle.
+func (r *Reader) Parse(data []byte) (root *yaml.Node, ok bool) {
 	r.lines, r.li, r.col, r.bad, r.depth, r.stack = r.lines[:0], 0, 0, false, 0, r.stack[:0]
 	if !r.split(data) {
 		return nil, false
@@ -54,9 +63,9 @@ func (r *blockYAML) parse(data []byte) (root *yaml.Node, ok bool) {
 	return root, true
 }
 
-// recycle lets the next parse reuse the memory of the nodes built so far;
+// Recycle lets the next Parse reuse the memory of the nodes built so far;
 // the caller must not keep any of them.
-func (r *blockYAML) recycle() {
+func (r *Reader) Recycle() {
 	r.nodes, r.ptrs = r.nodes[:0], r.ptrs[:0]
 }
 
@@ -64,7 +73,7 @@ func (r *blockYAML) recycle() {
 // the full YAML reader: invalid UTF-8, tabs, carriage returns outside CR LF
 // line breaks, control and non-printable characters, byte order marks, Unicode line breaks, document
 // markers and directives.
-func (r *blockYAML) split(data []byte) bool {
+func (r *Reader) split(data []byte) bool {
 	text := string(data)
 	r.finalBreak = strings.HasSuffix(text, "\n")
 	start := 0
@@ -99,7 +108,7 @@ func (r *blockYAML) split(data []byte) bool {
 }
 
 // addLine appends a line unless it is a document marker or a directive.
-func (r *blockYAML) addLine(line string) bool {
+func (r *Reader) addLine(line string) bool {
 	if len(line) >= 3 && (line[:3] == "---" || line[:3] == "...") || line != "" && line[0] == '%' {
 		return false
 	}
@@ -122,7 +131,7 @@ func printableRune(ch rune) bool {
 
 // node allocates a node from the node slab; a full slab is replaced by one
 // twice as large (the nodes already handed out keep the old one alive).
-func (r *blockYAML) node(kind yaml.Kind, line, col int) *yaml.Node {
+func (r *Reader) node(kind yaml.Kind, line, col int) *yaml.Node {
 	if len(r.nodes) == cap(r.nodes) {
 		r.nodes = make([]yaml.Node, 0, max(64, 2*cap(r.nodes)))
 	}
@@ -132,7 +141,7 @@ func (r *blockYAML) node(kind yaml.Kind, line, col int) *yaml.Node {
 
 // column is the 1-based column of a byte offset, counted in characters as
 // YAML counts them.
-func (r *blockYAML) column(line, off int) int {
+func (r *Reader) column(line, off int) int {
 	s := r.lines[line][:off]
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
@@ -153,7 +162,7 @@ func indentOf(s string) int {
 
 // restIsEmpty reports whether the current line has nothing but spaces and
 // a comment from the cursor on.
-func (r *blockYAML) restIsEmpty() bool {
+func (r *Reader) restIsEmpty() bool {
 	line := r.lines[r.li]
 	i := r.col
 	for i < len(line) && line[i] == ' ' {
@@ -165,7 +174,7 @@ func (r *blockYAML) restIsEmpty() bool {
 // nextContent moves the cursor to the first character of the next line
 // that has content (not blank, not a comment), from the cursor on; false at
 // the end of the file.
-func (r *blockYAML) nextContent() bool {
+func (r *Reader) nextContent() bool {
 	if r.li < len(r.lines) && !r.restIsEmpty() {
 		r.col += indentOf(r.lines[r.li][r.col:])
 		return true
@@ -182,14 +191,14 @@ func (r *blockYAML) nextContent() bool {
 }
 
 // atEntry reports whether the cursor is at a sequence entry indicator.
-func (r *blockYAML) atEntry() bool {
+func (r *Reader) atEntry() bool {
 	rest := r.lines[r.li][r.col:]
 	return rest == "-" || len(rest) > 1 && rest[0] == '-' && rest[1] == ' '
 }
 
 // atKey reports whether the cursor is at a plain mapping key followed by
 // ':' (keyEnd finds it).
-func (r *blockYAML) atKey() bool {
+func (r *Reader) atKey() bool {
 	_, ok := r.keyEnd()
 	return ok
 }
@@ -197,7 +206,7 @@ func (r *blockYAML) atKey() bool {
 // keyEnd returns the offset of the ':' that ends the plain key at the
 // cursor. Keys that start with an indicator, hold a comment or are too long
 // for an implicit key are not supported.
-func (r *blockYAML) keyEnd() (int, bool) {
+func (r *Reader) keyEnd() (int, bool) {
 	line := r.lines[r.li]
 	if r.col >= len(line) || !plainStart(line[r.col:]) {
 		return 0, false
@@ -230,7 +239,7 @@ func plainStart(s string) bool {
 
 // mapping reads a block mapping whose first key is at the cursor; its keys
 // are at the cursor's column.
-func (r *blockYAML) mapping() *yaml.Node {
+func (r *Reader) mapping() *yaml.Node {
 	if !r.enter() {
 		return nil
 	}
@@ -263,7 +272,7 @@ func (r *blockYAML) mapping() *yaml.Node {
 }
 
 // sequence reads a block sequence whose first entry is at the cursor.
-func (r *blockYAML) sequence() *yaml.Node {
+func (r *Reader) sequence() *yaml.Node {
 	if !r.enter() {
 		return nil
 	}
@@ -288,7 +297,7 @@ func (r *blockYAML) sequence() *yaml.Node {
 
 // content moves the children of n, stacked from base on, into n.Content,
 // carved from the pointer slab.
-func (r *blockYAML) content(n *yaml.Node, base int) {
+func (r *Reader) content(n *yaml.Node, base int) {
 	k := len(r.stack) - base
 	if cap(r.ptrs)-len(r.ptrs) < k {
 		r.ptrs = make([]*yaml.Node, 0, max(k, 256, 2*cap(r.ptrs)))
@@ -299,11 +308,11 @@ func (r *blockYAML) content(n *yaml.Node, base int) {
 	r.stack = r.stack[:base]
 }
 
-// maxBlockDepth bounds the nesting blockYAML reads; deeper documents go to
+// maxBlockDepth bounds the nesting Reader reads; deeper documents go to
 // yaml.v3, which has its own limit.
 const maxBlockDepth = 100
 
-func (r *blockYAML) enter() bool {
+func (r *Reader) enter() bool {
 	r.depth++
 	if r.depth > maxBlockDepth {
 		r.bad = true
@@ -311,12 +320,12 @@ func (r *blockYAML) enter() bool {
 	return !r.bad
 }
 
-func (r *blockYAML) leave() { r.depth-- }
+func (r *Reader) leave() { r.depth-- }
 
 // value reads the node after a key's ':' or an entry's '-' at the cursor;
 // indent is the column of that key or entry. A mapping value may be a
 // sequence at the key's own column (inMapping).
-func (r *blockYAML) value(indent int, inMapping bool) *yaml.Node {
+func (r *Reader) value(indent int, inMapping bool) *yaml.Node {
 	if !r.restIsEmpty() {
 		r.col += indentOf(r.lines[r.li][r.col:])
 		if !inMapping && r.atKey() {

@@ -141,6 +141,14 @@ func (sc *loadScratch) loadBytes(file string, data []byte) *RuleSet {
 	return rs
 }
 
+// itemPlans returns the table the loader records item plans in.
+func (rs *RuleSet) itemPlans() itemPlans {
+	if rs.plans == nil {
+		rs.plans = itemPlans{}
+	}
+	return rs.plans
+}
+
 // loadDocument routes one document (routeDocument); a panic costs only
 // that document, as its load error.
 func loadDocument(rs *RuleSet, c *collection, file string, index int, root *yaml.Node) {
@@ -190,7 +198,7 @@ func routeDocument(rs *RuleSet, c *collection, file string, index int, root *yam
 			Title: scalarText(mapGet(merged, "title")), ID: scalarText(mapGet(merged, "id")), Name: scalarText(mapGet(merged, "name")),
 		})
 	case mapGet(merged, "filter") != nil:
-		f, err := parseFilter(merged)
+		f, err := parseFilter(merged, rs.itemPlans())
 		if err != nil {
 			reject(docName(merged), err)
 			return
@@ -198,7 +206,7 @@ func routeDocument(rs *RuleSet, c *collection, file string, index int, root *yam
 		f.File, f.DocIndex = file, index
 		rs.Filters = append(rs.Filters, f)
 	default:
-		r, err := parseRule(merged)
+		r, err := parseRule(merged, rs.itemPlans())
 		if err != nil {
 			reject(docName(merged), err)
 			return

@@ -13,7 +13,7 @@ var validLevels = map[string]bool{"informational": true, "low": true, "medium": 
 var validStatus = map[string]bool{"stable": true, "test": true, "experimental": true, "deprecated": true, "unsupported": true}
 
 // parseRule builds a detection rule from a merged document mapping.
-func parseRule(doc *yaml.Node) (*Rule, error) {
+func parseRule(doc *yaml.Node, plans itemPlans) (*Rule, error) {
 	r := &Rule{}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		key, val := doc.Content[i].Value, deref(doc.Content[i+1])
@@ -37,7 +37,7 @@ func parseRule(doc *yaml.Node) (*Rule, error) {
 	if det == nil {
 		return nil, atPath("detection", errors.New("missing detection section"))
 	}
-	d, warn, err := parseDetection(det, "detection")
+	d, warn, err := parseDetection(det, plans, "detection")
 	if err != nil {
 		return nil, err
 	}

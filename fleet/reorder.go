@@ -73,9 +73,13 @@ func (r *Reorder) Add(e Entry) bool {
 	return true
 }
 
-// Release returns the batches to apply now, in order: those with a
-// position at or below watermark, by position, then those without one.
-func (r *Reorder) Release(watermark uint64) []Entry {
+// Release returns the batches to apply now, at most limit (0: all), in
+// order: those with a position at or below watermark, by position, then
+// those without one.
+func (r *Reorder) Release(watermark uint64, limit int) []Entry {
+	if limit <= 0 {
+		limit = int(^uint(0) >> 1)
+	}
 	slices.SortFunc(r.pending, func(a, b Entry) int {
 		switch {
 		case a.Position < b.Position:
@@ -86,10 +90,11 @@ func (r *Reorder) Release(watermark uint64) []Entry {
 		return 0
 	})
 	n := 0
-	for n < len(r.pending) && r.pending[n].Position <= watermark {
+	for n < len(r.pending) && n < limit && r.pending[n].Position <= watermark {
 		n++
 	}
-	out := make([]Entry, 0, n+len(r.loose))
+	loose := min(len(r.loose), limit-n)
+	out := make([]Entry, 0, n+loose)
 	out = append(out, r.pending[:n]...)
 	for _, e := range r.pending[:n] {
 		delete(r.waiting, e.Position)
@@ -98,13 +103,17 @@ func (r *Reorder) Release(watermark uint64) []Entry {
 		r.applied = r.pending[n-1].Position
 		r.pending = slices.Delete(r.pending, 0, n)
 	}
-	for _, e := range r.loose {
+	for _, e := range r.loose[:loose] {
 		r.released = append(r.released, e.Sequence)
 	}
-	out = append(out, r.loose...)
-	r.loose = r.loose[:0]
+	out = append(out, r.loose[:loose]...)
+	r.loose = slices.Delete(r.loose, 0, loose)
 	return out
 }
+
+// Next is the stream sequence a reader continues at: one past the last
+// one added (or skipped).
+func (r *Reorder) Next() uint64 { return r.last + 1 }
 
 // Waiting is the number of batches held back by the watermark.
 func (r *Reorder) Waiting() int { return len(r.pending) + len(r.loose) }

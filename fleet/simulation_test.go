@@ -132,7 +132,7 @@ func TestSimulatedFleet(t *testing.T) {
 		for ; m.read < len(streams[p]); m.read++ {
 			m.reorder.Add(streams[p][m.read])
 		}
-		for _, e := range m.reorder.Release(watermark) {
+		for _, e := range m.reorder.Release(watermark, 0) {
 			b, err := fleet.DecodeBatch(e.Data)
 			if err != nil {
 				t.Fatal(err)

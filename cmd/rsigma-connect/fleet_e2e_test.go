@@ -247,6 +247,20 @@ func (r *fleetRun) single() firings {
 	return collectFirings(r.t, d.Stdout())
 }
 
+// incidents are the WARN and ERROR log lines of members, for a failure's
+// diagnosis.
+func incidents(members ...*daemontest.Daemon) []string {
+	var out []string
+	for _, d := range members {
+		for _, l := range daemontest.Lines(d.Stderr()) {
+			if strings.Contains(l, `"level":"WARN"`) || strings.Contains(l, `"level":"ERROR"`) {
+				out = append(out, l)
+			}
+		}
+	}
+	return out
+}
+
 // stop drains the members and returns their outputs.
 func stopAll(t *testing.T, members []*daemontest.Daemon) []string {
 	var outs []string
@@ -277,6 +291,9 @@ func TestFleetMatchesSingleDaemon(t *testing.T) {
 
 	if n := fleet.repeats(); n != 0 {
 		t.Errorf("%d firings emitted twice without a failover", n)
+	}
+	if t.Failed() || !slices.Equal(fleet.lines, single.lines) {
+		t.Logf("member warnings:\n%s", strings.Join(incidents(members...), "\n"))
 	}
 	requireSameFirings(t, single, fleet)
 	t.Logf("%d events: single daemon and 3-member fleet agree on %d firings %v", r.events, len(single.lines), single.byTitle)
@@ -317,6 +334,9 @@ func TestFleetSurvivesKillAndJoin(t *testing.T) {
 	}
 
 	single := r.single()
+	if !slices.Equal(fleet.lines, single.lines) {
+		t.Logf("member warnings:\n%s", strings.Join(incidents(a, b, c, d), "\n"))
+	}
 	requireSameFirings(t, single, fleet)
 	t.Logf("%d events, b killed at ack floor %d, d joined at %d: %d firings equal the single daemon's; %d repeats dropped by firing_id",
 		r.events, killedAt, joinedAt, len(single.lines), fleet.repeats())

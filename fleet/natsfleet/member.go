@@ -80,6 +80,8 @@ type Member struct {
 	objects uint64
 	members int
 	reader  jetstream.Consumer // read by Run's loop only
+	// consumed is the reader's last consumer sequence.
+	consumed uint64
 	// layout changes whenever the reader must start again; readerLayout
 	// is the layout the reader was made for.
 	layout, readerLayout uint64
@@ -360,8 +362,10 @@ func (mb *Member) collect(batch jetstream.MessageBatch) (int, error) {
 				}
 				return n, nil
 			}
+			if err := mb.add(msg); err != nil {
+				return n, err
+			}
 			n++
-			mb.add(msg)
 		case <-timer.C:
 			return n, fmt.Errorf("no answer to a fetch within %v", fetchTimeout)
 		}
@@ -369,15 +373,22 @@ func (mb *Member) collect(batch jetstream.MessageBatch) (int, error) {
 }
 
 // add hands one read batch to its partition's Reorder.
-func (mb *Member) add(msg jetstream.Msg) {
+// A message the reader skipped (its consumer sequence jumps) fails it, so
+// that a new reader reads again from what each partition took last.
+func (mb *Member) add(msg jetstream.Msg) error {
 	md, err := msg.Metadata()
 	if err != nil {
-		return
+		return fmt.Errorf("batch on %s: %w", msg.Subject(), err)
 	}
+	if md.Sequence.Consumer != mb.consumed+1 {
+		return fmt.Errorf("batch %d on %s: consumer sequence %d after %d, batches were skipped",
+			md.Sequence.Stream, msg.Subject(), md.Sequence.Consumer, mb.consumed)
+	}
+	mb.consumed = md.Sequence.Consumer
 	p, ok := mb.f.Names.partitionOf(msg.Subject())
 	if !ok {
 		mb.log.Warnf("fleet: batch on unexpected subject %s ignored", msg.Subject())
-		return
+		return nil
 	}
 	var pos uint64
 	if h := msg.Headers().Get(HeaderPosition); h != "" {
@@ -392,6 +403,7 @@ func (mb *Member) add(msg jetstream.Msg) {
 	if o := mb.parts[p]; o != nil && !o.failed {
 		o.reorder.Add(fleet.Entry{Sequence: md.Sequence.Stream, Position: pos, Data: msg.Data()})
 	}
+	return nil
 }
 
 // ensureReader (re)creates the reader when the owned partitions changed
@@ -437,7 +449,7 @@ func (mb *Member) ensureReader(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	mb.reader, mb.readerLayout = c, layout
+	mb.reader, mb.readerLayout, mb.consumed = c, layout, 0
 	return nil
 }
 

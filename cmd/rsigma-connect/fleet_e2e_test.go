@@ -287,6 +287,7 @@ func TestFleetMatchesSingleDaemon(t *testing.T) {
 
 	members := []*daemontest.Daemon{r.member("a", 1), r.member("b", 1), r.member("c", 1)}
 	eventually(t, 5*time.Minute, "the fleet applies every event", func() bool { return r.settled(t, members) })
+	requireFleetMetrics(t, members)
 	fleet := collectFirings(t, stopAll(t, members)...)
 
 	if n := fleet.repeats(); n != 0 {
@@ -340,6 +341,57 @@ func TestFleetSurvivesKillAndJoin(t *testing.T) {
 	requireSameFirings(t, single, fleet)
 	t.Logf("%d events, b killed at ack floor %d, d joined at %d: %d firings equal the single daemon's; %d repeats dropped by firing_id",
 		r.events, killedAt, joinedAt, len(single.lines), fleet.repeats())
+}
+
+// requireFleetMetrics checks the fleet families on the members' /metrics:
+// they own every partition between them, published and applied
+// contributions, and checkpointed.
+func requireFleetMetrics(t *testing.T, members []*daemontest.Daemon) {
+	t.Helper()
+	sums := map[string]float64{}
+	for _, d := range members {
+		_, body := daemontest.Get(t, "http://"+d.APIAddr(time.Second)+"/metrics")
+		for _, line := range strings.Split(body, "\n") {
+			name, value, ok := strings.Cut(line, " ")
+			if !ok || !strings.HasPrefix(name, "rsigma_fleet_") {
+				continue
+			}
+			var v float64
+			if _, err := fmt.Sscan(value, &v); err == nil {
+				sums[strings.SplitN(name, "{", 2)[0]] += v
+			}
+		}
+	}
+	if sums["rsigma_fleet_partitions_owned"] != fleetPartitions {
+		t.Errorf("rsigma_fleet_partitions_owned sums to %v over the members, want %d", sums["rsigma_fleet_partitions_owned"], fleetPartitions)
+	}
+	for _, name := range []string{"rsigma_fleet_contributions_published_total", "rsigma_fleet_contributions_applied_total",
+		"rsigma_fleet_lease_changes_total", "rsigma_fleet_checkpoint_bytes", "rsigma_fleet_watermark_position"} {
+		if sums[name] <= 0 {
+			t.Errorf("%s: %v over the members", name, sums[name])
+		}
+	}
+	for _, name := range []string{"rsigma_fleet_replay_lag_batches", "rsigma_fleet_watermark_waiting_batches", "rsigma_fleet_checkpoint_age_seconds"} {
+		if _, ok := sums[name]; !ok {
+			t.Errorf("%s is not exported", name)
+		}
+	}
+}
+
+// TestFleetStartupErrors: a fleet flag without a NATS input and group, or a
+// member started with another partition count than its fleet's, exits 3.
+func TestFleetStartupErrors(t *testing.T) {
+	r := newFleetRun(t, 10)
+	_, stderr, code := daemontest.Run(t, "", "engine", "daemon", "-r", r.rules, "--api-addr", "127.0.0.1:0", "--correlation-partitions", "4")
+	if code != 3 || !strings.Contains(stderr, "--correlation-partitions needs a NATS --input") {
+		t.Fatalf("stdin input: exit %d, %s", code, stderr)
+	}
+	first := r.member("a", 1)
+	eventually(t, time.Minute, "the first member owns partitions", func() bool { s, ok := fleetStatus(t, first); return ok && len(s.Owned) > 0 })
+	_, stderr, code = daemontest.Run(t, "", r.args("fleet", "--correlation-partitions", "8")...)
+	if code != 3 || !strings.Contains(stderr, "another partition count") {
+		t.Fatalf("another partition count: exit %d, %s", code, stderr)
+	}
 }
 
 // fleetEvents is the stream length of the fleet tests: 100,000, or

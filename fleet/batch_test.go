@@ -1,8 +1,11 @@
 package fleet
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -18,10 +21,7 @@ func TestBatchRoundTrip(t *testing.T) {
 		{Rule: "sum", Type: correlation.ValueSum, Key: []byte{}, Time: 6, HasValue: true, Number: 12.5,
 			Stored: correlation.StoredEvent{Time: 6, Body: []byte{1, 2, 3}}, Store: true},
 	}}
-	data, err := b.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := b.Encode(nil)
 	back, err := DecodeBatch(data)
 	if err != nil {
 		t.Fatal(err)
@@ -35,15 +35,29 @@ func TestBatchRoundTrip(t *testing.T) {
 }
 
 func TestDecodeBatchSaysWhatIsWrong(t *testing.T) {
-	for _, c := range []struct{ data, want string }{
-		{`{"v":2,"partition":1,"contributions":[]}`, "v: version 2"},
-		{`{"v":1,"partition":-1,"contributions":[]}`, "partition: -1 out of range"},
-		{`{"v":1,"partition":1,"contributions":[{"rule":"r","type":"event_sum","key":""}]}`, `contributions[0].type: unknown correlation type "event_sum"`},
-		{`not json`, "invalid character"},
+	good := (&Batch{Partition: 1, Position: 9, Contributions: []correlation.Contribution{
+		{Rule: "r", Type: correlation.EventCount, Key: []byte{0}, Time: 5}}}).Encode(nil)
+	badType := slices.Clone(good)
+	badType[bytes.Index(good, []byte("r"))+1] = 42 // the type byte follows the rule name
+	for _, c := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"json", []byte(`{"v":1}`), "no batch header"},
+		{"version", []byte{batchMagic, 2}, "version 2"},
+		{"partition", binary.AppendUvarint([]byte{batchMagic, 1}, MaxPartitions), "partition: 4096 out of range"},
+		{"truncated", good[:len(good)-3], "contributions[0].number: truncated"},
+		{"type", badType, "contributions[0].type: unknown correlation type 42"},
+		{"trailing", append(slices.Clone(good), 0), "1 bytes after the last contribution"},
+		{"count", []byte{batchMagic, 1, 1, 9, 200, 1}, "contributions: 200 elements in 0 bytes"},
 	} {
-		_, err := DecodeBatch([]byte(c.data))
+		_, err := DecodeBatch(c.data)
 		if !errors.Is(err, ErrBatch) || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: %v, want ErrBatch naming %q", c.data, err, c.want)
+			t.Errorf("%s: %v, want ErrBatch naming %q", c.name, err, c.want)
 		}
+	}
+	if _, err := DecodeBatch(good); err != nil {
+		t.Fatal(err)
 	}
 }

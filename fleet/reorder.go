@@ -48,10 +48,12 @@ func NewReorder(cp Checkpoint) *Reorder {
 }
 
 // Add takes a batch read from the stream; false means it is dropped: read
-// before (a sequence not beyond the last one), already applied, or a
-// second copy of a batch still waiting.
+// before (a sequence behind the last one), already applied, or a second
+// copy of a batch still waiting. The batches of one stream message (see
+// Message) share its sequence and are added one after the other; a batch
+// without a position always comes alone in its message.
 func (r *Reorder) Add(e Entry) bool {
-	if e.Sequence <= r.last {
+	if e.Sequence < r.last || e.Sequence == r.last && e.Position == 0 {
 		return false
 	}
 	r.last = e.Sequence

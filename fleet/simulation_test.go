@@ -108,10 +108,7 @@ func TestSimulatedFleet(t *testing.T) {
 		shares, _ := fleet.Split(stage1.corr, cts, parts, nil)
 		for _, sh := range shares {
 			b := fleet.Batch{Partition: sh.Partition, Position: position, Contributions: sh.Contributions}
-			data, err := b.Encode()
-			if err != nil {
-				t.Fatal(err)
-			}
+			data := b.Encode(nil)
 			seqs++
 			streams[sh.Partition] = append(streams[sh.Partition], fleet.Entry{Sequence: seqs, Position: position, Data: data})
 		}

@@ -14,17 +14,15 @@ import (
 // applied here. The rules go to the stream's shared Correlator, where a
 // `sigma_correlate` processor of the same stream applies them.
 type fleetStep struct {
-	s       FleetSettings
-	cor     *fleet.Correlator
-	log     *service.Logger
-	invalid *service.MetricCounter
-	cts     []correlation.Contribution
-	key     []byte
+	s   FleetSettings
+	cor *fleet.Correlator
+	log *service.Logger
+	cts []correlation.Contribution
+	key []byte
 }
 
 func newFleetStep(s FleetSettings, res *service.Resources) *fleetStep {
-	return &fleetStep{s: s, cor: fleet.SharedCorrelator(res.GetOrSetGeneric), log: res.Logger(),
-		invalid: res.Metrics().NewCounter("rsigma_fleet_contributions_unencodable_total")}
+	return &fleetStep{s: s, cor: fleet.SharedCorrelator(res.GetOrSetGeneric), log: res.Logger()}
 }
 
 // install hands the rules of a new State to the stream's stage 2.
@@ -46,19 +44,9 @@ func (f *fleetStep) emit(ce *correlation.Engine, m *service.Message, d decoded, 
 	pos := f.position(m)
 	for _, sh := range shares {
 		b := fleet.Batch{Partition: sh.Partition, Position: pos, Contributions: sh.Contributions}
-		data, err := b.Encode()
-		if err != nil { // only a non-finite number could do it
-			f.invalid.Incr(1)
-			f.log.Errorf("fleet: event at position %d: %v; its contributions to partition %d are dropped", pos, err, sh.Partition)
-			continue
-		}
 		msg := m.Copy()
-		msg.SetBytes(data)
+		msg.SetBytes(b.Encode(nil))
 		msg.MetaSetMut(fleet.MetaPartition, strconv.Itoa(sh.Partition))
-		if pos > 0 {
-			msg.MetaSetMut(fleet.MetaPosition, strconv.FormatUint(pos, 10))
-			msg.MetaSetMut(fleet.MetaBatchID, b.ID())
-		}
 		out = append(out, msg)
 	}
 	return out

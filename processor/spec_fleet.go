@@ -30,9 +30,9 @@ func fleetFields() []*service.ConfigField {
 			service.NewIntField(fieldFleetPartitions).Default(0).
 				Description(fmt.Sprintf("Split correlation over this many partitions (1 to %d; 0 = correlate here). Instead of "+
 					"applying an event's correlation contributions, the processor emits one batch message per partition they "+
-					"touch, with the metadata `%s` (the partition, a natural transport key), `%s` and `%s`, for a "+
-					"`sigma_correlate` processor that owns the partition; detections are emitted as usual. Every member of a "+
-					"fleet must use the same count and rules.", fleet.MaxPartitions, fleet.MetaPartition, fleet.MetaPosition, fleet.MetaBatchID)),
+					"touch, with the metadata `%s` (the partition, a natural transport key), for a `sigma_correlate` "+
+					"processor that owns the partition; detections are emitted as usual. Every member of a fleet must use the "+
+					"same count and rules.", fleet.MaxPartitions, fleet.MetaPartition)),
 			service.NewStringField(fieldFleetPositionMeta).Default("nats_sequence").
 				Description("Metadata key holding each event's position in its source stream: a number, unique per event, that "+
 					"grows in stream order (the `nats_jetstream` input's stream sequence). Stage 2 orders each partition's "+

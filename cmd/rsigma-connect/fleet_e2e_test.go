@@ -24,7 +24,7 @@ import (
 // fleetRun is one stream of generated events on an embedded JetStream,
 // read by a single daemon and by a fleet.
 type fleetRun struct {
-	t      *testing.T
+	t      testing.TB
 	url    string
 	js     jetstream.JetStream
 	rules  string
@@ -38,7 +38,7 @@ const (
 	fleetPartitions = 12
 )
 
-func newFleetRun(t *testing.T, events int) *fleetRun {
+func newFleetRun(t testing.TB, events int) *fleetRun {
 	url, js := jetStreamServer(t, nil)
 	r := &fleetRun{t: t, url: url, js: js, events: events, lines: fleettest.Events(11, events),
 		rules: filepath.Join(t.TempDir(), "fleet.yml")}
@@ -106,7 +106,7 @@ func (r *fleetRun) ackFloor(durable string) uint64 {
 }
 
 // eventually polls cond every 50 ms until it holds or timeout passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for !cond() {
@@ -118,7 +118,7 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 }
 
 // fleetStatus reads the fleet object of a member's /api/v1/status.
-func fleetStatus(t *testing.T, d *daemontest.Daemon) (natsfleet.Status, bool) {
+func fleetStatus(t testing.TB, d *daemontest.Daemon) (natsfleet.Status, bool) {
 	code, body := daemontest.Get(t, "http://"+d.APIAddr(30*time.Second)+"/api/v1/status")
 	var s struct {
 		Fleet *natsfleet.Status `json:"fleet"`
@@ -131,7 +131,7 @@ func fleetStatus(t *testing.T, d *daemontest.Daemon) (natsfleet.Status, bool) {
 
 // settled reports whether the members hold every partition between them
 // and have applied and handed on everything up to the last event.
-func (r *fleetRun) settled(t *testing.T, members []*daemontest.Daemon) bool {
+func (r *fleetRun) settled(t testing.TB, members []*daemontest.Daemon) bool {
 	if r.ackFloor("fleet") < r.last {
 		return false
 	}
@@ -164,7 +164,7 @@ type firings struct {
 	byTitle map[string]int
 }
 
-func collectFirings(t *testing.T, outputs ...string) firings {
+func collectFirings(t testing.TB, outputs ...string) firings {
 	f := firings{ids: map[string]int{}, byTitle: map[string]int{}}
 	for _, out := range outputs {
 		for _, line := range daemontest.Lines(out) {
@@ -262,7 +262,7 @@ func incidents(members ...*daemontest.Daemon) []string {
 }
 
 // stop drains the members and returns their outputs.
-func stopAll(t *testing.T, members []*daemontest.Daemon) []string {
+func stopAll(t testing.TB, members []*daemontest.Daemon) []string {
 	var outs []string
 	for _, d := range members {
 		d.Signal(syscall.SIGTERM)

@@ -123,7 +123,7 @@ func (p *Processor) ProcessBatch(_ context.Context, batch service.MessageBatch) 
 			out = append(out, m)
 			continue
 		}
-		b, err := fleet.DecodeBatch(data)
+		frames, err := fleet.Frames(data)
 		if err != nil {
 			p.invalid.Incr(1)
 			p.log.Warnf("%s: %v", Name, err)
@@ -131,31 +131,11 @@ func (p *Processor) ProcessBatch(_ context.Context, batch service.MessageBatch) 
 			out = append(out, m)
 			continue
 		}
-		epoch, origin := p.ownership(m, &b)
-		var n int
-		firings, n, err = p.cor.Apply(&b, epoch, origin, firings[:0])
-		switch {
-		case errors.Is(err, fleet.ErrNotOwned):
-			p.notOwned.Incr(1)
-			p.log.Debugf("%s: %v", Name, err)
-			continue
-		case err != nil:
-			m.SetError(err)
-			out = append(out, m)
-			continue
+		for _, f := range frames {
+			var a applyResult
+			out, buf, firings, a = p.apply(m, f, len(frames) == 1, out, buf, firings)
+			applied, skipped, fired = applied+a.applied, skipped+a.skipped, fired+a.fired
 		}
-		applied += len(b.Contributions) - n
-		skipped += n
-		for i := range firings {
-			f := &firings[i]
-			buf = appendResult(buf[:0], f)
-			res := m.Copy()
-			res.SetBytes(bytes.Clone(buf))
-			res.MetaSetMut(fleet.MetaFiringID, f.ID)
-			out = append(out, res)
-			p.byRule.Incr(1, f.Rule.Title, processor.LevelLabel(f.Rule.Level), f.Rule.Type.String())
-		}
-		fired += len(firings)
 	}
 	p.applied.Incr(int64(applied))
 	if skipped > 0 {
@@ -170,14 +150,54 @@ func (p *Processor) ProcessBatch(_ context.Context, batch service.MessageBatch) 
 	return []service.MessageBatch{out}, nil
 }
 
-// ownership reads the epoch and origin the transport gave m.
-func (p *Processor) ownership(m *service.Message, b *fleet.Batch) (uint64, string) {
+// applyResult counts what one frame did.
+type applyResult struct{ applied, skipped, fired int }
+
+// apply applies one frame of m and appends its results (copies of m) to
+// out; a frame that is not a batch is returned as m with its error set.
+func (p *Processor) apply(m *service.Message, f fleet.Frame, alone bool, out service.MessageBatch, buf []byte, firings []fleet.Firing) (service.MessageBatch, []byte, []fleet.Firing, applyResult) {
+	var r applyResult
+	b, err := fleet.DecodeBatch(f.Data)
+	if err != nil {
+		p.invalid.Incr(1)
+		p.log.Warnf("%s: %v", Name, err)
+		m.SetError(err)
+		return append(out, m), buf, firings, r
+	}
+	epoch, origin := p.ownership(m, &b, alone)
+	var n int
+	firings, n, err = p.cor.Apply(&b, epoch, origin, firings[:0])
+	switch {
+	case errors.Is(err, fleet.ErrNotOwned):
+		p.notOwned.Incr(1)
+		p.log.Debugf("%s: %v", Name, err)
+		return out, buf, firings, r
+	case err != nil:
+		m.SetError(err)
+		return append(out, m), buf, firings, r
+	}
+	r.applied, r.skipped, r.fired = len(b.Contributions)-n, n, len(firings)
+	for i := range firings {
+		f := &firings[i]
+		buf = appendResult(buf[:0], f)
+		res := m.Copy()
+		res.SetBytes(bytes.Clone(buf))
+		res.MetaSetMut(fleet.MetaFiringID, f.ID)
+		out = append(out, res)
+		p.byRule.Incr(1, f.Rule.Title, processor.LevelLabel(f.Rule.Level), f.Rule.Type.String())
+	}
+	return out, buf, firings, r
+}
+
+// ownership reads the epoch the transport gave m and names the batch: by
+// the transport's origin when m holds it alone, else by its position.
+func (p *Processor) ownership(m *service.Message, b *fleet.Batch, alone bool) (uint64, string) {
 	var epoch uint64
 	if v, ok := m.MetaGet(fleet.MetaEpoch); ok {
 		epoch, _ = strconv.ParseUint(v, 10, 64)
 	}
 	origin, ok := m.MetaGet(fleet.MetaOrigin)
-	if !ok || origin == "" {
+	if !ok || origin == "" || !alone {
 		origin = fleet.BatchOrigin(b.Position, 0)
 	}
 	return epoch, origin

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -14,11 +13,9 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/fleet"
 )
 
-// Header names on contribution batches (set by the output).
-const (
-	HeaderPosition = "Rsigma-Position"
-	HeaderMsgID    = "Nats-Msg-Id"
-)
+// HeaderMsgID carries a contribution message's fleet.Message ID, by which
+// JetStream drops a second copy within the stream's duplicate window.
+const HeaderMsgID = "Nats-Msg-Id"
 
 // Logger is what a Member reports to.
 type Logger interface {
@@ -390,18 +387,18 @@ func (mb *Member) add(msg jetstream.Msg) error {
 		mb.log.Warnf("fleet: batch on unexpected subject %s ignored", msg.Subject())
 		return nil
 	}
-	var pos uint64
-	if h := msg.Headers().Get(HeaderPosition); h != "" {
-		if pos, err = strconv.ParseUint(h, 10, 64); err != nil {
-			mb.log.Warnf("fleet: batch %d on %s: header %s %q is not a position; applied without order", md.Sequence.Stream, msg.Subject(), HeaderPosition, h)
-			pos = 0
-		}
+	frames, err := fleet.Frames(msg.Data())
+	if err != nil {
+		mb.log.Errorf("fleet: message %d on %s is not a contribution message, skipped: %v", md.Sequence.Stream, msg.Subject(), err)
+		return nil
 	}
 	mb.mu.Lock()
 	defer mb.mu.Unlock()
 	mb.pendingMsg = int(md.NumPending)
 	if o := mb.parts[p]; o != nil && !o.failed {
-		o.reorder.Add(fleet.Entry{Sequence: md.Sequence.Stream, Position: pos, Data: msg.Data()})
+		for _, f := range frames {
+			o.reorder.Add(fleet.Entry{Sequence: md.Sequence.Stream, Position: f.Position, Data: f.Data})
+		}
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package natsfleet
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -165,10 +164,12 @@ func TestMemberReleasesOnlyWhatItReadCompletely(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for pos := batches; pos >= 1; pos-- {
-		msg := &natsgo.Msg{Subject: f.Names.Subject(0), Data: []byte(fmt.Sprint(pos)), Header: natsgo.Header{}}
-		msg.Header.Set(HeaderPosition, strconv.Itoa(pos))
-		if _, err := js.PublishMsg(ctx, msg); err != nil {
+	for pos := batches; pos >= 1; pos -= 3 { // three events' batches a message
+		var m fleet.Message
+		for p := pos; p > max(pos-3, 0); p-- {
+			m.Add(&fleet.Batch{Partition: 0, Position: uint64(p)})
+		}
+		if _, err := js.Publish(ctx, f.Names.Subject(0), m.Bytes()); err != nil {
 			t.Fatal(err)
 		}
 	}

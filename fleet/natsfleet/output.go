@@ -30,11 +30,12 @@ func outputSpec() *service.ConfigSpec {
 		Beta().
 		Categories("Services").
 		Summary("Stage 1 of fleet correlation over NATS JetStream: publishes each contribution batch a `sigma` processor made to its partition's subject and waits for the JetStream acknowledgement.").
-		Description(`A message must carry the metadata `+"`"+fleet.MetaPartition+"`"+` (it goes to `+"`rsigma.fleet.<fleet>.corr.<partition>`"+`);
-`+"`"+fleet.MetaPosition+"`"+` becomes the header `+"`"+HeaderPosition+"`"+` the partition owners order by, and `+"`"+fleet.MetaBatchID+"`"+` the
-`+"`Nats-Msg-Id`"+` JetStream drops a second copy of within the stream's duplicate window (a redelivered event). A publish
-that fails fails the message, so the event is redelivered rather than acknowledged: never route these messages to a
-dead-letter queue, or their event would be acknowledged without its batches.`).
+		Description(`A message must be one encoded batch and carry the metadata `+"`"+fleet.MetaPartition+"`"+`. The batches of one
+partition in one written batch go out as one JetStream message on `+"`rsigma.fleet.<fleet>.corr.<partition>`"+`, with a
+`+"`Nats-Msg-Id`"+` naming their positions, by which JetStream drops a second copy within the stream's duplicate window (the
+same events redelivered). A publish that fails fails its messages, so their events are redelivered rather than
+acknowledged: never route these messages to a dead-letter queue, or their events would be acknowledged without their
+batches.`).
 		Fields(nats.ConnectionFields()...).
 		Fields(
 			service.NewStringField("fleet").Description("The fleet's name (its stage-1 consumer group)."),
@@ -90,8 +91,10 @@ func (o *output) Connect(ctx context.Context) error {
 	return nil
 }
 
-// WriteBatch publishes every message and waits for all acknowledgements;
-// a *service.BatchError names the messages that failed.
+// WriteBatch publishes the batch messages of each partition together as
+// one JetStream message (fleet.Message; a batch without a position goes
+// alone) and waits for every acknowledgement; a *service.BatchError names
+// the messages that failed.
 func (o *output) WriteBatch(ctx context.Context, batch service.MessageBatch) error {
 	o.mu.RLock()
 	conn := o.conn
@@ -106,29 +109,32 @@ func (o *output) WriteBatch(ctx context.Context, batch service.MessageBatch) err
 		}
 		berr.Failed(i, err)
 	}
-	futures := make([]jetstream.PubAckFuture, len(batch))
-	for i, m := range batch {
-		msg, err := o.message(m)
+	groups := o.group(batch, fail)
+	futures := make([]jetstream.PubAckFuture, len(groups))
+	for j, g := range groups {
+		msg := &natsgo.Msg{Subject: o.names.Subject(g.partition), Data: g.msg.Bytes(), Header: natsgo.Header{}}
+		if id := g.msg.ID(g.partition); id != "" {
+			msg.Header.Set(HeaderMsgID, id)
+		}
+		f, err := conn.JS.PublishMsgAsync(msg)
 		if err != nil {
-			fail(i, err)
+			g.fail(fail, err)
 			continue
 		}
-		if futures[i], err = conn.JS.PublishMsgAsync(msg); err != nil {
-			fail(i, err)
-		}
+		futures[j] = f
 	}
 	published := 0
-	for i, f := range futures {
+	for j, f := range futures {
 		if f == nil {
 			continue
 		}
 		select {
 		case <-f.Ok():
-			published++
+			published += len(groups[j].members)
 		case err := <-f.Err():
-			fail(i, err)
+			groups[j].fail(fail, err)
 		case <-ctx.Done():
-			fail(i, ctx.Err())
+			groups[j].fail(fail, ctx.Err())
 		}
 	}
 	o.published.Incr(int64(published))
@@ -138,28 +144,62 @@ func (o *output) WriteBatch(ctx context.Context, batch service.MessageBatch) err
 	return nil
 }
 
-// message builds the publish of one batch message.
-func (o *output) message(m *service.Message) (*natsgo.Msg, error) {
+// outgoing is one JetStream message being made: batches of one partition.
+type outgoing struct {
+	partition int
+	msg       fleet.Message
+	members   []int // their indexes in the written batch
+}
+
+func (g *outgoing) fail(fail func(int, error), err error) {
+	for _, i := range g.members {
+		fail(i, err)
+	}
+}
+
+// group sorts the batch messages by partition, keeping their order.
+func (o *output) group(batch service.MessageBatch, fail func(int, error)) []*outgoing {
+	var groups []*outgoing
+	open := map[int]*outgoing{}
+	for i, m := range batch {
+		p, pos, data, err := o.batchOf(m)
+		if err != nil {
+			fail(i, err)
+			continue
+		}
+		g := open[p]
+		if g == nil || pos == 0 {
+			g = &outgoing{partition: p}
+			groups = append(groups, g)
+			if pos > 0 {
+				open[p] = g
+			}
+		}
+		g.msg.AddEncoded(data, pos)
+		g.members = append(g.members, i)
+	}
+	return groups
+}
+
+// batchOf reads a batch message: its partition, position and encoding.
+func (o *output) batchOf(m *service.Message) (int, uint64, []byte, error) {
 	part, ok := m.MetaGet(fleet.MetaPartition)
 	if !ok {
-		return nil, fmt.Errorf("%s: message without %s metadata", OutputName, fleet.MetaPartition)
+		return 0, 0, nil, fmt.Errorf("%s: message without %s metadata", OutputName, fleet.MetaPartition)
 	}
 	p, err := strconv.Atoi(part)
 	if err != nil || p < 0 {
-		return nil, fmt.Errorf("%s: %s %q is not a partition", OutputName, fleet.MetaPartition, part)
+		return 0, 0, nil, fmt.Errorf("%s: %s %q is not a partition", OutputName, fleet.MetaPartition, part)
 	}
 	data, err := m.AsBytes()
 	if err != nil {
-		return nil, err
+		return 0, 0, nil, err
 	}
-	msg := &natsgo.Msg{Subject: o.names.Subject(p), Data: data, Header: natsgo.Header{}}
-	if pos, ok := m.MetaGet(fleet.MetaPosition); ok && pos != "" {
-		msg.Header.Set(HeaderPosition, pos)
+	frames, err := fleet.Frames(data)
+	if err != nil || len(frames) != 1 {
+		return 0, 0, nil, fmt.Errorf("%s: %w: want one encoded batch", OutputName, fleet.ErrBatch)
 	}
-	if id, ok := m.MetaGet(fleet.MetaBatchID); ok && id != "" {
-		msg.Header.Set(HeaderMsgID, id)
-	}
-	return msg, nil
+	return p, frames[0].Position, data, nil
 }
 
 // Close closes the connection; WriteBatch has awaited every ack.

@@ -54,12 +54,23 @@ type StoredEvent struct {
 // them from the results it produces. Like Process it must not run
 // concurrently with the engine's other state methods.
 func (e *Engine) Contributions(in Input, dst []Contribution) []Contribution {
+	e.eachDirectGroup(in, func(c *compiled, slot int, key []byte, ts int64) {
+		dst = append(dst, e.exportContribution(c, key, slot, in, ts))
+	})
+	return dst
+}
+
+// eachDirectGroup calls fn, in the order Process applies them, for every
+// (correlation, group key) in feeds directly, with the slot whose fields
+// made the key (the later slots sharing it are in e.scratch.groupSlots)
+// and the event time. It changes no state.
+func (e *Engine) eachDirectGroup(in Input, fn func(c *compiled, slot int, key []byte, ts int64)) {
 	if !e.routeHits(in.Hits) {
-		return dst
+		return
 	}
 	ts, ok := e.contributionTime(in.Event)
 	if !ok {
-		return dst
+		return
 	}
 	s := &e.scratch
 	for i := 0; i < len(s.routes); {
@@ -67,15 +78,12 @@ func (e *Engine) Contributions(in Input, dst []Contribution) []Contribution {
 		c := e.corrs[s.routes[i].corr]
 		e.groupKeys(c, in.Event)
 		for j, slot := range s.slots {
-			key, ok := e.groupAt(j)
-			if !ok {
-				continue
+			if key, ok := e.groupAt(j); ok {
+				fn(c, slot, key, ts)
 			}
-			dst = append(dst, e.exportContribution(c, key, slot, in, ts))
 		}
 		i = next
 	}
-	return dst
 }
 
 // exportContribution is processDirect's contribution for one group key as

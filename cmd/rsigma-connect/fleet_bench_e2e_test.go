@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/fleettest"
 )
 
 // BenchmarkFleet measures a stream of b.N generated events (fleettest,
@@ -34,12 +35,12 @@ func BenchmarkFleet(b *testing.B) {
 			var daemons []*daemontest.Daemon
 			if members == 0 {
 				daemons = append(daemons, daemontest.Start(b, r.args("single")...))
-				eventually(b, 10*time.Minute, "every event acknowledged", func() bool { return r.ackFloor("single") >= r.last })
+				fleettest.Eventually(b, 10*time.Minute, "every event acknowledged", func() bool { return r.ackFloor("single") >= r.last })
 			} else {
 				for i := range members {
 					daemons = append(daemons, r.member(fmt.Sprint("m", i), 5))
 				}
-				eventually(b, 10*time.Minute, "the fleet applies every event", func() bool { return r.settled(b, daemons) })
+				fleettest.Eventually(b, 10*time.Minute, "the fleet applies every event", func() bool { return r.settled(b, daemons) })
 			}
 			elapsed := time.Since(start)
 			b.StopTimer()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -105,18 +104,6 @@ func (r *fleetRun) ackFloor(durable string) uint64 {
 	return info.AckFloor.Stream
 }
 
-// eventually polls cond every 50 ms until it holds or timeout passes.
-func eventually(t testing.TB, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", timeout, what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
 // fleetStatus reads the fleet object of a member's /api/v1/status.
 func fleetStatus(t testing.TB, d *daemontest.Daemon) (natsfleet.Status, bool) {
 	code, body := daemontest.Get(t, "http://"+d.APIAddr(30*time.Second)+"/api/v1/status")
@@ -154,92 +141,42 @@ func (r *fleetRun) settled(t testing.TB, members []*daemontest.Daemon) bool {
 	return owned == fleetPartitions
 }
 
-var firingID = regexp.MustCompile(`,"firing_id":"([0-9a-f]{32})"`)
-
-// firings are the correlation results a daemon wrote, and how many share
-// each firing id.
-type firings struct {
-	lines   []string       // without firing_id, sorted
-	ids     map[string]int // firing id → copies
-	byTitle map[string]int
-}
-
-func collectFirings(t testing.TB, outputs ...string) firings {
-	f := firings{ids: map[string]int{}, byTitle: map[string]int{}}
+// collectFirings collects the correlation results of daemon outputs.
+func collectFirings(t testing.TB, outputs ...string) fleettest.Results {
+	var lines []string
 	for _, out := range outputs {
-		for _, line := range daemontest.Lines(out) {
-			if !strings.Contains(line, `"correlation_type"`) {
-				continue
-			}
-			if m := firingID.FindStringSubmatch(line); m != nil {
-				f.ids[m[1]]++
-				if f.ids[m[1]] > 1 {
-					continue // a repeat: dropped by its id
-				}
-				line = strings.Replace(line, m[0], "", 1)
-			}
-			var r struct {
-				Title string `json:"rule_title"`
-			}
-			if err := json.Unmarshal([]byte(line), &r); err != nil {
-				t.Fatalf("result %q: %v", line, err)
-			}
-			f.byTitle[r.Title]++
-			f.lines = append(f.lines, line)
-		}
+		lines = append(lines, daemontest.Lines(out)...)
 	}
-	slices.Sort(f.lines)
-	return f
-}
-
-// repeats counts the firings emitted more than once.
-func (f firings) repeats() int {
-	n := 0
-	for _, c := range f.ids {
-		n += c - 1
-	}
-	return n
+	return fleettest.CorrelationResults(t, lines)
 }
 
 // requireSameFirings compares the fleet's firings (repeats dropped by id)
 // with the single daemon's: the same multiset of whole result objects
 // (rule, group key, aggregated value, timespan and the event refs that
 // name the window's events), every correlation type present.
-func requireSameFirings(t *testing.T, single, fleet firings) {
+func requireSameFirings(t *testing.T, single, fleet fleettest.Results) {
 	t.Helper()
 	for typ, titles := range fleettest.Types {
 		for _, title := range titles {
-			if single.byTitle[title] == 0 {
+			if single.ByTitle[title] == 0 {
 				t.Errorf("%s (%s) never fired on the single daemon: the stream no longer covers it", title, typ)
 			}
-			if fleet.byTitle[title] != single.byTitle[title] {
-				t.Errorf("%s (%s): fleet %d firings, single daemon %d", title, typ, fleet.byTitle[title], single.byTitle[title])
+			if fleet.ByTitle[title] != single.ByTitle[title] {
+				t.Errorf("%s (%s): fleet %d firings, single daemon %d", title, typ, fleet.ByTitle[title], single.ByTitle[title])
 			}
 		}
 	}
-	if !slices.Equal(fleet.lines, single.lines) {
+	if !slices.Equal(fleet.Lines, single.Lines) {
 		t.Fatalf("the fleet's %d firings differ from the single daemon's %d; first difference: %s",
-			len(fleet.lines), len(single.lines), firstLineDifference(fleet.lines, single.lines))
+			len(fleet.Lines), len(single.Lines), fleettest.FirstDifference(fleet.Lines, single.Lines))
 	}
-}
-
-func firstLineDifference(a, b []string) string {
-	for i := range min(len(a), len(b)) {
-		if a[i] != b[i] {
-			return fmt.Sprintf("\nfleet  %s\nsingle %s", a[i], b[i])
-		}
-	}
-	if len(a) > len(b) {
-		return "fleet has more: " + a[len(b)]
-	}
-	return "single has more: " + b[len(a)]
 }
 
 // single runs one daemon without a fleet over the whole stream and
 // returns its firings.
-func (r *fleetRun) single() firings {
+func (r *fleetRun) single() fleettest.Results {
 	d := daemontest.Start(r.t, r.args("single")...)
-	eventually(r.t, 3*time.Minute, "the single daemon acknowledges every event", func() bool { return r.ackFloor("single") >= r.last })
+	fleettest.Eventually(r.t, 3*time.Minute, "the single daemon acknowledges every event", func() bool { return r.ackFloor("single") >= r.last })
 	d.Signal(syscall.SIGTERM)
 	if code := d.Wait(30 * time.Second); code != 0 {
 		r.t.Fatalf("single daemon exit %d", code)
@@ -286,18 +223,18 @@ func TestFleetMatchesSingleDaemon(t *testing.T) {
 	single := r.single()
 
 	members := []*daemontest.Daemon{r.member("a", 1), r.member("b", 1), r.member("c", 1)}
-	eventually(t, 5*time.Minute, "the fleet applies every event", func() bool { return r.settled(t, members) })
+	fleettest.Eventually(t, 5*time.Minute, "the fleet applies every event", func() bool { return r.settled(t, members) })
 	requireFleetMetrics(t, members)
 	fleet := collectFirings(t, stopAll(t, members)...)
 
-	if n := fleet.repeats(); n != 0 {
+	if n := fleet.Repeats(); n != 0 {
 		t.Errorf("%d firings emitted twice without a failover", n)
 	}
-	if t.Failed() || !slices.Equal(fleet.lines, single.lines) {
+	if t.Failed() || !slices.Equal(fleet.Lines, single.Lines) {
 		t.Logf("member warnings:\n%s", strings.Join(incidents(members...), "\n"))
 	}
 	requireSameFirings(t, single, fleet)
-	t.Logf("%d events: single daemon and 3-member fleet agree on %d firings %v", r.events, len(single.lines), single.byTitle)
+	t.Logf("%d events: single daemon and 3-member fleet agree on %d firings %v", r.events, len(single.Lines), single.ByTitle)
 }
 
 // TestFleetSurvivesKillAndJoin: while the stream is being written, one of
@@ -312,7 +249,7 @@ func TestFleetSurvivesKillAndJoin(t *testing.T) {
 	r.publish(0, r.events*4/10)
 	// Checkpoints every 5 s (the default): b dies well after its last one.
 	a, b, c := r.member("a", 5), r.member("b", 5), r.member("c", 5)
-	eventually(t, 2*time.Minute, "b owns partitions and a fifth of the events are acknowledged", func() bool {
+	fleettest.Eventually(t, 2*time.Minute, "b owns partitions and a fifth of the events are acknowledged", func() bool {
 		s, ok := fleetStatus(t, b)
 		return ok && len(s.Owned) > 0 && r.ackFloor("fleet") >= uint64(r.events/5)
 	})
@@ -323,24 +260,24 @@ func TestFleetSurvivesKillAndJoin(t *testing.T) {
 	killedAt := r.ackFloor("fleet")
 	r.publish(r.events*4/10, r.events*7/10)
 	d := r.member("d", 5)
-	eventually(t, 2*time.Minute, "d owns partitions", func() bool { s, ok := fleetStatus(t, d); return ok && len(s.Owned) > 0 })
+	fleettest.Eventually(t, 2*time.Minute, "d owns partitions", func() bool { s, ok := fleetStatus(t, d); return ok && len(s.Owned) > 0 })
 	joinedAt := r.ackFloor("fleet")
 	r.publish(r.events*7/10, r.events)
 	members := []*daemontest.Daemon{a, c, d}
-	eventually(t, 5*time.Minute, "the fleet applies every event", func() bool { return r.settled(t, members) })
+	fleettest.Eventually(t, 5*time.Minute, "the fleet applies every event", func() bool { return r.settled(t, members) })
 	outs := stopAll(t, members)
 	fleet := collectFirings(t, append(outs, b.Stdout())...)
-	if joined := collectFirings(t, outs[2]); len(joined.lines) == 0 {
+	if joined := collectFirings(t, outs[2]); len(joined.Lines) == 0 {
 		t.Error("the member that joined emitted no firing")
 	}
 
 	single := r.single()
-	if !slices.Equal(fleet.lines, single.lines) {
+	if !slices.Equal(fleet.Lines, single.Lines) {
 		t.Logf("member warnings:\n%s", strings.Join(incidents(a, b, c, d), "\n"))
 	}
 	requireSameFirings(t, single, fleet)
 	t.Logf("%d events, b killed at ack floor %d, d joined at %d: %d firings equal the single daemon's; %d repeats dropped by firing_id",
-		r.events, killedAt, joinedAt, len(single.lines), fleet.repeats())
+		r.events, killedAt, joinedAt, len(single.Lines), fleet.Repeats())
 }
 
 // requireFleetMetrics checks the fleet families on the members' /metrics:
@@ -387,7 +324,7 @@ func TestFleetStartupErrors(t *testing.T) {
 		t.Fatalf("stdin input: exit %d, %s", code, stderr)
 	}
 	first := r.member("a", 1)
-	eventually(t, time.Minute, "the first member owns partitions", func() bool { s, ok := fleetStatus(t, first); return ok && len(s.Owned) > 0 })
+	fleettest.Eventually(t, time.Minute, "the first member owns partitions", func() bool { s, ok := fleetStatus(t, first); return ok && len(s.Owned) > 0 })
 	_, stderr, code = daemontest.Run(t, "", r.args("fleet", "--correlation-partitions", "8")...)
 	if code != 3 || !strings.Contains(stderr, "another partition count") {
 		t.Fatalf("another partition count: exit %d, %s", code, stderr)

@@ -2,14 +2,11 @@ package correlate_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -63,18 +60,18 @@ output:
 
 	want := correlationResults(t, k.records("reference"))
 	got := correlationResults(t, k.records("sigma-correlations"))
-	if len(want.lines) == 0 {
+	if len(want.Lines) == 0 {
 		t.Fatal("the reference fired nothing")
 	}
-	if !slices.Equal(got.lines, want.lines) {
-		t.Fatalf("the two stages made %d results, one sigma processor %d", len(got.lines), len(want.lines))
+	if !slices.Equal(got.Lines, want.Lines) {
+		t.Fatalf("the two stages made %d results, one sigma processor %d", len(got.Lines), len(want.Lines))
 	}
-	if got.ids != len(got.lines) {
-		t.Fatalf("%d distinct firing ids for %d results", got.ids, len(got.lines))
+	if len(got.IDs) != len(got.Lines) || got.Repeats() != 0 {
+		t.Fatalf("%d distinct firing ids for %d results", len(got.IDs), len(got.Lines))
 	}
 	for typ, titles := range fleettest.Types {
 		for _, title := range titles {
-			if want.byTitle[title] == 0 {
+			if want.ByTitle[title] == 0 {
 				t.Errorf("%s (%s) never fired", title, typ)
 			}
 		}
@@ -82,7 +79,7 @@ output:
 	if n := len(k.records("sigma-detections")); n == 0 {
 		t.Error("stage 1 wrote no detection")
 	}
-	t.Logf("%d correlation results through the two stages equal one sigma processor's: %v", len(got.lines), want.byTitle)
+	t.Logf("%d correlation results through the two stages equal one sigma processor's: %v", len(got.Lines), want.ByTitle)
 }
 
 func readFile(t *testing.T, path string) string {
@@ -112,38 +109,11 @@ func runStream(t *testing.T, env *service.Environment, yaml string) {
 	}
 }
 
-var firingID = regexp.MustCompile(`,"firing_id":"([0-9a-f]{32})"`)
-
-type results struct {
-	lines   []string
-	ids     int
-	byTitle map[string]int
-}
-
-// correlationResults are the correlation results among records, without
-// their firing_id, sorted.
-func correlationResults(t *testing.T, records []record) results {
-	r := results{byTitle: map[string]int{}}
-	ids := map[string]bool{}
-	for _, rec := range records {
-		line := string(rec.value)
-		if !strings.Contains(line, `"correlation_type"`) {
-			continue
-		}
-		if m := firingID.FindStringSubmatch(line); m != nil {
-			ids[m[1]] = true
-			line = strings.Replace(line, m[0], "", 1)
-		}
-		var res struct {
-			Title string `json:"rule_title"`
-		}
-		if err := json.Unmarshal([]byte(line), &res); err != nil {
-			t.Fatalf("%s: %v", line, err)
-		}
-		r.byTitle[res.Title]++
-		r.lines = append(r.lines, line)
+// correlationResults are the correlation results among records.
+func correlationResults(t *testing.T, records []record) fleettest.Results {
+	lines := make([]string, len(records))
+	for i, r := range records {
+		lines[i] = string(r.value)
 	}
-	slices.Sort(r.lines)
-	r.ids = len(ids)
-	return r
+	return fleettest.CorrelationResults(t, lines)
 }

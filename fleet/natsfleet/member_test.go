@@ -12,6 +12,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/rsigma-connect/rsigma-connect/fleet"
+	"github.com/rsigma-connect/rsigma-connect/internal/fleettest"
 )
 
 // jetStream starts an embedded JetStream server on a random loopback port.
@@ -43,18 +44,6 @@ func testContext(t *testing.T) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
-}
-
-// eventually polls cond every 20 ms until it holds or timeout passes.
-func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not within %v: %s", timeout, what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
 }
 
 type testLog struct{ t *testing.T }
@@ -90,7 +79,7 @@ func TestCheckpointFencing(t *testing.T) {
 	}
 
 	// a stops renewing: the lease expires with the bucket's TTL.
-	eventually(t, 10*time.Second, "the lease expires", func() bool {
+	fleettest.Eventually(t, 10*time.Second, "the lease expires", func() bool {
 		_, err := f.Leases.Get(ctx, leaseKey(2))
 		return errors.Is(err, jetstream.ErrKeyNotFound)
 	})

@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	natsgo "github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/fleet"
@@ -102,46 +101,25 @@ func (o *output) WriteBatch(ctx context.Context, batch service.MessageBatch) err
 	if conn == nil {
 		return service.ErrNotConnected
 	}
-	var berr *service.BatchError
-	fail := func(i int, err error) {
-		if berr == nil {
-			berr = service.NewBatchError(batch, err)
-		}
-		berr.Failed(i, err)
-	}
-	groups := o.group(batch, fail)
-	futures := make([]jetstream.PubAckFuture, len(groups))
+	fails := nats.NewBatchFailures(batch)
+	groups := o.group(batch, fails.Fail)
+	msgs := make([]*natsgo.Msg, len(groups))
 	for j, g := range groups {
-		msg := &natsgo.Msg{Subject: o.names.Subject(g.partition), Data: g.msg.Bytes(), Header: natsgo.Header{}}
+		msgs[j] = &natsgo.Msg{Subject: o.names.Subject(g.partition), Data: g.msg.Bytes(), Header: natsgo.Header{}}
 		if id := g.msg.ID(g.partition); id != "" {
-			msg.Header.Set(HeaderMsgID, id)
+			msgs[j].Header.Set(HeaderMsgID, id)
 		}
-		f, err := conn.JS.PublishMsgAsync(msg)
-		if err != nil {
-			g.fail(fail, err)
-			continue
-		}
-		futures[j] = f
 	}
 	published := 0
-	for j, f := range futures {
-		if f == nil {
-			continue
-		}
-		select {
-		case <-f.Ok():
-			published += len(groups[j].members)
-		case err := <-f.Err():
-			groups[j].fail(fail, err)
-		case <-ctx.Done():
-			groups[j].fail(fail, ctx.Err())
-		}
+	for _, g := range groups {
+		published += len(g.members)
 	}
+	nats.PublishAll(ctx, conn.JS, msgs, func(j int, err error) {
+		published -= len(groups[j].members)
+		groups[j].fail(fails.Fail, err)
+	})
 	o.published.Incr(int64(published))
-	if berr != nil {
-		return berr
-	}
-	return nil
+	return fails.Err()
 }
 
 // outgoing is one JetStream message being made: batches of one partition.

@@ -33,11 +33,10 @@ cd "$(dirname "$0")/.."
 COUNT=${COUNT:-100000}
 ROUNDS=${ROUNDS:-3}
 LANES=${LANES:-"sysmon_proc syslog_raw"}
-RULES=${RULES:-../shared/sigma-rules}
+RULES=${RULES:-testdata/sigma-rules}
 BIN=${BIN:-bin/rsigma-connect}
 DAEMON_ARGS=${DAEMON_ARGS:-}
 BATCH=${BATCH:-1}
-GEN=../shared/lanes/gen_lanes.py
 
 if [ ! -x /usr/bin/time ]; then
 	echo "installing GNU time (apt)" >&2
@@ -51,7 +50,7 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/rsc-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-python3 "$GEN" --out-dir "$WORK" --count "$COUNT" 2>/dev/null
+go run ./bench/lanes -out-dir "$WORK" -count "$COUNT" 2>/dev/null
 
 HANDOVER=$((BATCH > 128 ? BATCH : 128)) # config/input.go handOver
 sed "s/max_batch: 128\$/max_batch: $HANDOVER/" bench/transport.yaml >"$WORK/transport.yaml"
@@ -86,45 +85,4 @@ for round in $(seq 1 "$ROUNDS"); do
 	echo "round $round/$ROUNDS done" >&2
 done
 
-python3 - "$WORK" "$COUNT" "$LANES" "$BATCH" <<'PY'
-import statistics, sys
-work, count, lanes, batch = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(), sys.argv[4]
-
-def runs(name):
-    out = []
-    for line in open(f"{work}/{name}.runs"):
-        t0, t1, rss, lines, load, cpu = line.split()
-        out.append(dict(wall=float(t1) - float(t0), rss=int(rss), lines=int(lines), load=load, cpu=float(cpu)))
-    return out
-
-def seconds(d):
-    for unit, f in (("ms", 1e-3), ("µs", 1e-6), ("us", 1e-6), ("ns", 1e-9), ("s", 1.0)):
-        if d.endswith(unit):
-            return float(d[: -len(unit)]) * f
-    return float("nan")
-
-def rate(name, lane, empty):
-    return count / max(statistics.median(r["wall"] for r in runs(f"{name}_{lane}")) - empty, 1e-9)
-
-def cpu_per_event(name, lane):
-    empty = statistics.median(r["cpu"] for r in runs(f"{name}_empty"))
-    return 1e6 * (statistics.median(r["cpu"] for r in runs(f"{name}_{lane}")) - empty) / count
-
-empty = {n: statistics.median(r["wall"] for r in runs(f"{n}_empty")) for n in ("bare", "transport", "daemon")}
-loads = [seconds(r["load"]) for r in runs("daemon_empty") if r["load"] != "-"]
-load = statistics.median(loads) if loads else float("nan")
-rss0 = max(r["rss"] for r in runs("daemon_empty"))
-print(f"events per lane: {count}; daemon --batch-size {batch}; empty-input start-up: bare {empty['bare']:.3f} s, "
-      f"daemon {empty['daemon']:.3f} s; corpus load (logged): {load:.3f} s; daemon peak RSS with no events: {rss0/1024:.1f} MB")
-print(f"{'lane':<12} {'bare ev/s':>10} {'daemon ev/s':>12} {'daemon/bare':>12} {'transport ev/s':>15} {'daemon/transport':>17}"
-      f" {'bare RSS':>9} {'daemon RSS':>11} {'load s':>7} {'detections':>10} {'bare cpu µs/ev':>15} {'daemon cpu µs/ev':>17}")
-for lane in lanes:
-    b, d, t = (rate(n, lane, empty[n]) for n in ("bare", "daemon", "transport"))
-    dl = [seconds(r["load"]) for r in runs(f"daemon_{lane}") if r["load"] != "-"]
-    bad = [r["lines"] for n in ("bare", "transport") for r in runs(f"{n}_{lane}") if r["lines"] != count]
-    note = f"  (a passthrough echoed {bad} lines, expected {count})" if bad else ""
-    print(f"{lane:<12} {b:>10,.0f} {d:>12,.0f} {d/b:>12.0%} {t:>15,.0f} {d/t:>17.0%}"
-          f" {max(r['rss'] for r in runs(f'bare_{lane}'))/1024:>7.1f}MB {max(r['rss'] for r in runs(f'daemon_{lane}'))/1024:>9.1f}MB"
-          f" {statistics.median(dl) if dl else float('nan'):>7.3f} {statistics.median(r['lines'] for r in runs(f'daemon_{lane}')):>10.0f}"
-          f" {cpu_per_event('bare', lane):>15.1f} {cpu_per_event('daemon', lane):>17.1f}{note}")
-PY
+go run ./bench/summary -work "$WORK" -count "$COUNT" -lanes "$LANES" -batch "$BATCH"

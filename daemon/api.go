@@ -19,6 +19,7 @@ import (
 // reload (daemon.md §8, http-api.md §3).
 type operations struct {
 	ingest      *ingestQueue
+	budget      *server.IngestBudget // what ingest requests and their queued lines may hold
 	reload      *reloader
 	settings    processor.Settings // the sigma processor's settings, for reloads
 	rulesFailed atomic.Bool        // the last rules reload failed (readiness false)
@@ -50,7 +51,9 @@ func (d *daemon) mountOperations() error {
 	if err != nil {
 		return config.Configf("sigma processor: %v", err)
 	}
-	ops := &operations{ingest: newIngestQueue(d.opts.BufferSize), settings: settings}
+	ops := &operations{ingest: newIngestQueue(d.opts.BufferSize), settings: settings,
+		budget: server.NewIngestBudget(server.DefaultIngestBudgetBytes)}
+	d.reg.MustRegister(ops.budget.Collectors()...)
 	ops.reload = newReloader(reloadDebounce, d.reloadPass)
 	d.ops = ops
 	d.addReloadStep("enrichers", d.hub.ReloadEnrichers)
@@ -61,7 +64,7 @@ func (d *daemon) mountOperations() error {
 	if d.opts.Input == "http" {
 		events = ops.ingest.LineQueue
 	}
-	d.mux.HandleFunc("/api/v1/events", server.EventsHandler(events))
+	d.mux.HandleFunc("/api/v1/events", server.EventsHandler(events, ops.budget))
 	server.HandleHealth(d.mux, d.ready)
 	server.HandleControl(d.mux, server.Control{
 		Status: d.status,
@@ -138,14 +141,21 @@ func (d *daemon) reloadPass(_ context.Context, cause string) {
 	d.hub.CountReload(failed)
 }
 
-// rulesInfo is GET /api/v1/rules.
+// rulesInfo is GET /api/v1/rules: counts, path, and each active detection
+// rule with its author.
 func (d *daemon) rulesInfo() server.RulesInfo {
 	v := gather(d.reg)
-	return server.RulesInfo{
+	info := server.RulesInfo{
 		DetectionRules:   int(v["rsigma_detection_rules_loaded"]),
 		CorrelationRules: int(v["rsigma_correlation_rules_loaded"]),
 		RulesPath:        strings.Join(d.opts.Rules, ","),
 	}
+	if st := d.hub.Active(); st != nil {
+		for _, r := range st.Engine.Rules() {
+			info.Rules = append(info.Rules, server.RuleInfo{RuleID: r.ID, RuleTitle: r.Title, Author: r.Author, File: r.File})
+		}
+	}
+	return info
 }
 
 // status is GET /api/v1/status: the counters of /metrics in one object.

@@ -1,19 +1,16 @@
 package pipeline
 
 import (
-	"os"
 	"testing"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
 // BenchmarkApplyBuiltinsToSigmaHQWindows measures the load-time cost of
 // running sysmon + ecs_windows over the SigmaHQ Windows corpus.
 func BenchmarkApplyBuiltinsToSigmaHQWindows(b *testing.B) {
-	dir := "/work/shared/sigma-rules/windows"
-	if _, err := os.Stat(dir); err != nil {
-		b.Skip("corpus not available")
-	}
+	dir := sigmahq.Rule("windows")
 	pls, err := OpenAll([]string{"sysmon", "ecs_windows"})
 	if err != nil {
 		b.Fatal(err)

@@ -5,16 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
-const sigmaHQ = "/work/shared/sigma-rules/windows/process_creation/proc_creation_win_whoami_all_execution.yml"
-
 func loadSigmaHQ(t *testing.T) *sigma.RuleSet {
 	t.Helper()
-	data, err := os.ReadFile(sigmaHQ)
+	data, err := os.ReadFile(sigmahq.Rule("windows/process_creation/proc_creation_win_whoami_all_execution.yml"))
 	if err != nil {
-		t.Skipf("SigmaHQ corpus not available: %v", err)
+		t.Fatal(err)
 	}
 	return loadRules(t, string(data))
 }
@@ -122,10 +121,7 @@ func TestBuiltinsParseAndListNames(t *testing.T) {
 // The whole SigmaHQ Windows corpus must survive both builtins: pipelines may
 // not turn a loadable rule into a rejected one.
 func TestBuiltinsKeepSigmaHQWindowsLoadable(t *testing.T) {
-	dir := "/work/shared/sigma-rules/windows"
-	if _, err := os.Stat(dir); err != nil {
-		t.Skip("corpus not available")
-	}
+	dir := sigmahq.Rule("windows")
 	base, err := sigma.LoadPath(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -60,6 +60,20 @@ func (h *Hub) Processors() []*Processor {
 	return append([]*Processor(nil), h.procs...)
 }
 
+// Active returns the rules state the processors evaluate with (the one
+// preloaded while none is attached yet), or nil before any is loaded.
+func (h *Hub) Active() *State {
+	if h == nil {
+		return nil
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.procs) > 0 {
+		return h.procs[0].State()
+	}
+	return h.preloaded
+}
+
 // Ready reports whether a processor serves: its rules and pipelines are
 // loaded and installed and its saved correlation state is restored. It
 // turns true when the first processor attaches.

@@ -27,11 +27,23 @@ type DynamicSourcesStatus struct {
 	CacheHits     int64 `json:"cache_hits"`
 }
 
-// RulesInfo is the body of GET /api/v1/rules (http-api.md §3.5).
+// RulesInfo is the body of GET /api/v1/rules (http-api.md §3.5), plus the
+// list of active detection rules.
 type RulesInfo struct {
-	DetectionRules   int    `json:"detection_rules"`
-	CorrelationRules int    `json:"correlation_rules"`
-	RulesPath        string `json:"rules_path"`
+	DetectionRules   int        `json:"detection_rules"`
+	CorrelationRules int        `json:"correlation_rules"`
+	RulesPath        string     `json:"rules_path"`
+	Rules            []RuleInfo `json:"rules"` // never null
+}
+
+// RuleInfo names one active detection rule by the keys results carry
+// (rule_id, rule_title) and gives its author and file: the Detection Rule
+// License of SigmaHQ rules asks that matches keep the rule's author.
+type RuleInfo struct {
+	RuleID    string `json:"rule_id,omitempty"`
+	RuleTitle string `json:"rule_title"`
+	Author    string `json:"author,omitempty"`
+	File      string `json:"file,omitempty"`
 }
 
 // Control is what the control endpoints read and trigger. Every func must be
@@ -56,7 +68,11 @@ func HandleControl(m *Mux, c Control) {
 		if allowMethods(w, r, http.MethodGet) {
 			return
 		}
-		writeAPIJSON(w, http.StatusOK, c.Rules())
+		info := c.Rules()
+		if info.Rules == nil {
+			info.Rules = []RuleInfo{}
+		}
+		writeAPIJSON(w, http.StatusOK, info)
 	})
 	m.HandleFunc("/api/v1/reload", func(w http.ResponseWriter, r *http.Request) {
 		if allowMethods(w, r, http.MethodPost) {

@@ -51,7 +51,12 @@ func TestControlEndpoints(t *testing.T) {
 		Status: func() Status {
 			return Status{Status: "running", DetectionRules: 1, UptimeSeconds: 0.5, EventsProcessed: 3}
 		},
-		Rules:  func() RulesInfo { return RulesInfo{DetectionRules: 1, RulesPath: "rules/"} },
+		Rules: func() RulesInfo {
+			return RulesInfo{DetectionRules: 2, RulesPath: "rules/", Rules: []RuleInfo{
+				{RuleID: "c248c896-e412-4279-8c15-1c558067b6fa", RuleTitle: "Whoami", Author: "Florian Roth", File: "rules/w.yml"},
+				{RuleTitle: "No id, no author"},
+			}}
+		},
 		Reload: func() bool { pending++; return pending <= 1 },
 	})
 	srv := httptest.NewServer(m)
@@ -63,7 +68,8 @@ func TestControlEndpoints(t *testing.T) {
 	}{
 		{"status snapshot", "GET", "/api/v1/status", 200,
 			`{"status":"running","detection_rules":1,"correlation_rules":0,"correlation_state_entries":0,"events_processed":3,"detection_matches":0,"correlation_matches":0,"uptime_seconds":0.5}`},
-		{"rules counts and path", "GET", "/api/v1/rules", 200, `{"detection_rules":1,"correlation_rules":0,"rules_path":"rules/"}`},
+		{"rules counts, path and authors", "GET", "/api/v1/rules", 200, `{"detection_rules":2,"correlation_rules":0,"rules_path":"rules/","rules":[` +
+			`{"rule_id":"c248c896-e412-4279-8c15-1c558067b6fa","rule_title":"Whoami","author":"Florian Roth","file":"rules/w.yml"},{"rule_title":"No id, no author"}]}`},
 		{"reload queued", "POST", "/api/v1/reload", 200, `{"status":"reload_triggered"}`},
 		{"reload queue full", "POST", "/api/v1/reload", 429, `{"status":"reload_already_pending"}`},
 		{"reload needs POST", "GET", "/api/v1/reload", 405, ``},

@@ -60,7 +60,7 @@ func TestEventsHandler(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := NewLineQueue(16, QueueHooks{})
-			srv := httptest.NewServer(EventsHandler(q))
+			srv := httptest.NewServer(EventsHandler(q, nil))
 			defer srv.Close()
 			status, body, _ := postEvents(t, srv.URL, tc.body)
 			if status != tc.wantStatus {
@@ -81,7 +81,7 @@ func TestEventsHandler(t *testing.T) {
 func TestEventsHandlerRejects(t *testing.T) {
 	t.Run("body over 2 MiB is 413", func(t *testing.T) {
 		q := NewLineQueue(4, QueueHooks{})
-		srv := httptest.NewServer(EventsHandler(q))
+		srv := httptest.NewServer(EventsHandler(q, nil))
 		defer srv.Close()
 		body := strings.Repeat(strings.Repeat("b", 1000)+"\n", MaxBodyBytes/1000+2)
 		status, _, _ := postEvents(t, srv.URL, body)
@@ -90,7 +90,7 @@ func TestEventsHandlerRejects(t *testing.T) {
 		}
 	})
 	t.Run("ingestion disabled is 404 with an error", func(t *testing.T) {
-		srv := httptest.NewServer(EventsHandler(nil))
+		srv := httptest.NewServer(EventsHandler(nil, nil))
 		defer srv.Close()
 		status, body, _ := postEvents(t, srv.URL, `{}`)
 		if status != 404 || !strings.Contains(body["error"].(string), "--input http") {
@@ -98,7 +98,7 @@ func TestEventsHandlerRejects(t *testing.T) {
 		}
 	})
 	t.Run("wrong method is 405 with Allow", func(t *testing.T) {
-		srv := httptest.NewServer(EventsHandler(NewLineQueue(1, QueueHooks{})))
+		srv := httptest.NewServer(EventsHandler(NewLineQueue(1, QueueHooks{}), nil))
 		defer srv.Close()
 		resp, err := http.Get(srv.URL)
 		if err != nil {
@@ -112,7 +112,7 @@ func TestEventsHandlerRejects(t *testing.T) {
 	t.Run("closed queue is 503 with the count so far", func(t *testing.T) {
 		q := NewLineQueue(4, QueueHooks{})
 		q.Close()
-		srv := httptest.NewServer(EventsHandler(q))
+		srv := httptest.NewServer(EventsHandler(q, nil))
 		defer srv.Close()
 		status, body, _ := postEvents(t, srv.URL, "a\nb")
 		if status != 503 || body["error"] != "event channel closed" || body["accepted"] != 0.0 {
@@ -128,7 +128,7 @@ func TestEventsHandlerWaitsWhenQueueIsFull(t *testing.T) {
 		Dequeued:     func() { deq.Add(1) },
 		BackPressure: func() { pressure.Add(1) },
 	})
-	srv := httptest.NewServer(EventsHandler(q))
+	srv := httptest.NewServer(EventsHandler(q, nil))
 	defer srv.Close()
 	got := make(chan []string)
 	go func() {

@@ -1,14 +1,16 @@
 package sigma
 
 import (
-	"os"
 	"slices"
 	"sort"
 	"sync"
 	"testing"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 )
 
-const corpusDir = "../../shared/sigma-rules"
+// corpusDir is the SigmaHQ corpus kept in testdata/.
+var corpusDir = sigmahq.Dir()
 
 // expectedCorpusRejections lists corpus rules rejected on purpose, by file,
 // with the defect of the rule. It is empty: every SigmaHQ rule compiles.
@@ -27,9 +29,6 @@ var (
 // the candidate index on and off.
 func loadCorpus(t testing.TB) (*RuleSet, *Engine, *Engine) {
 	t.Helper()
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("corpus not available: %v", err)
-	}
 	corpusOnce.Do(func() {
 		corpusRS, corpusErr = LoadPath(corpusDir)
 		if corpusErr != nil {
@@ -58,8 +57,8 @@ func TestCorpusLoadsAndCompiles(t *testing.T) {
 			t.Errorf("unexpected rejection: %v", le)
 		}
 	}
-	if len(rs.Rules) < 3141 {
-		t.Errorf("loaded %d rules, want the 3141 corpus rules", len(rs.Rules))
+	if len(rs.Rules) < sigmahq.RuleFiles {
+		t.Errorf("loaded %d rules, want the %d corpus rules", len(rs.Rules), sigmahq.RuleFiles)
 	}
 	st := on.IndexStats()
 	t.Logf("loaded %d rules, %d correlations, %d filters; compiled %d; rejected %d; index: %+v",

@@ -1,111 +1,41 @@
 package sigma
 
 import (
-	"bufio"
-	"bytes"
-	"crypto/sha256"
-	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/lanes"
 )
 
 // Benchmarks of the evaluator alone: the full SigmaHQ corpus against the
-// generated benchmark lanes (../../shared/lanes). One op is one event:
+// generated benchmark lanes (internal/lanes). One op is one event:
 // JSONEvent.Reset plus Engine.Evaluate. Run with
 //
 //	go test ./sigma -run '^$' -bench Engine -benchmem
 //
 // Events/s is reported as a metric; allocs/op is per event.
 
-const (
-	laneGenerator = "../../shared/lanes/gen_lanes.py"
-	benchLaneSize = 20000
-)
+const benchLaneSize = 20000
 
 var (
-	lanesMu   sync.Mutex
-	laneDirs  = map[int]string{}
 	benchOnce sync.Once
 	benchRS   *RuleSet
 	benchErr  error
 )
 
-// generatedLane returns the lines of a lane of count events. The generator
-// is deterministic, so its output is kept in one directory per count and
-// generator version under the temporary directory, shared by every test
-// binary: a binary generates into a fresh directory and renames it into
-// place (a concurrent one that loses the race removes its copy), so runs
-// neither regenerate the lanes nor leave copies behind.
+// generatedLane returns the count events of a benchmark lane, generated
+// once per count and generator version and shared by every test binary
+// (internal/lanes).
 func generatedLane(tb testing.TB, lane string, count int) [][]byte {
 	tb.Helper()
-	lanesMu.Lock()
-	dir, ok := laneDirs[count]
-	if !ok {
-		var err error
-		if dir, err = sharedLaneDir(count); err != nil {
-			lanesMu.Unlock()
-			tb.Skipf("lane generator unavailable: %v", err)
-		}
-		laneDirs[count] = dir
-	}
-	lanesMu.Unlock()
-	data, err := os.ReadFile(filepath.Join(dir, lane+".ndjson"))
+	lines, err := lanes.Lines(lanes.Lane(lane), count)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var lines [][]byte
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		lines = append(lines, append([]byte(nil), sc.Bytes()...))
-	}
-	if len(lines) != count {
-		tb.Fatalf("lane %s has %d lines, want %d", lane, len(lines), count)
-	}
 	return lines
-}
-
-// sharedLaneDir returns the directory holding the lanes of count events,
-// generating them when no run has yet.
-func sharedLaneDir(count int) (string, error) {
-	script, err := os.ReadFile(laneGenerator)
-	if err != nil {
-		return "", err
-	}
-	sum := sha256.Sum256(script)
-	dir := filepath.Join(os.TempDir(), fmt.Sprintf("sigma-lanes-%x-%d", sum[:6], count))
-	if lanesComplete(dir) {
-		return dir, nil
-	}
-	tmp, err := os.MkdirTemp("", "sigma-lanes-new-")
-	if err != nil {
-		return "", err
-	}
-	defer os.RemoveAll(tmp) // a no-op once renamed
-	cmd := exec.Command("python3", laneGenerator, "--out-dir", tmp, "--count", strconv.Itoa(count))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("%v: %s", err, out)
-	}
-	if err := os.Rename(tmp, dir); err != nil && !lanesComplete(dir) {
-		return "", err
-	}
-	return dir, nil
-}
-
-func lanesComplete(dir string) bool {
-	for _, lane := range []string{"sysmon_proc", "syslog_raw"} {
-		if _, err := os.Stat(filepath.Join(dir, lane+".ndjson")); err != nil {
-			return false
-		}
-	}
-	return true
 }
 
 func benchLane(b *testing.B, lane string) [][]byte {
@@ -117,7 +47,7 @@ func benchEngine(b *testing.B, opts CompileOptions) *Engine {
 	b.Helper()
 	benchOnce.Do(func() { benchRS, benchErr = LoadPath(corpusDir) })
 	if benchErr != nil {
-		b.Skipf("corpus not available: %v", benchErr)
+		b.Fatal(benchErr)
 	}
 	e, _, err := Compile(benchRS, opts)
 	if err != nil {

@@ -11,14 +11,14 @@ func BenchmarkLoadCorpus(b *testing.B) {
 	b.Run("load", func(b *testing.B) {
 		for i := 0; i < b.N; i++ {
 			if _, err := LoadPath(corpusDir); err != nil {
-				b.Skip(err)
+				b.Fatal(err)
 			}
 		}
 	})
 	b.Run("compile", func(b *testing.B) {
 		rs, err := LoadPath(corpusDir)
 		if err != nil {
-			b.Skip(err)
+			b.Fatal(err)
 		}
 		b.ResetTimer()
 		for i := 0; i < b.N; i++ {
@@ -57,7 +57,7 @@ func benchmarkLiveEngine(b *testing.B) {
 func loadEngine(b *testing.B) *Engine {
 	rs, err := LoadPath(corpusDir)
 	if err != nil {
-		b.Skip(err)
+		b.Fatal(err)
 	}
 	e, _, err := Compile(rs, CompileOptions{})
 	if err != nil {

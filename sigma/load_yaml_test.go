@@ -71,9 +71,6 @@ func checkBlockYAML(t *testing.T, name string, data []byte) bool {
 
 // TestBlockYAMLMatchesYAMLv3 compares both readers on every corpus file.
 func TestBlockYAMLMatchesYAMLv3(t *testing.T) {
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skipf("corpus not available: %v", err)
-	}
 	total, accepted := 0, 0
 	err := filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !isRuleFile(p) {
@@ -186,7 +183,7 @@ func TestPlainTagMatchesYAMLv3(t *testing.T) {
 func TestLoadPathReusesNothingItKeeps(t *testing.T) {
 	rs, err := LoadPath(corpusDir)
 	if err != nil {
-		t.Skipf("corpus not available: %v", err)
+		t.Fatal(err)
 	}
 	fresh := &RuleSet{}
 	err = filepath.WalkDir(corpusDir, func(p string, d fs.DirEntry, err error) error {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 )
 
 func samplesDir() string { return filepath.Join(daemontest.ModuleRoot(), "resources", "samples") }
@@ -138,7 +139,7 @@ func TestDaemon(t *testing.T) {
 	})
 
 	t.Run("prefilter_flags_reach_the_engine_and_change_no_result", func(t *testing.T) {
-		corpusAndSamples := []string{"-r", rules, "-r", filepath.Join(daemontest.SharedDir(), "sigma-rules"), "--api-addr", "127.0.0.1:0"}
+		corpusAndSamples := []string{"-r", rules, "-r", sigmahq.Dir(), "--api-addr", "127.0.0.1:0"}
 		plain, _, code := daemontest.Run(t, sampleEvents(t), append([]string{"engine", "daemon"}, corpusAndSamples...)...)
 		if code != 0 {
 			t.Fatalf("exit %d", code)

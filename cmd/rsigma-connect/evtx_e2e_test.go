@@ -3,11 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 )
 
 // TestDaemonEVTXRecordsFireSigmaHQRules feeds Windows events in the nested
@@ -15,7 +15,7 @@ import (
 // Event.EventData / Event.UserData, synthetic values) to the daemon with the
 // whole SigmaHQ corpus loaded; each must fire the rule it was written for.
 func TestDaemonEVTXRecordsFireSigmaHQRules(t *testing.T) {
-	corpus := filepath.Join(daemontest.SharedDir(), "sigma-rules")
+	corpus := sigmahq.Dir()
 	sysmon := `"System":{"Provider":{"#attributes":{"Name":"Microsoft-Windows-Sysmon"}},"EventID":1,` +
 		`"TimeCreated":{"#attributes":{"SystemTime":"2026-01-02T03:04:05Z"}},"Channel":"Microsoft-Windows-Sysmon/Operational","Computer":"ws01"}`
 	cases := []struct {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 )
 
 func pipeWrite(t *testing.T, dir, name, content string) string {
@@ -35,10 +36,7 @@ func pipeRun(t *testing.T, stdin string, args ...string) ([]string, string, int)
 }
 
 func TestDaemonBuiltinPipelines(t *testing.T) {
-	rule := filepath.Join(daemontest.SharedDir(), "sigma-rules/windows/process_creation/proc_creation_win_whoami_all_execution.yml")
-	if _, err := os.Stat(rule); err != nil {
-		t.Skip("SigmaHQ corpus not available")
-	}
+	rule := sigmahq.Rule("windows/process_creation/proc_creation_win_whoami_all_execution.yml")
 	ecs := `{"process":{"executable":"C:\\Windows\\System32\\whoami.exe","command_line":"whoami -all"}}` + "\n"
 	sysmon := func(id int) string {
 		return fmt.Sprintf(`{"EventID":%d,"Image":"C:\\Windows\\System32\\whoami.exe","CommandLine":"whoami -all"}`+"\n", id)

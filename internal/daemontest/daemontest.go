@@ -56,9 +56,6 @@ func ModuleRoot() string {
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }
 
-// SharedDir is ../shared beside the module (specs, rule corpus, lanes).
-func SharedDir() string { return filepath.Join(ModuleRoot(), "..", "shared") }
-
 // Daemon is one running `rsigma-connect` process.
 type Daemon struct {
 	t      testing.TB
@@ -74,9 +71,35 @@ type Daemon struct {
 // The process is killed when the test ends if it is still running.
 func Start(t testing.TB, args ...string) *Daemon {
 	t.Helper()
+	return start(t, exec.Command(Binary(t), args...), args)
+}
+
+// StartWithStdout is Start with the process's stdout on the given file
+// (the write end of an os.Pipe, to close its read end under the daemon);
+// Stdout then reports nothing.
+func StartWithStdout(t testing.TB, stdout *os.File, args ...string) *Daemon {
+	t.Helper()
+	cmd := exec.Command(Binary(t), args...)
+	cmd.Stdout = stdout
+	return start(t, cmd, args)
+}
+
+// StartWithFileLimit is Start with the process's descriptor limit (soft and
+// hard, as `ulimit -n` sets it) at nofile from its first instruction.
+func StartWithFileLimit(t testing.TB, nofile int, args ...string) *Daemon {
+	t.Helper()
+	script := fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, nofile)
+	return start(t, exec.Command("/bin/sh", append([]string{"-c", script, Binary(t)}, args...)...), args)
+}
+
+// start runs cmd; its stdout, unless already set, goes to Stdout.
+func start(t testing.TB, cmd *exec.Cmd, args []string) *Daemon {
+	t.Helper()
 	d := &Daemon{t: t, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
-	d.Cmd = exec.Command(Binary(t), args...)
-	d.Cmd.Stdout = d.stdout
+	d.Cmd = cmd
+	if d.Cmd.Stdout == nil {
+		d.Cmd.Stdout = d.stdout
+	}
 	d.Cmd.Stderr = d.stderr
 	stdin, err := d.Cmd.StdinPipe()
 	if err != nil {

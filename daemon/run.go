@@ -20,6 +20,7 @@ import (
 
 	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/fleet/natsfleet"
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
@@ -200,7 +201,7 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 
 	runErr := make(chan error, 1)
 	go func() { runErr <- strm.Run(context.Background()) }()
-	d.log.Info("Sink started", "outputs", fmt.Sprint(d.opts.Outputs))
+	d.log.Info("Sink started", "outputs", fmt.Sprint(redact.URLs(d.opts.Outputs)))
 
 	var result error
 	apiDeadline := time.Now().Add(time.Second) // set when the source ends by itself

@@ -14,14 +14,23 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// allocatedBy is the heap that f allocates.
+// allocatedBy is the heap that f allocates: the least of three runs, since
+// TotalAlloc also counts what any other goroutine of the test process
+// allocates meanwhile (the whole suite under -race once measured 4.6 KiB
+// more than f's own), and that only ever adds.
 func allocatedBy(f func()) int64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return int64(after.TotalAlloc - before.TotalAlloc)
+	least := int64(-1)
+	for range 3 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		f()
+		runtime.ReadMemStats(&after)
+		if n := int64(after.TotalAlloc - before.TotalAlloc); least < 0 || n < least {
+			least = n
+		}
+	}
+	return least
 }
 
 // heavyRecords are log records that cost the most heap per wire byte.

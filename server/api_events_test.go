@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -123,28 +124,38 @@ func TestEventsHandlerRejects(t *testing.T) {
 
 func TestEventsHandlerWaitsWhenQueueIsFull(t *testing.T) {
 	var enq, deq, pressure atomic.Int64
+	waiting := make(chan struct{}) // closed when the handler first finds the queue full
+	var once sync.Once
 	q := NewLineQueue(1, QueueHooks{
 		Enqueued:     func() { enq.Add(1) },
 		Dequeued:     func() { deq.Add(1) },
-		BackPressure: func() { pressure.Add(1) },
+		BackPressure: func() { pressure.Add(1); once.Do(func() { close(waiting) }) },
 	})
 	srv := httptest.NewServer(EventsHandler(q, nil))
 	defer srv.Close()
-	got := make(chan []string)
+	got := make(chan []string, 1)
 	go func() {
 		var lines []string
+		select { // consume only once the producer waits: back-pressure is certain
+		case <-waiting:
+		case <-time.After(10 * time.Second): // no back-pressure: failed below
+		}
 		for len(lines) < 5 {
 			line, err := q.Pop(context.Background())
 			if err != nil {
 				break
 			}
 			lines = append(lines, string(line))
-			time.Sleep(5 * time.Millisecond)
 		}
 		got <- lines
 	}()
 	status, body, _ := postEvents(t, srv.URL, "1\n2\n3\n4\n5")
-	lines := <-got
+	var lines []string
+	select {
+	case lines = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the consumer has not got 5 lines within 10s (back-pressure %d, enqueued %d)", pressure.Load(), enq.Load())
+	}
 	if status != 200 || body["accepted"] != 5.0 || strings.Join(lines, "") != "12345" {
 		t.Fatalf("status %d body %v lines %q", status, body, lines)
 	}

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
@@ -182,7 +183,12 @@ func TestClaimReadAllPaysAsDataArrives(t *testing.T) {
 		t.Fatal(err)
 	}
 	pw.Close()
-	body := <-read
+	var body []byte
+	select {
+	case body = <-read:
+	case <-time.After(30 * time.Second):
+		t.Fatal("ReadAll has not returned within 30s of the end of the body")
+	}
 	if len(body) != 1<<20 || cap(body) != 1<<20+1 || b.Held() != int64(cap(body)) {
 		t.Fatalf("read %d bytes into a buffer of %d, %d held; want 1 MiB in 1 MiB+1, all of it held", len(body), cap(body), b.Held())
 	}

@@ -169,7 +169,12 @@ func TestServerTimeouts(t *testing.T) {
 		case <-time.After(3 * timeouts.Write): // waiting is the behaviour under test
 		}
 		drain(s.queue)
-		a := <-answered
+		var a answer
+		select {
+		case a = <-answered:
+		case <-time.After(30 * time.Second):
+			t.Fatal("no answer within 30s of draining the queue")
+		}
 		if a.err != nil || a.resp.StatusCode != http.StatusOK {
 			t.Fatalf("after %v of back-pressure: %v %v, want 200", 3*timeouts.Write, a.resp, a.err)
 		}

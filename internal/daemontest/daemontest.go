@@ -101,6 +101,9 @@ func start(t testing.TB, cmd *exec.Cmd, args []string) *Daemon {
 		d.Cmd.Stdout = d.stdout
 	}
 	d.Cmd.Stderr = d.stderr
+	// Once the process has exited (or was killed), a child of it still
+	// holding stdout or stderr must not keep Wait, and so the test, waiting.
+	d.Cmd.WaitDelay = 10 * time.Second
 	stdin, err := d.Cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

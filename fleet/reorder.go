@@ -117,6 +117,9 @@ func (r *Reorder) Release(watermark uint64, limit int) []Entry {
 // one added (or skipped).
 func (r *Reorder) Next() uint64 { return r.last + 1 }
 
+// Applied is the highest position released (or restored).
+func (r *Reorder) Applied() uint64 { return r.applied }
+
 // Waiting is the number of batches held back by the watermark.
 func (r *Reorder) Waiting() int { return len(r.pending) + len(r.loose) }
 

@@ -247,8 +247,7 @@ func (mb *Member) Status() Status {
 	s := Status{Member: mb.cfg.ID, Members: mb.members, Partitions: mb.f.Partitions, Watermark: mb.watermark,
 		ReplayLag: mb.pendingMsg, Owned: []Partition{}}
 	for _, o := range mb.parts {
-		applied, _, _ := o.reorder.Mark()
-		s.Owned = append(s.Owned, Partition{Partition: o.id, Lease: o.lease, Applied: applied,
+		s.Owned = append(s.Owned, Partition{Partition: o.id, Lease: o.lease, Applied: o.reorder.Applied(),
 			Waiting: o.reorder.Waiting(), InFlight: o.inFlight, CheckpointAge: time.Since(o.checkpoint).Seconds()})
 	}
 	slices.SortFunc(s.Owned, func(a, b Partition) int { return a.Partition - b.Partition })
@@ -395,7 +394,10 @@ func (mb *Member) add(msg jetstream.Msg) error {
 	mb.mu.Lock()
 	defer mb.mu.Unlock()
 	mb.pendingMsg = int(md.NumPending)
-	if o := mb.parts[p]; o != nil && !o.failed {
+	// A reader made before this ownership began (the partition was given
+	// back and taken again, or rewound) may already be past the
+	// ownership's resume point: only a reader made for it feeds it.
+	if o := mb.parts[p]; o != nil && !o.failed && o.layout <= mb.readerLayout {
 		for _, f := range frames {
 			o.reorder.Add(fleet.Entry{Sequence: md.Sequence.Stream, Position: f.Position, Data: f.Data})
 		}

@@ -186,3 +186,113 @@ func TestMemberReleasesOnlyWhatItReadCompletely(t *testing.T) {
 		}
 	}
 }
+
+// A partition given back and taken again by the same member is fed only by
+// a reader made for the new ownership: the reader of the old one may be
+// past the new ownership's resume point, and the batches between would
+// never be read again.
+func TestMemberRetakenPartitionReadsFromItsCheckpoint(t *testing.T) {
+	js, ctx := jetStream(t), testContext(t)
+	events, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "events", Subjects: []string{"events.>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Ensure(ctx, js, "retake", 1, 5*time.Second, StreamSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, err := events.CreateConsumer(ctx, jetstream.ConsumerConfig{Durable: "retake", AckPolicy: jetstream.AckAllPolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ackEvents publishes events up to n and acknowledges them all.
+	acked := 0
+	ackEvents := func(n int) {
+		more := n - acked
+		for ; acked < n; acked++ {
+			if _, err := js.Publish(ctx, "events.x", []byte("e")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fetched, err := group.Fetch(more, jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last jetstream.Msg
+		for m := range fetched.Messages() {
+			last = m
+		}
+		if last != nil {
+			if err := last.DoubleAck(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	publish := func(from, to int) {
+		for pos := from; pos <= to; pos++ {
+			var m fleet.Message
+			m.Add(&fleet.Batch{Partition: 0, Position: uint64(pos)})
+			if _, err := js.Publish(ctx, f.Names.Subject(0), m.Bytes()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	m := NewMember(f, js, fleet.NewCorrelator(), MemberConfig{ID: "m", EventsStream: "events", EventsDurable: "retake",
+		CheckpointInterval: time.Hour, PollInterval: 10 * time.Millisecond, MaxBatch: 256}, testLog{t}, Metrics{})
+	var handed []uint64
+	drain := func() {
+		for {
+			select {
+			case h := <-m.Ready():
+				for _, e := range h.Entries {
+					handed = append(handed, e.Position)
+				}
+				h.Done(nil)
+			default:
+				return
+			}
+		}
+	}
+
+	m.tickLeases(ctx)
+	publish(1, 10)
+	ackEvents(10)
+	m.round(ctx)
+	drain()
+	publish(11, 15)
+	m.round(ctx) // reads 11-15; the watermark (10) holds them back
+	publish(16, 20)
+	m.release(ctx, 0) // checkpoint: applied 10, resume at the batch of position 11
+	if !m.acquire(ctx, 0) {
+		t.Fatal("the partition could not be taken again")
+	}
+	n, err := m.collect(mustFetch(t, m.reader)) // the old reader delivers 16-20
+	if err != nil || n != 5 {
+		t.Fatalf("old reader: %d batches, %v", n, err)
+	}
+	ackEvents(20)
+	defer func() {
+		if t.Failed() {
+			t.Logf("handed over %v", handed)
+		}
+	}()
+	fleettest.Eventually(t, 10*time.Second, "positions up to 20 handed over", func() bool {
+		m.round(ctx)
+		drain()
+		return len(handed) >= 20
+	})
+	for i, pos := range handed {
+		if pos != uint64(i+1) {
+			t.Fatalf("handed over %v, want positions 1 to 20 in order", handed)
+		}
+	}
+}
+
+func mustFetch(t *testing.T, c jetstream.Consumer) jetstream.MessageBatch {
+	t.Helper()
+	b, err := c.FetchNoWait(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -197,6 +198,7 @@ detection:
         DestinationIp|cidr: 10.0.0.0/8
         User|fieldref: TargetUser
         Hidden: null
+        Hashes|contains: 'MD5=0123456789ABCDEF0123456789ABCDEF'
     keywords:
         - 'aaa'
     condition: selection or keywords
@@ -211,7 +213,10 @@ detection:
 			t.Errorf("%q lost:\n%s", kept, text)
 		}
 	}
-	for _, gone := range []string{"whoami", "EventID: 1\n", "enc", "10.0.0.0/8", "'aaa'", "0b1c2d3e"} {
+	if !regexp.MustCompile(`'[A-Z]{2}\d=[0-9A-F]{32}'`).MatchString(text) {
+		t.Errorf("the hash is no longer hex:\n%s", text)
+	}
+	for _, gone := range []string{"MD5=0123", "whoami", "EventID: 1\n", "enc", "10.0.0.0/8", "'aaa'", "0b1c2d3e"} {
 		if strings.Contains(text, gone) {
 			t.Errorf("%q kept:\n%s", gone, text)
 		}

@@ -1,9 +1,11 @@
 package corpusgrow
 
 import (
+	"bytes"
 	"net/netip"
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 const (
@@ -13,14 +15,34 @@ const (
 	hexDigits = "0123456789abcdef"
 )
 
+// minHashRun is the shortest run of hex digits redrawn as hex digits: a
+// hash stays a hash (which the index keys apart from other text).
+const minHashRun = 16
+
 // redraw replaces every ASCII letter and digit of s by another of its class
 // (lower case, upper case, digit; with alphabet, only the characters of
 // alphabet, keeping upper case upper); everything else stays, so Sigma
-// wildcards, escapes and separators keep their place.
+// wildcards, escapes and separators keep their place. Without alphabet,
+// runs of at least minHashRun hex digits are redrawn as hex digits.
 func (m *mutator) redraw(s, alphabet string) string {
 	b := []byte(s)
-	for i, c := range b {
-		b[i] = m.redrawByte(c, alphabet)
+	for i := 0; i < len(b); {
+		run := i
+		for alphabet == "" && run < len(b) && strings.IndexByte(hexDigits, b[run]|0x20) >= 0 {
+			run++
+		}
+		if run-i >= minHashRun {
+			upper := bytes.ContainsAny(b[i:run], "ABCDEF")
+			for ; i < run; i++ {
+				b[i] = m.redrawByte(b[i]|0x20, hexDigits)
+				if upper {
+					b[i] = byte(unicode.ToUpper(rune(b[i])))
+				}
+			}
+			continue
+		}
+		b[i] = m.redrawByte(b[i], alphabet)
+		i++
 	}
 	return string(b)
 }

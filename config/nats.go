@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/nats"
 )
 
@@ -68,6 +69,11 @@ func validateNATS(o *Options) error {
 			return Configf("--consumer-group: %v", err)
 		}
 	}
+	if o.PrintConfig {
+		if err := checkPrintedSecrets(o); err != nil { // print_secrets.go
+			return err
+		}
+	}
 	if !IsNATS(o.Input) {
 		return nil
 	}
@@ -79,7 +85,7 @@ func validateNATS(o *Options) error {
 		out, _ := nats.ParseURL(s.url) // checked by checkNATSSink
 		if out.Server == in.Server && nats.SubjectMatches(in.Subject, out.Subject) {
 			return Configf("%s %s: subject %q is caught by the input subject %q; keep detection and DLQ subjects outside the input filter",
-				s.flag, s.url, out.Subject, in.Subject)
+				s.flag, redact.URL(s.url), out.Subject, in.Subject)
 		}
 	}
 	return nil
@@ -93,7 +99,7 @@ func checkNATSSink(flag, u string) (string, error) {
 		return "", Configf("%s: %v", flag, err)
 	}
 	if !nats.IsConcrete(loc.Subject) {
-		return "", Configf("%s %s: subject %q must not contain wildcards", flag, u, loc.Subject)
+		return "", Configf("%s %s: subject %q must not contain wildcards", flag, redact.URL(u), loc.Subject)
 	}
 	return u, nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/nats"
 )
 
@@ -37,7 +38,7 @@ func CheckNATS(ctx context.Context, o *Options, log *slog.Logger) error {
 		}
 		cfg := nats.InputConfig{Server: loc.Server, Subject: loc.Subject, ConsumerGroup: o.ConsumerGroup, Replay: replay, Auth: auth}
 		if err := nats.CheckInput(ctx, cfg, lg); err != nil {
-			return Configf("--input %s: %v", o.Input, err)
+			return Configf("--input %s: %v", redact.URL(o.Input), err)
 		}
 	}
 	for _, s := range natsSinks(o) {
@@ -46,7 +47,7 @@ func CheckNATS(ctx context.Context, o *Options, log *slog.Logger) error {
 			return Configf("%s: %v", s.flag, err)
 		}
 		if err := nats.CheckOutput(ctx, nats.OutputConfig{Server: loc.Server, Subject: loc.Subject, Auth: auth}, lg); err != nil {
-			return Configf("%s %s: %v", s.flag, s.url, err)
+			return Configf("%s %s: %v", s.flag, redact.URL(s.url), err)
 		}
 	}
 	return nil

@@ -9,7 +9,7 @@ import (
 // natsInput is the nats_jetstream input for a nats:// --input (validated).
 func natsInput(o *Options) omap {
 	loc, _ := nats.ParseURL(o.Input)
-	body := omap{{"url", loc.Server}, {"subject", loc.Subject}}
+	body := omap{{"url", printedServer(o, loc.Server)}, {"subject", loc.Subject}}
 	if o.ConsumerGroup != "" {
 		body = append(body, kv{"consumer_group", o.ConsumerGroup})
 	}
@@ -31,7 +31,7 @@ func natsInput(o *Options) omap {
 // natsOutput is the nats_jetstream output for a nats:// --output or --dlq.
 func natsOutput(o *Options, u string) omap {
 	loc, _ := nats.ParseURL(u)
-	body := append(omap{{"url", loc.Server}, {"subject", loc.Subject}}, natsSecurity(o)...)
+	body := append(omap{{"url", printedServer(o, loc.Server)}, {"subject", loc.Subject}}, natsSecurity(o)...)
 	return omap{{"nats_jetstream", body}}
 }
 
@@ -39,8 +39,9 @@ func natsOutput(o *Options, u string) omap {
 // For --print-config the secrets (token, password, nkey seed) are written as
 // references to the environment variables their flags read (${NATS_TOKEN},
 // ${NATS_PASSWORD}, ${NATS_NKEY}), which the framework substitutes when the
-// printed config runs: a printed config never holds a secret. The daemon's
-// own stream, which is never printed, carries the values.
+// printed config runs: a printed config never holds a secret (secrets in
+// URLs: print_secrets.go). The daemon's own stream, which is never printed,
+// carries the values.
 func natsSecurity(o *Options) omap {
 	a := NATSAuth(o)
 	if o.PrintConfig {

@@ -156,3 +156,44 @@ func TestNATSControlServer(t *testing.T) {
 		})
 	}
 }
+
+// --print-config writes a secret inside a NATS URL as the variable its flag
+// reads (a password after "user:", a token alone before '@'), and refuses
+// when one variable would have to stand for two secrets.
+func TestPrintedConfigMasksSecretsInURLs(t *testing.T) {
+	printed := func(mutate func(o *Options)) (string, error) {
+		o := natsOptions(func(o *Options) { o.PrintConfig = true; mutate(o) })
+		if err := Validate(o); err != nil {
+			return "", err
+		}
+		b, err := StreamYAML(o)
+		return string(b), err
+	}
+	got, err := printed(func(o *Options) {
+		o.Input = "nats://alice:pw1@127.0.0.1:4222/events.>"
+		o.Outputs = []string{"nats://t0ken@127.0.0.1:4222/detections"}
+		o.DLQ = "nats://127.0.0.1:4222/dlq"
+		o.NATSPassword, o.NATSUser = "pw1", "alice"
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"url: nats://alice:${NATS_PASSWORD}@127.0.0.1:4222\n", "url: nats://${NATS_TOKEN}@127.0.0.1:4222\n", "url: nats://127.0.0.1:4222\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("printed config lacks %q", want)
+		}
+	}
+	if strings.Contains(got, "pw1") || strings.Contains(got, "t0ken") {
+		t.Fatalf("printed config shows a secret:\n%s", got)
+	}
+	_, err = printed(func(o *Options) {
+		o.Outputs = []string{"nats://t0ken@127.0.0.1:4222/detections"}
+		o.NATSToken = "other"
+	})
+	if err == nil || CodeOf(err) != ExitConfig || !strings.Contains(err.Error(), "--nats-token (or NATS_TOKEN) and --output nats://***@127.0.0.1:4222/detections hold different secrets") {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := printed(func(o *Options) { o.Input = "nats://alice:pw1@127.0.0.1:4222/events.>" }); err != nil {
+		t.Fatalf("one URL secret: %v", err)
+	}
+}

@@ -66,7 +66,9 @@ func retried(o *Options, u string) omap {
 // pretty-printed.
 func sink(o *Options, u string, pretty bool) omap {
 	if u == "stdout" {
-		out := omap{{"sigma_stdout", omap{}}} // one write per batch (sink/stdout.go)
+		// One write per batch; once stdout is closed its results go to the
+		// DLQ, logged once (sink/stdout.go).
+		out := omap{{"sigma_stdout", omap{{"closed_resource", dlqLabel}}}}
 		if pretty {
 			out = append(out, kv{"processors", []any{omap{{"sigma_pretty", omap{}}}}})
 		}

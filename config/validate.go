@@ -3,6 +3,8 @@ package config
 import (
 	"net/netip"
 	"strings"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 )
 
 // Validate checks o against the rules of spec/daemon.md that need no I/O and
@@ -31,7 +33,7 @@ func validateInput(o *Options) error {
 	case o.Input == "http":
 	case strings.HasPrefix(o.Input, "nats://"): // checked by validateNATS
 	default:
-		return Configf("--input %q: unsupported input (want stdin, http or nats://host:port/subject)", o.Input)
+		return Configf("--input %q: unsupported input (want stdin, http or nats://host:port/subject)", redact.URL(o.Input))
 	}
 	return nil // the format itself: validateFormat
 }
@@ -50,7 +52,7 @@ func validateOutputs(o *Options) error {
 			return err
 		}
 		if norm == "stdout" {
-			return Configf("--dlq %q: the DLQ cannot share stdout with the results", o.DLQ)
+			return Configf("--dlq %q: the DLQ cannot share stdout with the results", redact.URL(o.DLQ))
 		}
 		o.DLQ = norm
 	}
@@ -64,13 +66,13 @@ func checkSinkURL(flag, u string) (string, error) {
 		return "stdout", nil
 	case strings.HasPrefix(u, "file://"):
 		if FilePath(u) == "" {
-			return "", Configf("%s %q: empty file path", flag, u)
+			return "", Configf("%s %q: empty file path", flag, redact.URL(u))
 		}
 		return u, nil
 	case strings.HasPrefix(u, "nats://"):
 		return checkNATSSink(flag, u)
 	}
-	return "", Configf("%s %q: unsupported sink (want stdout, file://path or nats://host:port/subject)", flag, u)
+	return "", Configf("%s %q: unsupported sink (want stdout, file://path or nats://host:port/subject)", flag, redact.URL(u))
 }
 
 // FilePath returns the path of a file:// sink URL: everything after the

@@ -19,6 +19,7 @@ import (
 // reload (daemon.md §8, http-api.md §3).
 type operations struct {
 	ingest      *ingestQueue
+	budget      *server.IngestBudget // what ingest requests and their queued lines may hold
 	reload      *reloader
 	settings    processor.Settings // the sigma processor's settings, for reloads
 	rulesFailed atomic.Bool        // the last rules reload failed (readiness false)
@@ -50,7 +51,9 @@ func (d *daemon) mountOperations() error {
 	if err != nil {
 		return config.Configf("sigma processor: %v", err)
 	}
-	ops := &operations{ingest: newIngestQueue(d.opts.BufferSize), settings: settings}
+	ops := &operations{ingest: newIngestQueue(d.opts.BufferSize), settings: settings,
+		budget: server.NewIngestBudget(server.DefaultIngestBudgetBytes)}
+	d.reg.MustRegister(ops.budget.Collectors()...)
 	ops.reload = newReloader(reloadDebounce, d.reloadPass)
 	d.ops = ops
 	d.addReloadStep("enrichers", d.hub.ReloadEnrichers)
@@ -61,7 +64,7 @@ func (d *daemon) mountOperations() error {
 	if d.opts.Input == "http" {
 		events = ops.ingest.LineQueue
 	}
-	d.mux.HandleFunc("/api/v1/events", server.EventsHandler(events))
+	d.mux.HandleFunc("/api/v1/events", server.EventsHandler(events, ops.budget))
 	server.HandleHealth(d.mux, d.ready)
 	server.HandleControl(d.mux, server.Control{
 		Status: d.status,

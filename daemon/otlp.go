@@ -18,13 +18,14 @@ import (
 // withOTLPInput), which reads the queue beside the primary source.
 func (d *daemon) mountOTLP(iq *ingestQueue) (*otlp.Receiver, error) {
 	if d.opts.Input != "http" {
-		if err := registerMergedInput(d.env, iq, d.opts.BatchSize); err != nil {
+		if err := registerMergedInput(d.env, iq, d.opts.BatchSize, d.merged.Store); err != nil {
 			return nil, config.Configf("registering the OTLP input: %v", err)
 		}
 	}
 	metrics := otlp.NewMetrics()
 	d.reg.MustRegister(metrics.Collectors()...)
-	recv := otlp.NewReceiver(queueSink(iq.LineQueue), metrics, d.log)
+	recv := otlp.NewReceiver(otlp.ReceiverConfig{Sink: queueSink(iq.LineQueue), Metrics: metrics, Log: d.log,
+		Budget: d.ops.budget})
 	recv.Register(d.mux)
 	return recv, nil
 }
@@ -44,17 +45,17 @@ func (d *daemon) withOTLPInput(streamYAML string) (string, error) {
 	return merged, nil
 }
 
-// queueSink adapts a LineQueue to otlp.Sink: events are queued in order,
-// waiting while the queue is full; a closed queue is otlp.ErrSinkClosed.
+// queueSink adapts a LineQueue to otlp.Sink: events are queued in order as
+// JSON records (whatever --input-format says), waiting while the queue is
+// full, and their budget share is released when the engine takes them; a
+// closed queue is otlp.ErrSinkClosed.
 func queueSink(q *server.LineQueue) otlp.Sink {
-	return func(ctx context.Context, events [][]byte) error {
-		for i, e := range events {
-			if err := q.PushJSON(ctx, e); err != nil { // JSON records, whatever --input-format says
-				if errors.Is(err, server.ErrQueueClosed) {
-					return otlp.ErrSinkClosed
-				}
-				return fmt.Errorf("queueing OTLP record %d of %d: %w", i+1, len(events), err)
+	return func(ctx context.Context, event []byte, hold *server.Hold) error {
+		if err := q.PushHeld(ctx, event, true, hold); err != nil {
+			if errors.Is(err, server.ErrQueueClosed) {
+				return otlp.ErrSinkClosed
 			}
+			return fmt.Errorf("queueing an OTLP record: %w", err)
 		}
 		return nil
 	}

@@ -24,7 +24,7 @@ const mergedInputName = "sigma_merged_input"
 // 503 from then on, its remaining lines are read, and the input ends.
 // The queue's depth and back-pressure metrics are bound as for
 // sigma_http_events.
-func registerMergedInput(env *service.Environment, iq *ingestQueue, batchSize int) error {
+func registerMergedInput(env *service.Environment, iq *ingestQueue, batchSize int, built func(*mergedInput)) error {
 	spec := service.NewConfigSpec().
 		Summary("The daemon's primary input merged with the lines queued by the OTLP receivers.").
 		Field(service.NewInputField("primary").Description("The input named by --input."))
@@ -38,7 +38,9 @@ func registerMergedInput(env *service.Environment, iq *ingestQueue, batchSize in
 				depth:    res.Metrics().NewGauge("rsigma_input_queue_depth"),
 				pressure: res.Metrics().NewCounter("rsigma_back_pressure_events_total"),
 			})
-			return newMergedInput(primary, iq.LineQueue, max(batchSize, 1)), nil
+			m := newMergedInput(primary, iq.LineQueue, max(batchSize, 1))
+			built(m)
+			return m, nil
 		})
 }
 
@@ -52,14 +54,16 @@ type readResult struct {
 // mergedInput reads two sources concurrently and hands batches out in
 // arrival order; acknowledgements go back to the source the batch came from.
 type mergedInput struct {
-	primary   *service.OwnedInput
-	queue     *server.LineQueue
-	batchSize int
-	results   chan readResult
-	stop      context.CancelFunc
-	startOnce sync.Once
-	readers   sync.WaitGroup
-	done      chan struct{} // closed once both readers have returned
+	primary     *service.OwnedInput
+	queue       *server.LineQueue
+	batchSize   int
+	results     chan readResult
+	stop        context.CancelFunc
+	stopPrimary context.CancelFunc
+	startOnce   sync.Once
+	readers     sync.WaitGroup
+	done        chan struct{} // closed once both readers have returned
+	acks        primaryAcks   // the primary's batches not acknowledged yet (input_end.go)
 }
 
 func newMergedInput(primary *service.OwnedInput, q *server.LineQueue, batchSize int) *mergedInput {
@@ -72,9 +76,10 @@ func newMergedInput(primary *service.OwnedInput, q *server.LineQueue, batchSize 
 func (m *mergedInput) Connect(context.Context) error {
 	m.startOnce.Do(func() {
 		ctx, cancel := context.WithCancel(context.Background())
-		m.stop = cancel
+		primaryCtx, stopPrimary := context.WithCancel(ctx)
+		m.stop, m.stopPrimary = cancel, stopPrimary
 		m.readers.Add(2)
-		go m.readPrimary(ctx)
+		go m.readPrimary(primaryCtx)
 		go m.readQueue(ctx)
 		go func() { m.readers.Wait(); close(m.done) }()
 	})
@@ -87,8 +92,9 @@ func (m *mergedInput) readPrimary(ctx context.Context) {
 	for {
 		batch, ack, err := m.primary.ReadBatch(ctx)
 		if err != nil {
-			return // ErrEndOfInput, or ctx cancelled by Close
+			return // ErrEndOfInput, or ctx cancelled by EndPrimary or Close
 		}
+		ack = m.acks.track(ack)
 		if !m.deliver(ctx, readResult{batch: batch, ack: ack}) {
 			_ = ack(context.Background(), errors.New("input closed"))
 			return
@@ -133,12 +139,16 @@ func (m *mergedInput) ReadBatch(ctx context.Context) (service.MessageBatch, serv
 	}
 }
 
-// Close stops both readers and closes the primary input.
+// Close stops both readers and closes the primary input, after nacking the
+// primary's batches that were read but never acknowledged (the framework
+// drops a batch it reads while stopping), which the primary waits for.
 func (m *mergedInput) Close(ctx context.Context) error {
 	m.queue.Close()
 	if m.stop != nil {
 		m.stop()
+		<-m.done // both readers have returned: nothing more is read
 	}
+	m.acks.nackAll(errors.New("daemon stopped before the batch was delivered"))
 	return m.primary.Close(ctx)
 }
 

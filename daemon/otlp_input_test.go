@@ -2,7 +2,6 @@ package daemon
 
 import (
 	"context"
-	"log/slog"
 	"sort"
 	"strings"
 	"sync"
@@ -19,57 +18,26 @@ import (
 // primary input ends after three messages while lines are queued as the
 // OTLP receivers would; the stream must see all of them and then end.
 func TestMergedInputCarriesPrimaryAndQueuedLines(t *testing.T) {
-	env := service.NewEnvironment()
-	sink := &collectOutput{}
-	if err := env.RegisterOutput("test_collect", service.NewConfigSpec(),
-		func(*service.ParsedConfig, *service.Resources) (service.Output, int, error) { return sink, 1, nil }); err != nil {
-		t.Fatal(err)
-	}
-	iq := newIngestQueue(16)
-	q := iq.LineQueue
-	if err := registerMergedInput(env, iq, 4); err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range []string{`{"otlp":1}`, `{"otlp":2}`} {
-		if err := q.Push(context.Background(), []byte(line)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	streamYAML, err := mergeInputYAML(`input:
-  generate:
+	rig := newMergedRig(t, `  generate:
     count: 3
     interval: 20ms
     mapping: 'root = {"primary": counter()}'
-output:
-  test_collect: {}
-`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(streamYAML, mergedInputName+":\n        primary:\n            generate:") {
-		t.Fatalf("input not wrapped:\n%s", streamYAML)
-	}
-	sb := env.NewStreamBuilder()
-	sb.SetLogger(slog.New(slog.DiscardHandler))
-	if err := sb.SetYAML(streamYAML); err != nil {
-		t.Fatal(err)
-	}
-	strm, err := sb.Build()
-	if err != nil {
-		t.Fatal(err)
+`) // input_end_test.go
+	if !strings.Contains(rig.yaml, mergedInputName+":\n        primary:\n            generate:") {
+		t.Fatalf("input not wrapped:\n%s", rig.yaml)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := strm.Run(ctx); err != nil {
+	if err := rig.strm.Run(ctx); err != nil {
 		t.Fatalf("stream did not end with its primary input: %v", err)
 	}
-	got := sink.lines()
+	got := rig.sink.lines()
 	sort.Strings(got)
 	want := `{"otlp":1} {"otlp":2} {"primary":1} {"primary":2} {"primary":3}`
 	if strings.Join(got, " ") != want {
 		t.Fatalf("stream saw %q, want %s", got, want)
 	}
-	if err := q.Push(context.Background(), []byte("late")); err != server.ErrQueueClosed {
+	if err := rig.queue.Push(context.Background(), []byte("late")); err != server.ErrQueueClosed {
 		t.Fatalf("push after the primary ended = %v, want ErrQueueClosed", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -32,27 +33,54 @@ func TestReloaderDebouncesBurstsIntoOnePass(t *testing.T) {
 	}
 	go r.Run(ctx)
 	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(passes) == 1 })
-	time.Sleep(150 * time.Millisecond)
-	mu.Lock()
-	n := len(passes)
-	mu.Unlock()
-	if n != 1 {
-		t.Fatalf("%d passes for one burst, want 1", n)
-	}
 	if !r.Trigger("later") {
 		t.Fatal("queue still full after the pass")
 	}
+	// A second pass for the burst would come before the one for "later".
 	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(passes) == 2 })
+	mu.Lock()
+	defer mu.Unlock()
+	if passes[0] != "burst" || passes[1] != "later" {
+		t.Fatalf("passes %q, want one for the burst, then one for the later trigger", passes)
+	}
 }
 
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatal("condition not reached within 5s")
+			t.Fatal("condition not reached within 10s")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// nextTrigger returns the next trigger cause, failing after 10s.
+func nextTrigger(t *testing.T, got <-chan string) string {
+	t.Helper()
+	select {
+	case c := <-got:
+		return c
+	case <-time.After(10 * time.Second):
+		t.Fatal("no reload trigger within 10s")
+		return ""
+	}
+}
+
+// waitTrigger receives triggers until one names path, failing after 10s.
+func waitTrigger(t *testing.T, got <-chan string, path string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case c := <-got:
+			if strings.HasSuffix(c, " "+path) {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("no reload trigger naming %s within 10s", path)
+		}
 	}
 }
 
@@ -111,17 +139,18 @@ func TestReloadWatchTriggers(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			startReloadWatch(ctx, []string{rulesDir}, []string{pipeline}, func(c string) bool { got <- c; return true }, quiet)
-			time.Sleep(50 * time.Millisecond) // let inotify settle
-			tc.change(t, rulesDir, pipeline)
-			select {
-			case c := <-got:
-				if !tc.trigger {
-					t.Fatalf("unexpected trigger %q", c)
-				}
-			case <-time.After(500 * time.Millisecond):
-				if tc.trigger {
-					t.Fatal("no trigger within 500ms")
-				}
+			tc.change(t, rulesDir, pipeline) // the watches are in place once startReloadWatch returns
+			if tc.trigger {
+				nextTrigger(t, got)
+				return
+			}
+			// Events arrive in order: a trigger for the change would come
+			// before the one for this change of the pipeline file.
+			if err := os.WriteFile(pipeline, []byte("name: marker\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if c := nextTrigger(t, got); c != "file change: "+pipeline {
+				t.Fatalf("unexpected trigger %q", c)
 			}
 		})
 	}
@@ -137,25 +166,31 @@ func TestReloadWatchSeesRecreatedRulesDirectory(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	startReloadWatch(ctx, []string{rulesDir}, nil, func(c string) bool { got <- c; return true }, quiet)
-	time.Sleep(50 * time.Millisecond)
 	if err := os.RemoveAll(rulesDir); err != nil {
 		t.Fatal(err)
 	}
-	<-got
+	waitTrigger(t, got, rulesDir)
 	if err := os.MkdirAll(rulesDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	<-got
-	time.Sleep(50 * time.Millisecond)
-	for len(got) > 0 {
-		<-got
-	}
-	if err := os.WriteFile(filepath.Join(rulesDir, "r.yml"), []byte("title: r\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-got:
-	case <-time.After(time.Second):
-		t.Fatal("a rule written into the re-created directory did not trigger")
+	waitTrigger(t, got, rulesDir)
+	// The deletion may have sent more than one trigger naming the directory,
+	// so the one above need not be the re-creation that adds the new watch:
+	// write the rule until a trigger names it.
+	rule := filepath.Join(rulesDir, "r.yml")
+	timeout := time.After(10 * time.Second)
+	for {
+		if err := os.WriteFile(rule, []byte("title: r\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case c := <-got:
+			if c == "file change: "+rule {
+				return
+			}
+		case <-time.After(100 * time.Millisecond):
+		case <-timeout:
+			t.Fatal("a rule written into the re-created directory did not trigger within 10s")
+		}
 	}
 }

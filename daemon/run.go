@@ -5,12 +5,12 @@ package daemon
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -19,6 +19,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
@@ -111,14 +112,20 @@ type daemon struct {
 	mux  *server.Mux
 	api  *server.Server
 
-	certs *server.CertStore  // nil without --tls-cert; reloadTLS (tls.go) swaps it
-	dyn   *processor.Dynamic // sources and enrichers (dynamic.go)
-	ops   *operations        // input queue, /api/v1, readiness, hot reload (api.go)
+	certs *server.CertStore   // nil without --tls-cert; reloadTLS (tls.go) swaps it
+	conns *server.ConnLimiter // the API listener's connection limit (tls.go)
+	dyn   *processor.Dynamic  // sources and enrichers (dynamic.go)
+	ops   *operations         // input queue, /api/v1, readiness, hot reload (api.go)
+	// merged is the stream's input unless --input http (otlp_input.go),
+	// set when the stream builds it; drain.go ends it.
+	merged atomic.Pointer[mergedInput]
+	// stdoutClosed is closed when a write finds stdout closed (stdout.go).
+	stdoutClosed chan struct{}
 }
 
 func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {
 	d := &daemon{
-		opts: o, log: log,
+		opts: o, log: log, stdoutClosed: make(chan struct{}),
 		env: service.GlobalEnvironment().Clone(),
 		hub: processor.NewHub(),
 		reg: prometheus.NewRegistry(),
@@ -130,6 +137,9 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 	}
 	if err := processor.RegisterPrometheus(d.env, d.reg); err != nil {
 		return nil, config.Configf("registering the metrics exporter: %v", err)
+	}
+	if err := d.registerStdout(); err != nil { // stdout.go
+		return nil, err
 	}
 	d.mux.Handle("/metrics", promhttp.HandlerFor(d.reg, promhttp.HandlerOpts{}))
 	if err := d.mountOperations(); err != nil { // /healthz, /readyz, /api/v1/*, reload (api.go)
@@ -143,7 +153,7 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 	if err != nil {
 		return nil, err
 	}
-	d.api = server.New(ln, d.mux)
+	d.api = server.New(ln, d.mux, server.Options{Log: d.log, Connections: d.conns})
 	return d, nil
 }
 
@@ -152,6 +162,7 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 func (d *daemon) run(ctx context.Context, streamYAML string) error {
 	sigCtx, stopSignals := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
 	defer stopSignals()
+	defer catchSIGPIPE()() // stdout.go
 
 	sb := d.env.NewStreamBuilder()
 	sb.SetHTTPMux(d.mux)
@@ -182,9 +193,10 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 
 	runErr := make(chan error, 1)
 	go func() { runErr <- strm.Run(context.Background()) }()
-	d.log.Info("Sink started", "outputs", fmt.Sprint(d.opts.Outputs))
+	d.log.Info("Sink started", "outputs", fmt.Sprint(redact.URLs(d.opts.Outputs)))
 
 	var result error
+	apiDeadline := time.Now().Add(time.Second) // set when the source ends by itself
 	select {
 	case err := <-runErr:
 		if err != nil {
@@ -194,21 +206,16 @@ func (d *daemon) run(ctx context.Context, streamYAML string) error {
 		}
 	case <-sigCtx.Done():
 		d.log.Info("shutdown signal received, draining", "drain_timeout_secs", d.opts.DrainTimeout.Seconds())
-		if d.drainQueued(runErr, d.opts.DrainTimeout) { // api_drain.go: --input http evaluates what it accepted
-			break
-		}
-		if err := strm.StopWithin(d.opts.DrainTimeout); err != nil {
-			d.log.Warn("drain timeout exceeded, some events may be lost", "error", err.Error())
-		}
-		<-runErr
+		d.drain(strm, runErr, time.Now().Add(d.opts.DrainTimeout)) // drain.go
+		apiDeadline = time.Now().Add(apiGrace)
+	case <-d.onlySinkClosed(): // stdout.go
+		d.log.Warn("stdout, the only sink, is closed: draining and shutting down", "drain_timeout_secs", d.opts.DrainTimeout.Seconds())
+		d.drain(strm, runErr, time.Now().Add(d.opts.DrainTimeout))
+		apiDeadline = time.Now().Add(apiGrace)
 	}
 	if err := d.hub.CloseState(); err != nil { // final correlation snapshot, also after a drain timeout
 		d.log.Warn("saving correlation state", "error", err.Error())
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	if err := d.api.Shutdown(shutdownCtx); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-		d.log.Warn("API server shutdown", "error", err.Error())
-	}
+	d.closeAPI(apiDeadline)
 	return result
 }

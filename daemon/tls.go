@@ -7,7 +7,8 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
-// listenAPI binds --api-addr. With --tls-cert/--tls-key it loads the
+// listenAPI binds --api-addr under the connection limit (server.ConnLimiter).
+// With --tls-cert/--tls-key it loads the
 // certificate first (a failure is exit 3 "Failed to initialize TLS: …"),
 // wraps the socket in TLS and registers the two TLS gauges, which exist only
 // when TLS is configured (metrics.md §2).
@@ -28,10 +29,13 @@ func (d *daemon) listenAPI() (net.Listener, error) {
 			return nil, config.Configf("Failed to initialize TLS: %v", err)
 		}
 	}
-	ln, err := server.Listen(d.opts.APIAddr)
+	raw, err := server.Listen(d.opts.APIAddr)
 	if err != nil {
 		return nil, config.Configf("--api-addr %s: %v", d.opts.APIAddr, err)
 	}
+	d.conns = server.LimitConnections(raw, 0) // below TLS: handshakes count too
+	d.reg.MustRegister(d.conns.Collectors()...)
+	var ln net.Listener = d.conns
 	if store == nil {
 		return ln, nil
 	}

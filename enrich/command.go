@@ -1,21 +1,23 @@
 package enrich
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/command"
 )
 
 // maxCommandStdout caps a command enricher's stdout (10 MB).
 const maxCommandStdout = 10_000_000
 
 // commandPrimitive runs argv directly (no shell) under the enricher's
-// timeout; its stdout (JSON or raw text) is the value.
+// timeout; its stdout (JSON or raw text) is the value. At the timeout the
+// command's whole process group is killed and the run fails, even when a
+// background child was all that still held stdout (internal/command).
 type commandPrimitive struct {
 	argv []*template
 	env  map[string]*template
@@ -51,52 +53,33 @@ func newCommandPrimitive(r *rawEnricher, k Kind) (primitive, error) {
 	return p, nil
 }
 
-// capped keeps at most max bytes and records overflow.
-type capped struct {
-	buf  bytes.Buffer
-	max  int
-	over bool
-}
-
-func (c *capped) Write(p []byte) (int, error) {
-	if room := c.max - c.buf.Len(); len(p) > room {
-		c.over = true
-		if room > 0 {
-			c.buf.Write(p[:room])
-		}
-		return len(p), nil
-	}
-	return c.buf.Write(p)
-}
-
 func (p *commandPrimitive) run(ctx context.Context, t *Target) (any, error) {
 	args := make([]string, len(p.argv))
 	for i, a := range p.argv {
 		args[i] = a.render(t, nil)
 	}
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	var env []string
 	if len(p.env) > 0 {
-		cmd.Env = os.Environ()
+		env = os.Environ()
 		for k, v := range p.env {
-			cmd.Env = append(cmd.Env, k+"="+v.render(t, nil))
+			env = append(env, k+"="+v.render(t, nil))
 		}
 	}
-	stdout, stderr := &capped{max: maxCommandStdout}, &capped{max: 4096}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Run(); err != nil {
+	out, err := command.Run(ctx, args, env, command.Limits{Stdout: maxCommandStdout, Stderr: 4096})
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		return nil, fmt.Errorf("%s: %v: %s", args[0], err, strings.TrimSpace(stderr.buf.String()))
+		return nil, fmt.Errorf("%s: %v: %s", args[0], err, strings.TrimSpace(string(out.Stderr)))
 	}
-	if stdout.over {
+	if out.Overflow {
 		return nil, fmt.Errorf("%s: stdout exceeds %d bytes", args[0], maxCommandStdout)
 	}
 	if p.raw {
-		return strings.TrimRight(stdout.buf.String(), "\r\n"), nil
+		return strings.TrimRight(string(out.Stdout), "\r\n"), nil
 	}
 	var v any
-	if err := json.Unmarshal(stdout.buf.Bytes(), &v); err != nil {
+	if err := json.Unmarshal(out.Stdout, &v); err != nil {
 		return nil, fmt.Errorf("%s: output is not JSON: %v", args[0], err)
 	}
 	return v, nil

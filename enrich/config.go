@@ -47,26 +47,28 @@ type rawFile struct {
 }
 
 type rawEnricher struct {
-	ID          string            `yaml:"id"`
-	Kind        string            `yaml:"kind"`
-	Type        string            `yaml:"type"`
-	InjectField string            `yaml:"inject_field"`
-	Timeout     string            `yaml:"timeout"`
-	OnError     string            `yaml:"on_error"`
-	Scope       *rawScope         `yaml:"scope"`
-	Template    *string           `yaml:"template"`
-	Source      string            `yaml:"source"`
-	Extract     string            `yaml:"extract"`
-	ExtractType string            `yaml:"extract_type"`
-	Default     yaml.Node         `yaml:"default"`
-	URL         string            `yaml:"url"`
-	Method      string            `yaml:"method"`
-	Headers     map[string]string `yaml:"headers"`
-	Body        string            `yaml:"body"`
-	CacheTTL    string            `yaml:"cache_ttl"`
-	Command     []string          `yaml:"command"`
-	Env         map[string]string `yaml:"env"`
-	Output      string            `yaml:"output"`
+	ID              string            `yaml:"id"`
+	Kind            string            `yaml:"kind"`
+	Type            string            `yaml:"type"`
+	InjectField     string            `yaml:"inject_field"`
+	Timeout         string            `yaml:"timeout"`
+	OnError         string            `yaml:"on_error"`
+	Scope           *rawScope         `yaml:"scope"`
+	Template        *string           `yaml:"template"`
+	Source          string            `yaml:"source"`
+	Extract         string            `yaml:"extract"`
+	ExtractType     string            `yaml:"extract_type"`
+	Default         yaml.Node         `yaml:"default"`
+	URL             string            `yaml:"url"`
+	Method          string            `yaml:"method"`
+	Headers         map[string]string `yaml:"headers"`
+	Body            string            `yaml:"body"`
+	CacheTTL        string            `yaml:"cache_ttl"`
+	CacheMaxEntries int               `yaml:"cache_max_entries"`
+	CacheMaxBytes   int64             `yaml:"cache_max_bytes"`
+	Command         []string          `yaml:"command"`
+	Env             map[string]string `yaml:"env"`
+	Output          string            `yaml:"output"`
 }
 
 // Load reads and validates an enrichers file.

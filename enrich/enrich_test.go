@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -226,7 +227,8 @@ func TestValidationErrors(t *testing.T) {
 func TestErrorPoliciesAndScope(t *testing.T) {
 	srv := localServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
-			time.Sleep(300 * time.Millisecond)
+			<-r.Context().Done() // answers only once the client gave up
+			return
 		}
 		http.Error(w, "boom", http.StatusInternalServerError)
 	}))
@@ -240,6 +242,7 @@ func TestErrorPoliciesAndScope(t *testing.T) {
 		{"drop_suppresses_result", "type: http, url: '" + srv.URL + "/x', on_error: drop", "{}", true, "drop"},
 		{"timeout_is_reported", "type: http, url: '" + srv.URL + "/slow', timeout: 50ms", "{}", false, "timeout"},
 		{"command_timeout", "type: command, command: [sleep, '5'], timeout: 50ms", "{}", false, "timeout"},
+		{"command_timeout_with_a_background_child_holding_stdout", `type: command, command: [sh, -c, "sleep 30 & echo '{\"x\":1}'"], timeout: 300ms`, "{}", false, "timeout"},
 		{"command_no_shell", "type: command, command: [echo, '$(id) ${detection.rule.title}'], output: raw", `{"f":"$(id) Encoded PowerShell"}`, false, "success"},
 		{"scope_title_glob_and_tag_prefix", "type: template, template: ok, scope: {rules: ['Encoded *'], tags: ['attack.t1059*'], levels: [high]}", `{"f":"ok"}`, false, "success"},
 		{"scope_rule_id", "type: template, template: ok, scope: {rules: ['00000000-0000-0000-0000-0000000000aa']}", `{"f":"ok"}`, false, "success"},
@@ -263,7 +266,7 @@ func TestErrorPoliciesAndScope(t *testing.T) {
 			if tc.status == "" && len(obs.statuses) != 0 {
 				t.Fatalf("statuses = %v, want none", obs.statuses)
 			}
-			if time.Since(start) > 2*time.Second {
+			if time.Since(start) > 10*time.Second { // timeouts are 50-300ms; the commands would run 5-30 s
 				t.Fatalf("took %s", time.Since(start))
 			}
 		})
@@ -357,5 +360,26 @@ func TestHTTPCacheSharesConcurrentFetches(t *testing.T) {
 	}
 	if calls.Load() != 1 {
 		t.Fatalf("server called %d times, want 1", calls.Load())
+	}
+}
+
+// Credentials in an http enricher's URL never reach the logged failure.
+func TestHTTPFailuresHideURLCredentials(t *testing.T) {
+	srv := localServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusInternalServerError)
+	}))
+	for name, u := range map[string]string{"status": strings.Replace(srv.URL, "http://", "http://t0ken@", 1) + "/x", "dial": "http://t0ken@127.0.0.1:1/x"} {
+		t.Run(name, func(t *testing.T) {
+			var logged strings.Builder
+			opts := Options{Logger: slog.New(slog.NewTextHandler(&logged, nil))}
+			set, err := Parse("e.yml", []byte("enrichers:\n  - {id: e, kind: detection, type: http, inject_field: f, url: '"+u+"'}\n"), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			set.Enrich(context.Background(), detectionTarget())
+			if strings.Contains(logged.String(), "t0ken") || !strings.Contains(logged.String(), "://***@127.0.0.1:") {
+				t.Fatalf("logged %q, want the URL with its credentials masked", logged.String())
+			}
+		})
 	}
 }

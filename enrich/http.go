@@ -11,15 +11,17 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 )
 
 // maxHTTPBody caps an http enricher's response body (10 MiB).
 const maxHTTPBody = 10 << 20
 
-// httpPrimitive calls an HTTP endpoint; responses are cached per enricher
-// for cache_ttl, keyed by method, URL and a hash of the body.
+// httpPrimitive calls an HTTP endpoint; with a cache_ttl responses are
+// cached per enricher, keyed by method, URL and a hash of the body, within
+// the bounds cache_max_entries and cache_max_bytes (http_cache.go).
 type httpPrimitive struct {
 	id      string
 	client  *http.Client
@@ -29,9 +31,8 @@ type httpPrimitive struct {
 	body    *template
 	extract *template
 	kind    string
-	ttl     time.Duration
 	obs     Observer
-	cache   responseCache
+	cache   *responseCache // nil without cache_ttl
 	exprs   extractCache
 }
 
@@ -64,12 +65,39 @@ func newHTTPPrimitive(r *rawEnricher, e *Enricher, opts Options) (primitive, err
 			return nil, err
 		}
 	}
-	if r.CacheTTL != "" {
-		if p.ttl, err = time.ParseDuration(r.CacheTTL); err != nil || p.ttl < 0 {
-			return nil, fmt.Errorf("cache_ttl: invalid duration %q", r.CacheTTL)
-		}
+	if p.cache, err = r.responseCache(); err != nil {
+		return nil, err
 	}
 	return p, nil
+}
+
+// responseCache is the cache the cache_* fields ask for; nil without a
+// cache_ttl.
+func (r *rawEnricher) responseCache() (*responseCache, error) {
+	if r.CacheMaxEntries < 0 {
+		return nil, fmt.Errorf("cache_max_entries: must not be negative, got %d", r.CacheMaxEntries)
+	}
+	if r.CacheMaxBytes < 0 {
+		return nil, fmt.Errorf("cache_max_bytes: must not be negative, got %d", r.CacheMaxBytes)
+	}
+	if r.CacheTTL == "" {
+		return nil, nil
+	}
+	ttl, err := time.ParseDuration(r.CacheTTL)
+	if err != nil || ttl < 0 {
+		return nil, fmt.Errorf("cache_ttl: invalid duration %q", r.CacheTTL)
+	}
+	if ttl == 0 {
+		return nil, nil
+	}
+	entries, bytes := r.CacheMaxEntries, r.CacheMaxBytes
+	if entries == 0 {
+		entries = DefaultHTTPCacheEntries
+	}
+	if bytes == 0 {
+		bytes = DefaultHTTPCacheBytes
+	}
+	return newResponseCache(ttl, entries, bytes), nil
 }
 
 // urlEscape keeps substituted values inside one path segment or query value.
@@ -80,68 +108,73 @@ func urlEscape(s string) string {
 func (p *httpPrimitive) run(ctx context.Context, t *Target) (any, error) {
 	u := p.url.render(t, urlEscape)
 	body := p.body.render(t, nil)
-	key := fmt.Sprintf("%s %s %x", p.method, u, sha256.Sum256([]byte(body)))
-	if p.ttl <= 0 {
-		v, err := p.fetch(ctx, u, body, t)
-		if err != nil {
-			return nil, err
-		}
-		return p.extractFrom(ctx, t, v)
+	fetch := func() (any, int64, error) { return p.fetch(ctx, u, body, t) }
+	var v any
+	var err error
+	if p.cache == nil {
+		v, _, err = fetch()
+	} else {
+		key := fmt.Sprintf("%s %s %x", p.method, u, sha256.Sum256([]byte(body)))
+		var rep cacheReport
+		v, rep, err = p.cache.getOrFetch(ctx, key, fetch)
+		p.observeCache(rep)
 	}
-	v, hit, expired, err := p.cache.getOrFetch(key, p.ttl, func() (any, error) { return p.fetch(ctx, u, body, t) })
-	p.observeCache(hit, expired)
 	if err != nil {
 		return nil, err
 	}
 	return p.extractFrom(ctx, t, v)
 }
 
-func (p *httpPrimitive) observeCache(hit, expired bool) {
+func (p *httpPrimitive) observeCache(rep cacheReport) {
 	if p.obs == nil {
 		return
 	}
-	if expired {
+	for range rep.expired {
 		p.obs.HTTPCache(p.id, CacheExpired)
 	}
-	if hit {
+	for range rep.evicted {
+		p.obs.HTTPCache(p.id, CacheEvicted)
+	}
+	if rep.hit {
 		p.obs.HTTPCache(p.id, CacheHit)
 	} else {
 		p.obs.HTTPCache(p.id, CacheMiss)
 	}
 }
 
-func (p *httpPrimitive) fetch(ctx context.Context, u, body string, t *Target) (any, error) {
+// fetch calls the endpoint and returns the decoded response and its size.
+func (p *httpPrimitive) fetch(ctx context.Context, u, body string, t *Target) (any, int64, error) {
 	var rd io.Reader
 	if body != "" {
 		rd = strings.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, p.method, u, rd)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	for k, tpl := range p.headers {
 		req.Header.Set(k, tpl.render(t, nil))
 	}
 	resp, err := p.client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, 0, redact.HTTPError(err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxHTTPBody+1))
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	if len(data) > maxHTTPBody {
-		return nil, fmt.Errorf("response body exceeds %d bytes", maxHTTPBody)
+		return nil, 0, fmt.Errorf("response body exceeds %d bytes", maxHTTPBody)
 	}
 	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%s %s: HTTP %d", p.method, u, resp.StatusCode)
+		return nil, 0, fmt.Errorf("%s %s: HTTP %d", p.method, redact.URL(u), resp.StatusCode)
 	}
 	var v any
 	if err := json.Unmarshal(data, &v); err != nil {
-		return string(bytes.TrimSpace(data)), nil // not JSON: the text itself
+		return string(bytes.TrimSpace(data)), int64(len(data)), nil // not JSON: the text itself
 	}
-	return v, nil
+	return v, int64(len(data)), nil
 }
 
 func (p *httpPrimitive) extractFrom(ctx context.Context, t *Target, v any) (any, error) {
@@ -160,76 +193,4 @@ func (p *httpPrimitive) extractFrom(ctx context.Context, t *Target, v any) (any,
 		return nil, errNoMatch
 	}
 	return out, nil
-}
-
-// responseCache is a TTL map; expired entries are evicted on lookup.
-// Concurrent misses of one key share a single fetch.
-type responseCache struct {
-	mu       sync.Mutex
-	m        map[string]cached
-	inflight map[string]*fetchCall
-}
-
-type fetchCall struct {
-	done chan struct{}
-	v    any
-	err  error
-}
-
-// getOrFetch returns the cached value of key, or fetches it (once for all
-// concurrent callers) and caches a successful result for ttl. hit is true
-// when no fetch was needed by this caller.
-func (c *responseCache) getOrFetch(key string, ttl time.Duration, fetch func() (any, error)) (v any, hit, expired bool, err error) {
-	if v, hit, expired = c.get(key); hit {
-		return v, true, false, nil
-	}
-	c.mu.Lock()
-	if call, ok := c.inflight[key]; ok {
-		c.mu.Unlock()
-		<-call.done
-		return call.v, call.err == nil, expired, call.err
-	}
-	call := &fetchCall{done: make(chan struct{})}
-	if c.inflight == nil {
-		c.inflight = map[string]*fetchCall{}
-	}
-	c.inflight[key] = call
-	c.mu.Unlock()
-	call.v, call.err = fetch()
-	if call.err == nil {
-		c.put(key, call.v, ttl)
-	}
-	c.mu.Lock()
-	delete(c.inflight, key)
-	c.mu.Unlock()
-	close(call.done)
-	return call.v, false, expired, call.err
-}
-
-type cached struct {
-	v   any
-	exp time.Time
-}
-
-func (c *responseCache) get(key string) (v any, hit, expired bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.m[key]
-	if !ok {
-		return nil, false, false
-	}
-	if time.Now().After(e.exp) {
-		delete(c.m, key)
-		return nil, false, true
-	}
-	return e.v, true, false
-}
-
-func (c *responseCache) put(key string, v any, ttl time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[string]cached{}
-	}
-	c.m[key] = cached{v: v, exp: time.Now().Add(ttl)}
 }

@@ -32,7 +32,8 @@ type CacheEvent string
 const (
 	CacheHit     CacheEvent = "hit"
 	CacheMiss    CacheEvent = "miss"
-	CacheExpired CacheEvent = "expired"
+	CacheExpired CacheEvent = "expired" // an expired entry dropped
+	CacheEvicted CacheEvent = "evicted" // a live entry dropped to keep the cache within its bounds
 )
 
 // Observer receives enrichment events (metrics). Implementations must be

@@ -3,11 +3,12 @@ package nats
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	natsgo "github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 )
 
 // Logger is the subset of *service.Logger the connection reports to.
@@ -49,18 +50,18 @@ func dial(server string, auth Auth, log Logger, onClosed func()) (*natsgo.Conn, 
 		natsgo.MaxReconnects(-1),
 		natsgo.DisconnectErrHandler(func(_ *natsgo.Conn, err error) {
 			if err != nil {
-				log.Infof("NATS disconnected from %s: %v", redact(server), err)
+				log.Infof("NATS disconnected from %s: %v", redact.URL(server), err)
 			}
 		}),
 		natsgo.ReconnectHandler(func(nc *natsgo.Conn) {
-			log.Infof("NATS reconnected to %s", redact(nc.ConnectedUrl()))
+			log.Infof("NATS reconnected to %s", redact.URL(nc.ConnectedUrl()))
 		}),
 		natsgo.ErrorHandler(func(_ *natsgo.Conn, sub *natsgo.Subscription, err error) {
 			if sub != nil {
-				log.Warnf("NATS %s, subscription %s: %v", redact(server), sub.Subject, err)
+				log.Warnf("NATS %s, subscription %s: %v", redact.URL(server), sub.Subject, err)
 				return
 			}
-			log.Warnf("NATS %s: %v", redact(server), err)
+			log.Warnf("NATS %s: %v", redact.URL(server), err)
 		}),
 		natsgo.ClosedHandler(func(*natsgo.Conn) {
 			if onClosed != nil {
@@ -70,7 +71,7 @@ func dial(server string, auth Auth, log Logger, onClosed func()) (*natsgo.Conn, 
 	)
 	nc, err := natsgo.Connect(server, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("connect to NATS %s: %w", redact(server), err)
+		return nil, fmt.Errorf("connect to NATS %s: %w", redact.URL(server), err)
 	}
 	return nc, nil
 }
@@ -92,27 +93,14 @@ func Connect(ctx context.Context, server string, auth Auth, log Logger, onClosed
 	js, err := jetstream.New(nc)
 	if err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("NATS %s: JetStream: %w", redact(server), err)
+		return nil, fmt.Errorf("NATS %s: JetStream: %w", redact.URL(server), err)
 	}
 	if _, err := js.AccountInfo(ctx); err != nil {
 		nc.Close()
-		return nil, fmt.Errorf("NATS %s: JetStream is not available: %w", redact(server), err)
+		return nil, fmt.Errorf("NATS %s: JetStream is not available: %w", redact.URL(server), err)
 	}
-	log.Infof("NATS connected to %s", redact(server))
+	log.Infof("NATS connected to %s", redact.URL(server))
 	return &Conn{NC: nc, JS: js}, nil
-}
-
-// redact hides credentials embedded in a server URL before it is logged.
-func redact(server string) string {
-	rest, ok := strings.CutPrefix(server, URLScheme)
-	if !ok {
-		return server
-	}
-	at := strings.LastIndex(rest, "@")
-	if at < 0 {
-		return server
-	}
-	return URLScheme + "***@" + rest[at+1:]
 }
 
 // connectCore dials server without requiring JetStream (core pub/sub only).
@@ -121,7 +109,7 @@ func connectCore(server string, auth Auth, log Logger) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	log.Infof("NATS connected to %s", redact(server))
+	log.Infof("NATS connected to %s", redact.URL(server))
 	return &Conn{NC: nc}, nil
 }
 
@@ -142,7 +130,7 @@ func Dial(ctx context.Context, url string, auth Auth) (*natsgo.Conn, error) {
 	opts = append(opts, natsgo.Name("rsigma-connect"), natsgo.Timeout(timeout), natsgo.NoReconnect())
 	nc, err := natsgo.Connect(url, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("connect to NATS %s: %w", redact(url), err)
+		return nil, fmt.Errorf("connect to NATS %s: %w", redact.URL(url), err)
 	}
 	return nc, nil
 }

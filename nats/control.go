@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	natsgo "github.com/nats-io/nats.go"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 )
 
 // ControlSubject is the core-NATS subject on which a message asks the daemon
@@ -41,7 +43,7 @@ func ListenControl(server string, auth Auth, log Logger, trigger func(id string)
 		conn.Close()
 		return nil, err
 	}
-	log.Infof("NATS control listener subscribed to %s on %s", ControlSubject, redact(server))
+	log.Infof("NATS control listener subscribed to %s on %s", ControlSubject, redact.URL(server))
 	return &ControlListener{conn: conn}, nil
 }
 

@@ -3,6 +3,7 @@ package nats
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -27,7 +28,9 @@ func seedStream(t *testing.T, s *server.Server) (jetstream.JetStream, []time.Tim
 			t.Fatal(err)
 		}
 		times[i] = raw.Time
-		time.Sleep(5 * time.Millisecond) // distinct publish times
+		for !time.Now().After(raw.Time) { // the next message is stamped later (same clock)
+			runtime.Gosched()
+		}
 	}
 	return js, times
 }

@@ -43,7 +43,11 @@ func BenchmarkInputToCollector(b *testing.B) {
 			b.ResetTimer()
 			start := time.Now()
 			go func() { _ = strm.Run(context.Background()) }()
-			<-done
+			select {
+			case <-done:
+			case <-time.After(5 * time.Minute):
+				b.Fatalf("%d of %d events consumed after 5 minutes", n.Load(), b.N)
+			}
 			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
 			b.StopTimer()
 			_ = strm.StopWithin(10 * time.Second)

@@ -97,7 +97,11 @@ func runStream(t *testing.T, inputYAML, outputYAML string, c *collector) (stop f
 			if err := strm.StopWithin(10 * time.Second); err != nil {
 				t.Errorf("stop: %v", err)
 			}
-			<-done
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				t.Error("the stream's Run did not return within 30s of StopWithin")
+			}
 		})
 	}
 	t.Cleanup(stop)
@@ -114,24 +118,33 @@ func inputYAML(url, subject string, extra ...string) string {
 	return b.String()
 }
 
+// publishWindow bounds the publishes awaiting their ack: far below the
+// client's limit (4000), past which PublishAsync stalls and fails when the
+// server acks slowly (a loaded machine).
+const publishWindow = 256
+
 // publish sends bodies to subject and waits for every publish ack.
 func publish(t testing.TB, js jetstream.JetStream, subject string, bodies ...string) {
 	t.Helper()
-	futures := make([]jetstream.PubAckFuture, 0, len(bodies))
-	for _, body := range bodies {
-		f, err := js.PublishAsync(subject, []byte(body))
-		if err != nil {
-			t.Fatalf("publish: %v", err)
+	for len(bodies) > 0 {
+		window := bodies[:min(publishWindow, len(bodies))]
+		bodies = bodies[len(window):]
+		futures := make([]jetstream.PubAckFuture, 0, len(window))
+		for _, body := range window {
+			f, err := js.PublishAsync(subject, []byte(body))
+			if err != nil {
+				t.Fatalf("publish: %v", err)
+			}
+			futures = append(futures, f)
 		}
-		futures = append(futures, f)
-	}
-	for _, f := range futures {
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			t.Fatalf("publish ack: %v", err)
-		case <-time.After(10 * time.Second):
-			t.Fatal("publish ack timeout")
+		for _, f := range futures {
+			select {
+			case <-f.Ok():
+			case err := <-f.Err():
+				t.Fatalf("publish ack: %v", err)
+			case <-time.After(30 * time.Second):
+				t.Fatal("publish ack timeout")
+			}
 		}
 	}
 }

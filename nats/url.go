@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 )
 
 // URLScheme is the only scheme that names a NATS location.
@@ -25,18 +27,18 @@ var ErrNotNATS = errors.New("not a nats:// URL")
 // Credentials embedded in the host part are kept in Server.
 func ParseURL(raw string) (Location, error) {
 	if !strings.HasPrefix(raw, URLScheme) {
-		return Location{}, fmt.Errorf("%q: %w", raw, ErrNotNATS)
+		return Location{}, fmt.Errorf("%q: %w", redact.URL(raw), ErrNotNATS)
 	}
 	rest := raw[len(URLScheme):]
 	host, subject, found := strings.Cut(rest, "/")
 	if host == "" {
-		return Location{}, fmt.Errorf("%q: missing host:port", raw)
+		return Location{}, fmt.Errorf("%q: missing host:port", redact.URL(raw))
 	}
 	if !found || subject == "" {
 		subject = ">"
 	}
 	if err := checkSubject(subject); err != nil {
-		return Location{}, fmt.Errorf("%q: %w", raw, err)
+		return Location{}, fmt.Errorf("%q: %w", redact.URL(raw), err)
 	}
 	return Location{Server: URLScheme + host, Subject: subject}, nil
 }

@@ -4,21 +4,34 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 
 	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/proto"
 )
 
-// decodeProtobuf parses a binary ExportLogsServiceRequest.
-func decodeProtobuf(body []byte) (*collogspb.ExportLogsServiceRequest, error) {
-	req := &collogspb.ExportLogsServiceRequest{}
-	if err := proto.Unmarshal(body, req); err != nil {
-		return nil, fmt.Errorf("protobuf decode error: %w", err)
+// deliverJSON decodes an OTLP/JSON body and delivers its records one at a
+// time. protojson has no streaming decoder, so the body is decoded whole,
+// its decoded tree paid for up front by jsonDecodedSize.
+func deliverJSON(body []byte, d *delivery) error {
+	defer d.count()
+	size := jsonDecodedSize(body)
+	if err := d.claim.Grow(size); err != nil {
+		return err
 	}
-	return req, nil
+	defer d.claim.Shrink(size)
+	req, err := decodeJSON(body)
+	if err != nil {
+		return &decodeError{format: "JSON", err: err}
+	}
+	return forEachRecord(req, d.record)
+}
+
+// jsonDecodedSize bounds the heap that decoding an OTLP/JSON body takes:
+// every decoded message starts with a '{' in the body, and the id rewrite
+// copies the body.
+func jsonDecodedSize(body []byte) int64 {
+	return 3*int64(len(body)) + perMessageBytes + perKeyValueBytes*int64(bytes.Count(body, []byte{'{'}))
 }
 
 // decodeJSON parses OTLP/JSON: the proto3 JSON mapping, except that traceId
@@ -27,11 +40,11 @@ func decodeProtobuf(body []byte) (*collogspb.ExportLogsServiceRequest, error) {
 func decodeJSON(body []byte) (*collogspb.ExportLogsServiceRequest, error) {
 	fixed, err := hexIDsToBase64(body)
 	if err != nil {
-		return nil, fmt.Errorf("JSON decode error: %w", err)
+		return nil, err
 	}
 	req := &collogspb.ExportLogsServiceRequest{}
 	if err := (protojson.UnmarshalOptions{DiscardUnknown: true}).Unmarshal(fixed, req); err != nil {
-		return nil, fmt.Errorf("JSON decode error: %w", err)
+		return nil, err
 	}
 	return req, nil
 }
@@ -39,60 +52,82 @@ func decodeJSON(body []byte) (*collogspb.ExportLogsServiceRequest, error) {
 // idKeys are the LogRecord bytes fields that OTLP/JSON spells in hex.
 var idKeys = []string{"traceId", "spanId", "trace_id", "span_id"}
 
-// hexIDsToBase64 rewrites hex trace and span ids of every log record into the
-// base64 that protojson expects. Bodies without ids are returned unchanged.
+// hexIDsToBase64 rewrites the hex trace and span ids of log records into
+// the base64 that protojson expects, in one pass over the body that only
+// tells strings, keys and values apart (no decoded tree). Bodies without
+// ids are returned unchanged. Only LogRecord has fields of these names.
 func hexIDsToBase64(body []byte) ([]byte, error) {
 	if !bytes.Contains(body, []byte("Id\"")) && !bytes.Contains(body, []byte("_id\"")) {
 		return body, nil
 	}
-	var doc map[string]any
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	if err := dec.Decode(&doc); err != nil {
-		return nil, err
-	}
-	changed := false
-	for _, record := range logRecordsOf(doc) {
-		for _, key := range idKeys {
-			s, ok := record[key].(string)
-			if !ok || s == "" {
-				continue
-			}
-			raw, err := hex.DecodeString(s)
-			if err != nil {
-				return nil, fmt.Errorf("logRecord %s %q is not hex: %w", key, s, err)
-			}
-			record[key] = base64.StdEncoding.EncodeToString(raw)
-			changed = true
+	var out []byte
+	copied := 0 // body[:copied] is in out already
+	for i := 0; i < len(body); i++ {
+		if body[i] != '"' {
+			continue
 		}
+		key, end, ok := jsonString(body, i)
+		if !ok {
+			break // unterminated: protojson reports it
+		}
+		i = end - 1
+		value := skipSpace(body, end)
+		if value >= len(body) || body[value] != ':' || !isIDKey(key) {
+			continue
+		}
+		value = skipSpace(body, value+1)
+		if value >= len(body) || body[value] != '"' {
+			continue
+		}
+		id, valueEnd, ok := jsonString(body, value)
+		if !ok {
+			break
+		}
+		raw, err := hex.DecodeString(string(id))
+		if err != nil {
+			return nil, fmt.Errorf("logRecord %s %q is not hex: %w", key, id, err)
+		}
+		if out == nil {
+			out = make([]byte, 0, len(body))
+		}
+		out = append(out, body[copied:value+1]...)
+		out = base64.StdEncoding.AppendEncode(out, raw)
+		copied = valueEnd - 1 // the closing quote
+		i = valueEnd - 1
 	}
-	if !changed {
+	if out == nil {
 		return body, nil
 	}
-	return json.Marshal(doc)
+	return append(out, body[copied:]...), nil
 }
 
-// logRecordsOf walks resourceLogs[].scopeLogs[].logRecords[] of a generic JSON
-// document, accepting both lowerCamelCase and original field names.
-func logRecordsOf(doc map[string]any) []map[string]any {
-	var records []map[string]any
-	for _, rl := range objectsAt(doc, "resourceLogs", "resource_logs") {
-		for _, sl := range objectsAt(rl, "scopeLogs", "scope_logs") {
-			records = append(records, objectsAt(sl, "logRecords", "log_records")...)
+// jsonString finds the string starting with the quote at body[start]: its
+// raw contents (escapes left as they are) and the index after its closing
+// quote.
+func jsonString(body []byte, start int) (contents []byte, end int, ok bool) {
+	for i := start + 1; i < len(body); i++ {
+		switch body[i] {
+		case '\\':
+			i++
+		case '"':
+			return body[start+1 : i], i + 1, true
 		}
 	}
-	return records
+	return nil, 0, false
 }
 
-func objectsAt(parent map[string]any, keys ...string) []map[string]any {
-	var out []map[string]any
-	for _, key := range keys {
-		list, _ := parent[key].([]any)
-		for _, item := range list {
-			if obj, ok := item.(map[string]any); ok {
-				out = append(out, obj)
-			}
+func skipSpace(body []byte, i int) int {
+	for i < len(body) && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+func isIDKey(key []byte) bool {
+	for _, k := range idKeys {
+		if string(key) == k {
+			return true
 		}
 	}
-	return out
+	return false
 }

@@ -19,18 +19,31 @@ const timestampLayout = "2006-01-02T15:04:05.000000000Z"
 func Flatten(req *collogspb.ExportLogsServiceRequest) [][]byte {
 	events := make([][]byte, 0, RecordCount(req))
 	var obj object
+	_ = forEachRecord(req, func(rec *logspb.LogRecord, resource []prefixedAttribute, scope *commonpb.InstrumentationScope) error {
+		obj.reset()
+		flattenRecord(&obj, rec, resource, scope)
+		events = append(events, obj.appendJSON(make([]byte, 0, obj.jsonLen())))
+		return nil
+	})
+	return events
+}
+
+// forEachRecord calls f with every log record of a decoded request, its
+// resource attributes keyed for flattening and its scope, in request order,
+// until f fails.
+func forEachRecord(req *collogspb.ExportLogsServiceRequest,
+	f func(*logspb.LogRecord, []prefixedAttribute, *commonpb.InstrumentationScope) error) error {
 	for _, rl := range req.GetResourceLogs() {
 		resource := resourceKeys(rl.GetResource().GetAttributes())
 		for _, sl := range rl.GetScopeLogs() {
-			scope := sl.GetScope()
 			for _, rec := range sl.GetLogRecords() {
-				obj.reset()
-				flattenRecord(&obj, rec, resource, scope)
-				events = append(events, obj.appendJSON(make([]byte, 0, 256)))
+				if err := f(rec, resource, sl.GetScope()); err != nil {
+					return err
+				}
 			}
 		}
 	}
-	return events
+	return nil
 }
 
 // RecordCount is the number of log records in an export request.

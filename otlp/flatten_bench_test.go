@@ -1,15 +1,21 @@
 package otlp
 
 import (
+	"bytes"
+	"context"
 	"testing"
 
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	logspb "go.opentelemetry.io/proto/otlp/logs/v1"
 	"google.golang.org/protobuf/proto"
+
+	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
-// BenchmarkDecodeAndFlatten measures protobuf decoding plus flattening of a
-// 100-record export request; it reports records/sec.
+// BenchmarkDecodeAndFlatten measures the stream decoder on a 100-record
+// export request: decoding, flattening and handing each event to a sink
+// (which releases it), with a claim on an ingest budget; it reports
+// records/sec.
 func BenchmarkDecodeAndFlatten(b *testing.B) {
 	records := make([]*logspb.LogRecord, 100)
 	for i := range records {
@@ -27,14 +33,22 @@ func BenchmarkDecodeAndFlatten(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
+	budget := server.NewIngestBudget(server.DefaultIngestBudgetBytes)
+	events := 0
+	sink := func(_ context.Context, _ []byte, hold *server.Hold) error { events++; hold.Release(); return nil }
 	for b.Loop() {
-		req, err := decodeProtobuf(body)
-		if err != nil {
+		claim := budget.Claim(server.IngestOTLPHTTP)
+		d := &delivery{ctx: context.Background(), sink: sink, claim: claim, metrics: NewMetrics()}
+		if err := streamProtobuf(bytes.NewReader(body), d); err != nil {
 			b.Fatal(err)
 		}
-		if n := len(Flatten(req)); n != 100 {
-			b.Fatalf("flattened %d records", n)
+		claim.Release()
+		if d.records != 100 {
+			b.Fatalf("flattened %d records", d.records)
 		}
+	}
+	if budget.Held() != 0 {
+		b.Fatalf("%d bytes still held", budget.Held())
 	}
 	b.ReportMetric(float64(b.N*100)/b.Elapsed().Seconds(), "records/s")
 }

@@ -29,8 +29,8 @@ func TestGRPCUndecodableMessageIsCounted(t *testing.T) {
 	}
 	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	if status := resp.Trailer.Get("Grpc-Status"); status == "" || status == "0" {
-		t.Fatalf("grpc-status %q, want an error status", status)
+	if status := resp.Trailer.Get("Grpc-Status"); status != "3" {
+		t.Fatalf("grpc-status %q, want 3 (INVALID_ARGUMENT)", status)
 	}
 	if v := f.errors("grpc", ReasonDecode); v != 1 {
 		t.Fatalf("rsigma_otlp_errors_total{grpc,decode} = %v, want 1", v)

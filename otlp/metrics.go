@@ -43,9 +43,10 @@ func (m *Metrics) Collectors() []prometheus.Collector {
 	return []prometheus.Collector{m.LogRecords, m.Requests, m.Errors}
 }
 
-func (m *Metrics) accepted(transport, encoding string, records int) {
+// decoded counts a request decoded to its end (its records were counted
+// one by one as they were decoded).
+func (m *Metrics) decoded(transport, encoding string) {
 	m.Requests.WithLabelValues(transport, encoding).Inc()
-	m.LogRecords.Add(float64(records))
 }
 
 func (m *Metrics) rejected(transport, reason string) {

@@ -140,3 +140,58 @@ func (o *object) reset() {
 	o.entries = o.entries[:0]
 	clear(o.index) // an empty index stays in use and is refilled by set
 }
+
+// jsonLen is the number of bytes appendJSON writes, found without writing
+// them, so that the event buffer is sized (and paid for) before it is
+// filled: escaping can make an event up to six times its decoded strings.
+func (o *object) jsonLen() int {
+	n := 2 + max(len(o.entries)-1, 0) // braces and commas
+	for i := range o.entries {
+		e := &o.entries[i]
+		n += jsontext.QuotedLen(e.key) + 1
+		switch e.kind {
+		case kindString:
+			n += jsontext.QuotedLen(e.text)
+		case kindInt:
+			var scratch [24]byte
+			n += len(strconv.AppendInt(scratch[:0], e.num, 10))
+		default:
+			n += anyValueLen(e.any)
+		}
+	}
+	return n
+}
+
+// anyValueLen is the number of bytes appendAnyValue writes for v.
+func anyValueLen(v *commonpb.AnyValue) int {
+	var scratch [32]byte
+	switch v := v.GetValue().(type) {
+	case *commonpb.AnyValue_StringValue:
+		return jsontext.QuotedLen(v.StringValue)
+	case *commonpb.AnyValue_BoolValue:
+		return len(strconv.AppendBool(scratch[:0], v.BoolValue))
+	case *commonpb.AnyValue_IntValue:
+		return len(strconv.AppendInt(scratch[:0], v.IntValue, 10))
+	case *commonpb.AnyValue_DoubleValue:
+		if math.IsNaN(v.DoubleValue) || math.IsInf(v.DoubleValue, 0) {
+			return len("null")
+		}
+		return len(strconv.AppendFloat(scratch[:0], v.DoubleValue, 'g', -1, 64))
+	case *commonpb.AnyValue_BytesValue:
+		return 2 + hex.EncodedLen(len(v.BytesValue))
+	case *commonpb.AnyValue_ArrayValue:
+		values := v.ArrayValue.GetValues()
+		n := 2 + max(len(values)-1, 0)
+		for _, e := range values {
+			n += anyValueLen(e)
+		}
+		return n
+	case *commonpb.AnyValue_KvlistValue:
+		var nested object
+		for _, pair := range v.KvlistValue.GetValues() {
+			nested.setAnyValue(pair.GetKey(), pair.GetValue())
+		}
+		return nested.jsonLen()
+	}
+	return len("null")
+}

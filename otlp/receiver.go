@@ -10,9 +10,12 @@ import (
 	"log/slog"
 	"net/http"
 
-	collogspb "go.opentelemetry.io/proto/otlp/collector/logs/v1"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/encoding"
 	_ "google.golang.org/grpc/encoding/gzip" // accept and send gzip-compressed gRPC messages
+	grpcproto "google.golang.org/grpc/encoding/proto"
+
+	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
 // Paths served on the API mux.
@@ -25,14 +28,26 @@ const (
 // takes events (daemon shutting down). Receivers answer 503 / UNAVAILABLE.
 var ErrSinkClosed = errors.New("event channel closed")
 
-// Sink hands the events of one export request, each a JSON object, to the
-// evaluation stream. It blocks while the input queue is full and returns only
-// once every event is queued; any error means the request is refused.
-type Sink func(ctx context.Context, events [][]byte) error
+// Sink takes the events of an export request, each a JSON object, one at a
+// time in request order, as the receiver decodes them. It owns hold, the
+// share of the ingest budget that pays for the event, and releases it once
+// the event no longer needs memory: when the event leaves the input queue,
+// or at once when it is not queued. It blocks while the input queue is
+// full; an error refuses the rest of the request (events handed over
+// before it stay handed over).
+type Sink func(ctx context.Context, event []byte, hold *server.Hold) error
 
 // Mux is the API multiplexer the receiver registers on.
 type Mux interface {
 	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
+// ReceiverConfig is what a Receiver feeds, counts into and is bounded by.
+type ReceiverConfig struct {
+	Sink    Sink
+	Metrics *Metrics
+	Log     *slog.Logger         // nil: slog.Default()
+	Budget  *server.IngestBudget // what requests may hold together; nil: unbounded
 }
 
 // Receiver serves OTLP logs. It is safe for concurrent use.
@@ -40,18 +55,21 @@ type Receiver struct {
 	sink    Sink
 	metrics *Metrics
 	log     *slog.Logger
+	budget  *server.IngestBudget
 	grpc    *grpc.Server
 }
 
-// NewReceiver builds a receiver that feeds sink and counts into metrics. A nil
-// logger means slog.Default().
-func NewReceiver(sink Sink, metrics *Metrics, log *slog.Logger) *Receiver {
-	if log == nil {
-		log = slog.Default()
+// NewReceiver builds a receiver.
+func NewReceiver(c ReceiverConfig) *Receiver {
+	if c.Log == nil {
+		c.Log = slog.Default()
 	}
-	r := &Receiver{sink: sink, metrics: metrics, log: log,
-		grpc: grpc.NewServer(grpc.ForceServerCodecV2(newCountingCodec(metrics)))}
-	collogspb.RegisterLogsServiceServer(r.grpc, logsService{r: r})
+	r := &Receiver{sink: c.Sink, metrics: c.Metrics, log: c.Log, budget: c.Budget}
+	r.grpc = grpc.NewServer(
+		grpc.ForceServerCodecV2(exportCodec{CodecV2: encoding.GetCodecV2(grpcproto.Name)}),
+		grpc.MaxRecvMsgSize(MaxGRPCMessageBytes), // bounds the message as sent and once inflated
+	)
+	r.grpc.RegisterService(&logsServiceDesc, r)
 	return r
 }
 
@@ -65,11 +83,7 @@ func (r *Receiver) Register(mux Mux) {
 // server's to drain.
 func (r *Receiver) Close() { r.grpc.Stop() }
 
-// deliver flattens the request's records and hands them to the sink.
-func (r *Receiver) deliver(ctx context.Context, req *collogspb.ExportLogsServiceRequest) error {
-	events := Flatten(req)
-	if len(events) == 0 {
-		return nil
-	}
-	return r.sink(ctx, events)
+// delivery starts the delivery of one request's records.
+func (r *Receiver) delivery(ctx context.Context, claim *server.Claim) *delivery {
+	return &delivery{ctx: ctx, sink: r.sink, claim: claim, metrics: r.metrics}
 }

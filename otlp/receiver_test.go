@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
 // collector is a Sink that records events, or refuses them once closed.
@@ -20,15 +22,14 @@ type collector struct {
 	closed bool
 }
 
-func (c *collector) sink(_ context.Context, events [][]byte) error {
+func (c *collector) sink(_ context.Context, event []byte, hold *server.Hold) error {
+	defer hold.Release() // copied below
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
 		return ErrSinkClosed
 	}
-	for _, e := range events {
-		c.events = append(c.events, string(e))
-	}
+	c.events = append(c.events, string(event))
 	return nil
 }
 
@@ -50,15 +51,22 @@ func (c *collector) close() {
 type receiverFixture struct {
 	sink    *collector
 	metrics *Metrics
+	budget  *server.IngestBudget // nil: unbounded
 	addr    string
 }
 
 func startReceiver(t *testing.T, serve func(*http.Server, net.Listener) error) *receiverFixture {
 	t.Helper()
-	f := &receiverFixture{sink: &collector{}, metrics: NewMetrics()}
+	return startBudgetedReceiver(t, serve, nil)
+}
+
+// startBudgetedReceiver is startReceiver bounded by budget.
+func startBudgetedReceiver(t *testing.T, serve func(*http.Server, net.Listener) error, budget *server.IngestBudget) *receiverFixture {
+	t.Helper()
+	f := &receiverFixture{sink: &collector{}, metrics: NewMetrics(), budget: budget}
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(f.metrics.Collectors()...)
-	recv := NewReceiver(f.sink.sink, f.metrics, slog.New(slog.DiscardHandler))
+	recv := NewReceiver(ReceiverConfig{Sink: f.sink.sink, Metrics: f.metrics, Log: slog.New(slog.DiscardHandler), Budget: budget})
 	mux := http.NewServeMux()
 	recv.Register(mux)
 	var protocols http.Protocols

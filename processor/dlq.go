@@ -2,6 +2,7 @@ package processor
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
@@ -28,6 +29,10 @@ func init() {
 type dlqEntry struct {
 	count *service.MetricCounter
 	log   *service.Logger
+	// lastWarned is the sink failure logged last: a sink that keeps failing
+	// the same way (a closed stdout) is logged once, not once per batch.
+	mu         sync.Mutex
+	lastWarned string
 }
 
 // Process replaces m's content with its DLQ entry.
@@ -43,7 +48,7 @@ func (d *dlqEntry) Process(_ context.Context, m *service.Message) (service.Messa
 		fe, _ := m.MetaGet("fallback_error")
 		original = "[" + string(raw) + "]"
 		reason = "sink delivery failure: " + fe
-		d.log.Warnf("%s", reason)
+		d.warnOnce(reason)
 	}
 	m.SetBytes(AppendDLQEntry(nil, original, reason, time.Now()))
 	m.SetError(nil)
@@ -52,6 +57,17 @@ func (d *dlqEntry) Process(_ context.Context, m *service.Message) (service.Messa
 }
 
 func (d *dlqEntry) Close(context.Context) error { return nil }
+
+// warnOnce logs reason unless it is the sink failure logged last.
+func (d *dlqEntry) warnOnce(reason string) {
+	d.mu.Lock()
+	repeated := reason == d.lastWarned
+	d.lastWarned = reason
+	d.mu.Unlock()
+	if !repeated {
+		d.log.Warnf("%s", reason)
+	}
+}
 
 // dlqTimeLayout is RFC 3339 with microseconds and a numeric UTC offset
 // (`2026-06-02T08:15:00.120004+00:00`), as output.md §7 shows.

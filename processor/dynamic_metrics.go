@@ -22,6 +22,7 @@ type dynamicMetrics struct {
 	httpHits       *service.MetricCounter // enricher_id
 	httpMisses     *service.MetricCounter
 	httpExpired    *service.MetricCounter
+	httpEvicted    *service.MetricCounter
 }
 
 func newDynamicMetrics(m *service.Metrics, base *metrics) *dynamicMetrics {
@@ -36,6 +37,7 @@ func newDynamicMetrics(m *service.Metrics, base *metrics) *dynamicMetrics {
 		httpHits:       m.NewCounter("rsigma_enrichment_http_cache_hits_total", "enricher_id"),
 		httpMisses:     m.NewCounter("rsigma_enrichment_http_cache_misses_total", "enricher_id"),
 		httpExpired:    m.NewCounter("rsigma_enrichment_http_cache_expirations_total", "enricher_id"),
+		httpEvicted:    m.NewCounter("rsigma_enrichment_http_cache_evictions_total", "enricher_id"),
 	}
 }
 
@@ -91,6 +93,7 @@ func (o *dynamicObserver) precreate(set *enrich.Set) {
 				m.httpHits.Incr(0, e.ID)
 				m.httpMisses.Incr(0, e.ID)
 				m.httpExpired.Incr(0, e.ID)
+				m.httpEvicted.Incr(0, e.ID)
 			}
 		}
 	})
@@ -133,6 +136,8 @@ func (o *dynamicObserver) HTTPCache(id string, ev enrich.CacheEvent) {
 			m.httpMisses.Incr(1, id)
 		case enrich.CacheExpired:
 			m.httpExpired.Incr(1, id)
+		case enrich.CacheEvicted:
+			m.httpEvicted.Incr(1, id)
 		}
 	})
 }

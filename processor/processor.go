@@ -9,6 +9,7 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
+	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
@@ -204,8 +205,15 @@ func (p *Processor) processSequential(st *State, sc *scratch, batch service.Mess
 }
 
 // readLine returns m's content when it holds a non-blank line. A message
-// whose content cannot be read gets that error set.
+// whose content cannot be read gets that error set. A message that stands
+// for a line the input cut because it was over the limit (the sigma_lines
+// scanner marks it with a *format.LineTooLongError) is a parse error: it is
+// counted and keeps its mark, which names the line's size in the DLQ entry.
 func (p *Processor) readLine(m *service.Message) ([]byte, bool) {
+	if format.IsLineTooLong(m.GetError()) {
+		p.metrics.parseErrors.Incr(1)
+		return nil, false
+	}
 	raw, err := m.AsBytes()
 	if err != nil {
 		m.SetError(err)

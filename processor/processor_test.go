@@ -76,8 +76,13 @@ func streamMessages(t *testing.T, procYAML string, threads int, lines []string) 
 	if err := strm.StopWithin(5 * time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the stream's Run did not return within 30s of StopWithin")
 	}
 	mu.Lock()
 	defer mu.Unlock()

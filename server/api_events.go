@@ -18,8 +18,11 @@ const (
 // lines (a trailing \r removed, blank lines skipped) and each line is pushed
 // onto q in order, waiting while q is full. It answers {"accepted": n} with
 // the number of lines queued. A nil q means the daemon was not started with
-// --input http, and every request gets 404.
-func EventsHandler(q *LineQueue) http.HandlerFunc {
+// --input http, and every request gets 404. The body is read within the
+// ingest budget (nil: unbounded), and its bytes stay counted there until the
+// engine has taken the last of its lines; a spent budget is 429 with
+// Retry-After.
+func EventsHandler(q *LineQueue, budget *IngestBudget) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if allowMethods(w, r, http.MethodPost) {
 			return
@@ -29,24 +32,24 @@ func EventsHandler(q *LineQueue) http.HandlerFunc {
 				"error": "event ingestion not enabled (start with --input http)"})
 			return
 		}
-		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+		claim := budget.Claim(IngestEvents)
+		defer claim.Release()
+		body, err := readEventsBody(w, r, claim)
 		if err != nil {
-			var tooLarge *http.MaxBytesError
-			if errors.As(err, &tooLarge) {
-				w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-				w.WriteHeader(http.StatusRequestEntityTooLarge)
-				_, _ = io.WriteString(w, "request body exceeds 2 MiB")
-				return
-			}
-			writeAPIJSON(w, http.StatusBadRequest, map[string]string{"error": "reading body: " + err.Error()})
+			writeBodyError(w, claim, err)
 			return
 		}
 		if !utf8.Valid(body) {
 			writeAPIJSON(w, http.StatusBadRequest, map[string]string{"error": "request body is not valid UTF-8"})
 			return
 		}
-		accepted, status, answer := queueLines(r, q, body)
+		hold := claim.Hold(int64(cap(body))) // shared by the queued lines
+		defer hold.Release()
+		accepted, status, answer := queueLines(r, q, body, hold)
 		if answer != nil {
+			if status == http.StatusRequestEntityTooLarge {
+				claim.Refuse(ReasonTooLarge)
+			}
 			writeAPIJSON(w, status, answer)
 			return
 		}
@@ -54,10 +57,48 @@ func EventsHandler(q *LineQueue) http.HandlerFunc {
 	}
 }
 
-// queueLines pushes the body's lines; a non-nil answer is the error response
-// to send instead of the success body. Lines queued before a failure stay
-// queued.
-func queueLines(r *http.Request, q *LineQueue, body []byte) (accepted, status int, answer any) {
+// errBodyTooLarge is a body over MaxBodyBytes.
+var errBodyTooLarge = errors.New("request body exceeds 2 MiB")
+
+// readEventsBody reads the body, at most MaxBodyBytes, paid for by claim.
+func readEventsBody(w http.ResponseWriter, r *http.Request, claim *Claim) ([]byte, error) {
+	if r.ContentLength > MaxBodyBytes {
+		return nil, errBodyTooLarge
+	}
+	body, err := claim.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes), r.ContentLength)
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		return nil, errBodyTooLarge
+	}
+	return body, err
+}
+
+// writeBodyError answers a body that could not be read: 413 (plain text)
+// over the size cap or the whole budget, 429 with Retry-After when the
+// budget is spent for now, else 400.
+func writeBodyError(w http.ResponseWriter, claim *Claim, err error) {
+	switch {
+	case errors.Is(err, errBodyTooLarge), errors.Is(err, ErrIngestTooLarge):
+		claim.Refuse(ReasonTooLarge)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(http.StatusRequestEntityTooLarge)
+		_, _ = io.WriteString(w, err.Error())
+	case errors.Is(err, ErrIngestBusy):
+		w.Header().Set("Retry-After", RetryAfterSeconds)
+		writeAPIJSON(w, http.StatusTooManyRequests, map[string]string{"error": err.Error()})
+	default:
+		writeAPIJSON(w, http.StatusBadRequest, map[string]string{"error": "reading body: " + err.Error()})
+	}
+}
+
+// RetryAfterSeconds is the Retry-After of ingest requests refused because
+// the budget is spent: queued lines leave it within moments.
+const RetryAfterSeconds = "1"
+
+// queueLines pushes the body's lines, each with a share of hold; a non-nil
+// answer is the error response to send instead of the success body. Lines
+// queued before a failure stay queued.
+func queueLines(r *http.Request, q *LineQueue, body []byte, hold *Hold) (accepted, status int, answer any) {
 	for len(body) > 0 {
 		line := body
 		if i := bytes.IndexByte(body, '\n'); i >= 0 {
@@ -73,7 +114,7 @@ func queueLines(r *http.Request, q *LineQueue, body []byte) (accepted, status in
 			return accepted, http.StatusRequestEntityTooLarge,
 				map[string]any{"error": "line exceeds maximum size", "max_bytes": MaxLineBytes}
 		}
-		if err := q.Push(r.Context(), line); err != nil {
+		if err := q.PushHeld(r.Context(), line, false, hold.Share()); err != nil {
 			if errors.Is(err, ErrQueueClosed) {
 				return accepted, http.StatusServiceUnavailable,
 					map[string]any{"error": ErrQueueClosed.Error(), "accepted": accepted}

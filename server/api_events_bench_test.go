@@ -21,7 +21,7 @@ func BenchmarkEventsHandler(b *testing.B) {
 			}
 		}
 	}()
-	srv := httptest.NewServer(EventsHandler(q))
+	srv := httptest.NewServer(EventsHandler(q, nil))
 	defer srv.Close()
 	body := strings.Repeat(`{"CommandLine":"C:\\Windows\\System32\\cmd.exe /c whoami","User":"alice"}`+"\n", 1000)
 	b.SetBytes(int64(len(body)))

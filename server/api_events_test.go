@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,7 +61,7 @@ func TestEventsHandler(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			q := NewLineQueue(16, QueueHooks{})
-			srv := httptest.NewServer(EventsHandler(q))
+			srv := httptest.NewServer(EventsHandler(q, nil))
 			defer srv.Close()
 			status, body, _ := postEvents(t, srv.URL, tc.body)
 			if status != tc.wantStatus {
@@ -81,7 +82,7 @@ func TestEventsHandler(t *testing.T) {
 func TestEventsHandlerRejects(t *testing.T) {
 	t.Run("body over 2 MiB is 413", func(t *testing.T) {
 		q := NewLineQueue(4, QueueHooks{})
-		srv := httptest.NewServer(EventsHandler(q))
+		srv := httptest.NewServer(EventsHandler(q, nil))
 		defer srv.Close()
 		body := strings.Repeat(strings.Repeat("b", 1000)+"\n", MaxBodyBytes/1000+2)
 		status, _, _ := postEvents(t, srv.URL, body)
@@ -90,7 +91,7 @@ func TestEventsHandlerRejects(t *testing.T) {
 		}
 	})
 	t.Run("ingestion disabled is 404 with an error", func(t *testing.T) {
-		srv := httptest.NewServer(EventsHandler(nil))
+		srv := httptest.NewServer(EventsHandler(nil, nil))
 		defer srv.Close()
 		status, body, _ := postEvents(t, srv.URL, `{}`)
 		if status != 404 || !strings.Contains(body["error"].(string), "--input http") {
@@ -98,7 +99,7 @@ func TestEventsHandlerRejects(t *testing.T) {
 		}
 	})
 	t.Run("wrong method is 405 with Allow", func(t *testing.T) {
-		srv := httptest.NewServer(EventsHandler(NewLineQueue(1, QueueHooks{})))
+		srv := httptest.NewServer(EventsHandler(NewLineQueue(1, QueueHooks{}), nil))
 		defer srv.Close()
 		resp, err := http.Get(srv.URL)
 		if err != nil {
@@ -112,7 +113,7 @@ func TestEventsHandlerRejects(t *testing.T) {
 	t.Run("closed queue is 503 with the count so far", func(t *testing.T) {
 		q := NewLineQueue(4, QueueHooks{})
 		q.Close()
-		srv := httptest.NewServer(EventsHandler(q))
+		srv := httptest.NewServer(EventsHandler(q, nil))
 		defer srv.Close()
 		status, body, _ := postEvents(t, srv.URL, "a\nb")
 		if status != 503 || body["error"] != "event channel closed" || body["accepted"] != 0.0 {
@@ -123,28 +124,38 @@ func TestEventsHandlerRejects(t *testing.T) {
 
 func TestEventsHandlerWaitsWhenQueueIsFull(t *testing.T) {
 	var enq, deq, pressure atomic.Int64
+	waiting := make(chan struct{}) // closed when the handler first finds the queue full
+	var once sync.Once
 	q := NewLineQueue(1, QueueHooks{
 		Enqueued:     func() { enq.Add(1) },
 		Dequeued:     func() { deq.Add(1) },
-		BackPressure: func() { pressure.Add(1) },
+		BackPressure: func() { pressure.Add(1); once.Do(func() { close(waiting) }) },
 	})
-	srv := httptest.NewServer(EventsHandler(q))
+	srv := httptest.NewServer(EventsHandler(q, nil))
 	defer srv.Close()
-	got := make(chan []string)
+	got := make(chan []string, 1)
 	go func() {
 		var lines []string
+		select { // consume only once the producer waits: back-pressure is certain
+		case <-waiting:
+		case <-time.After(10 * time.Second): // no back-pressure: failed below
+		}
 		for len(lines) < 5 {
 			line, err := q.Pop(context.Background())
 			if err != nil {
 				break
 			}
 			lines = append(lines, string(line))
-			time.Sleep(5 * time.Millisecond)
 		}
 		got <- lines
 	}()
 	status, body, _ := postEvents(t, srv.URL, "1\n2\n3\n4\n5")
-	lines := <-got
+	var lines []string
+	select {
+	case lines = <-got:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("the consumer has not got 5 lines within 10s (back-pressure %d, enqueued %d)", pressure.Load(), enq.Load())
+	}
 	if status != 200 || body["accepted"] != 5.0 || strings.Join(lines, "") != "12345" {
 		t.Fatalf("status %d body %v lines %q", status, body, lines)
 	}

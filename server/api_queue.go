@@ -39,10 +39,12 @@ func NewLineQueue(capacity int, hooks QueueHooks) *LineQueue {
 }
 
 // queued is one queued line; json marks an event that is already a JSON
-// object (an OTLP log record) rather than a raw line of --input-format.
+// object (an OTLP log record) rather than a raw line of --input-format, and
+// hold is the ingest budget its memory is counted in (nil: none).
 type queued struct {
 	line []byte
 	json bool
+	hold *Hold
 }
 
 // Push enqueues line, which the queue owns afterwards. It tries without
@@ -56,6 +58,18 @@ func (q *LineQueue) Push(ctx context.Context, line []byte) error {
 // records): consumers decode it as JSON whatever --input-format says.
 func (q *LineQueue) PushJSON(ctx context.Context, event []byte) error {
 	return q.push(ctx, queued{line: event, json: true})
+}
+
+// PushHeld is Push (or PushJSON when json is true) for a line whose memory
+// is counted in the ingest budget: the queue owns one share of hold and
+// releases it when the line leaves the queue, or at once when the push
+// fails.
+func (q *LineQueue) PushHeld(ctx context.Context, line []byte, json bool, hold *Hold) error {
+	err := q.push(ctx, queued{line: line, json: json, hold: hold})
+	if err != nil {
+		hold.Release()
+	}
+	return err
 }
 
 func (q *LineQueue) push(ctx context.Context, item queued) error {
@@ -97,8 +111,7 @@ func (q *LineQueue) PopItem(ctx context.Context) (line []byte, json bool, err er
 	}
 	select {
 	case it := <-q.ch:
-		call(q.hooks.Dequeued)
-		return it.line, it.json, nil
+		return q.taken(it)
 	case <-q.done:
 		if line, json, ok := q.TryPopItem(); ok {
 			return line, json, nil
@@ -120,11 +133,20 @@ func (q *LineQueue) TryPop() ([]byte, bool) {
 func (q *LineQueue) TryPopItem() (line []byte, json bool, ok bool) {
 	select {
 	case it := <-q.ch:
-		call(q.hooks.Dequeued)
-		return it.line, it.json, true
+		line, json, _ = q.taken(it)
+		return line, json, true
 	default:
 		return nil, false, false
 	}
+}
+
+// taken is the bookkeeping of a line leaving the queue: its budget share
+// is released (the engine's batch holds it from here on, bounded by the
+// batch size).
+func (q *LineQueue) taken(it queued) ([]byte, bool, error) {
+	call(q.hooks.Dequeued)
+	it.hold.Release()
+	return it.line, it.json, nil
 }
 
 // Len is the number of queued lines.

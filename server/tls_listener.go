@@ -136,3 +136,6 @@ func (c *countedConn) Close() error {
 	}
 	return c.Conn.Close()
 }
+
+// NetConn is the wrapped connection (the connection limiter's).
+func (c *countedConn) NetConn() net.Conn { return c.Conn }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestMatchReportsSelectionsAndFields(t *testing.T) {
@@ -208,9 +209,15 @@ condition: sel or kw`))
 			done <- nil
 		}()
 	}
+	timeout := time.After(2 * time.Minute)
 	for g := 0; g < 4; g++ {
-		if err := <-done; err != nil {
-			t.Error(err)
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Error(err)
+			}
+		case <-timeout:
+			t.Fatalf("%d of 4 goroutines still evaluating after 2 minutes", 4-g)
 		}
 	}
 }

@@ -29,7 +29,8 @@ func FileSpec() *service.ConfigSpec {
 		Summary("Appends each message as one line to a file, flushing after every batch.").
 		Description("The file is created if missing and opened for appending. Before every batch the output checks " +
 			"that the path still names the open file; when the file was removed, replaced or rotated it is " +
-			"reopened, and when it cannot be reopened the batch fails (so a `fallback` can dead-letter it).").
+			"reopened, and when it cannot be reopened the batch fails (so a `fallback` can dead-letter it). A write " +
+			"that fails part way (a full disk) is cut back: the file never keeps part of a batch.").
 		Field(service.NewStringField("path").Description("The file to append to."))
 }
 
@@ -60,7 +61,8 @@ func NewFileOutput(path string) *FileOutput { return &FileOutput{path: path} }
 // the failure reaches the stream's fallback instead of blocking the sink.
 func (o *FileOutput) Connect(context.Context) error { return nil }
 
-// WriteBatch appends every message of batch followed by '\n' in one write.
+// WriteBatch appends every message of batch followed by '\n' in one write;
+// when the write fails, none of the batch stays in the file.
 func (o *FileOutput) WriteBatch(_ context.Context, batch service.MessageBatch) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -70,12 +72,34 @@ func (o *FileOutput) WriteBatch(_ context.Context, batch service.MessageBatch) e
 	if err := o.ensureOpen(); err != nil {
 		return err
 	}
-	if _, err := o.f.Write(o.buf.Bytes()); err != nil {
+	if err := appendWhole(o.f, o.buf.Bytes()); err != nil {
 		_ = o.f.Close()
 		o.f = nil
 		return fmt.Errorf("file sink %s: %w", o.path, err)
 	}
 	return nil
+}
+
+// appendWhole appends data to f, or nothing: a write that fails part way (a
+// full disk, a file size limit) is cut back to the file's size before it, so
+// that no partial line stays behind and the whole batch can be retried or
+// dead-lettered without a line appearing twice. The sink owns its file:
+// another process appending at the same moment would lose its bytes too.
+func appendWhole(f *os.File, data []byte) error {
+	before, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	n, err := f.Write(data)
+	if err == nil {
+		return nil
+	}
+	if n > 0 {
+		if terr := f.Truncate(before.Size()); terr != nil {
+			return fmt.Errorf("%w (and %d bytes of a partial line remain: %v)", err, n, terr)
+		}
+	}
+	return err
 }
 
 // ensureOpen (re)opens the file unless the open handle is still the file

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -39,9 +40,34 @@ func TestStdoutOutputWritesABatchInOneWrite(t *testing.T) {
 }
 
 func TestStdoutOutputFailsTheBatchWhenTheWriteFails(t *testing.T) {
-	o := NewStdoutOutput(&countingWriter{err: os.ErrClosed})
+	o := NewStdoutOutput(&countingWriter{err: syscall.ENOSPC})
 	err := o.WriteBatch(context.Background(), batchOf("x"))
-	if !errors.Is(err, os.ErrClosed) || !strings.Contains(err.Error(), "stdout sink") {
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), "stdout sink") {
 		t.Fatalf("err = %v, want the write error, named", err)
+	}
+	w := &countingWriter{}
+	o.w = w
+	if err := o.WriteBatch(context.Background(), batchOf("y")); err != nil || len(w.writes) != 1 {
+		t.Fatalf("after a failed write: %v, writes %q", err, w.writes)
+	}
+}
+
+// Issue 13, item 6: a closed stdout (its reader went away) is reported once
+// and not written again; without a closed_resource the batches fail.
+func TestStdoutOutputClosedIsReportedOnce(t *testing.T) {
+	for _, closedErr := range []error{syscall.EPIPE, syscall.EBADF, os.ErrClosed} {
+		w := &countingWriter{err: &os.PathError{Op: "write", Path: "/dev/stdout", Err: closedErr}}
+		o := NewStdoutOutput(w)
+		closedCalls := 0
+		o.onClosed = func() { closedCalls++ }
+		for i := 0; i < 3; i++ {
+			if err := o.WriteBatch(context.Background(), batchOf("x")); !errors.Is(err, ErrStdoutClosed) {
+				t.Fatalf("%v: batch %d: err = %v, want ErrStdoutClosed", closedErr, i, err)
+			}
+			w.err = nil // a later write would succeed: it must not be tried
+		}
+		if closedCalls != 1 || len(w.writes) != 0 {
+			t.Fatalf("%v: onClosed called %d times, %d writes after the close", closedErr, closedCalls, len(w.writes))
+		}
 	}
 }

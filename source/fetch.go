@@ -10,11 +10,13 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/command"
+	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 )
 
 // ErrorKind classifies a failed resolution (the error_kind metric label).
@@ -97,11 +99,11 @@ func (s *Source) fetchHTTP(ctx context.Context, client *http.Client) ([]byte, er
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, redact.HTTPError(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%s %s: HTTP %d", s.Method, s.URL, resp.StatusCode)
+		return nil, fmt.Errorf("%s %s: HTTP %d", s.Method, redact.URL(s.URL), resp.StatusCode)
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, s.MaxBytes+1))
 	if err == nil && int64(len(data)) > s.MaxBytes {
@@ -110,41 +112,20 @@ func (s *Source) fetchHTTP(ctx context.Context, client *http.Client) ([]byte, er
 	return data, err
 }
 
-// limitWriter keeps at most max bytes and records overflow.
-type limitWriter struct {
-	buf  bytes.Buffer
-	max  int64
-	over bool
-}
-
-func (w *limitWriter) Write(p []byte) (int, error) {
-	room := w.max - int64(w.buf.Len())
-	if int64(len(p)) > room {
-		w.over = true
-		if room > 0 {
-			w.buf.Write(p[:room])
-		}
-		return len(p), nil
-	}
-	return w.buf.Write(p)
-}
-
+// runCommand runs the source's argv; at the timeout its whole process
+// group is killed and reading stops (internal/command).
 func (s *Source) runCommand(ctx context.Context) ([]byte, error) {
-	cmd := exec.CommandContext(ctx, s.Command[0], s.Command[1:]...)
-	stdout := &limitWriter{max: s.MaxBytes}
-	stderr := &limitWriter{max: stderrCap}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	err := cmd.Run()
+	out, err := command.Run(ctx, s.Command, nil, command.Limits{Stdout: s.MaxBytes, Stderr: stderrCap})
 	if ctx.Err() != nil {
 		return nil, ctx.Err()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v: %s", s.Command[0], err, strings.TrimSpace(stderr.buf.String()))
+		return nil, fmt.Errorf("%s: %v: %s", s.Command[0], err, strings.TrimSpace(string(out.Stderr)))
 	}
-	if stdout.over {
+	if out.Overflow {
 		return nil, &ResolveError{ID: s.ID, Kind: KindResourceLimit, Err: fmt.Errorf("stdout exceeds %d bytes", s.MaxBytes)}
 	}
-	return stdout.buf.Bytes(), nil
+	return out.Stdout, nil
 }
 
 // decode parses raw bytes in the source's format.

@@ -109,7 +109,7 @@ func TestNATSPushUpdatesTheValue(t *testing.T) {
 	stop := make(chan struct{})
 	defer close(stop)
 	publishUntil(t, url, "feeds.push", func() string { return `["pushed"]` }, stop)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if v, _ := r.Value("feed"); reflect.DeepEqual(v, []any{"pushed"}) {
 			return

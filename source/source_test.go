@@ -194,6 +194,7 @@ func TestCommandTimeoutAndLimits(t *testing.T) {
 		kind       ErrorKind
 	}{
 		{"timeout_kills_command", "{id: s, type: command, command: [sleep, '5'], timeout: 100ms}", KindTimeout},
+		{"timeout_kills_a_background_child_holding_stdout", "{id: s, type: command, command: [sh, -c, 'sleep 30 & echo []'], timeout: 100ms}", KindTimeout},
 		{"stdout_cap", "{id: s, type: command, command: [echo, '[1,2,3,4,5,6,7,8]'], max_stdout: 4}", KindResourceLimit},
 		{"non_zero_exit_carries_stderr", "{id: s, type: command, command: [ls, /definitely/missing]}", KindFetch},
 		{"bad_json_is_a_parse_error", "{id: s, type: command, command: [echo, 'not json']}", KindParse},
@@ -210,7 +211,7 @@ func TestCommandTimeoutAndLimits(t *testing.T) {
 			if !errors.As(err, &re) || re.Kind != tc.kind {
 				t.Fatalf("err = %v, want kind %s", err, tc.kind)
 			}
-			if time.Since(start) > 3*time.Second {
+			if time.Since(start) > 10*time.Second { // the timeout is 100ms; the commands would run 5-30 s
 				t.Fatalf("took %s", time.Since(start))
 			}
 		})
@@ -267,7 +268,7 @@ func TestRunReResolvesOnTriggerAndWatch(t *testing.T) {
 	go r.Run(ctx)
 	waitFor := func(id, want string) {
 		t.Helper()
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(10 * time.Second)
 		for time.Now().Before(deadline) {
 			if v, _, _ := r.Snapshot().Value(id); reflect.DeepEqual(v, []any{want}) {
 				return
@@ -277,12 +278,25 @@ func TestRunReResolvesOnTriggerAndWatch(t *testing.T) {
 		v, _, _ := r.Snapshot().Value(id)
 		t.Fatalf("value stayed %v, want [%s]", v, want)
 	}
-	time.Sleep(100 * time.Millisecond) // let the watcher start
+	// Run sets its watches up before it takes the first trigger: once a
+	// triggered resolution is counted, the watcher is running.
+	resolves := r.Stats().Resolves
+	if !r.Trigger("t") {
+		t.Fatal("trigger refused")
+	}
+	for deadline := time.Now().Add(10 * time.Second); r.Stats().Resolves == resolves; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the triggered resolution did not happen within 10s")
+		}
+	}
 	write(t, dir, "list.json", `["two"]`)
 	waitFor("s", "two")
-	// "t" is not watched: its change is picked up only by a triggered resolution.
+	// "t" is not watched: its change is picked up only by a triggered
+	// resolution. The watcher handles events in order, so once the later
+	// change of "s" is seen, the change of "t" was seen and ignored.
 	write(t, dir, "other.json", `["dos"]`)
-	time.Sleep(100 * time.Millisecond)
+	write(t, dir, "list.json", `["three"]`)
+	waitFor("s", "three")
 	if v, _, _ := r.Snapshot().Value("t"); !reflect.DeepEqual(v, []any{"uno"}) {
 		t.Fatalf("unwatched source changed without a trigger: %v", v)
 	}
@@ -290,4 +304,26 @@ func TestRunReResolvesOnTriggerAndWatch(t *testing.T) {
 		t.Fatal("trigger refused")
 	}
 	waitFor("t", "dos")
+}
+
+// Credentials in a source URL never reach the resolution error (which is
+// logged): not from our message, not from net/http's.
+func TestHTTPErrorsHideURLCredentials(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "boom", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	withToken := strings.Replace(srv.URL, "http://", "http://t0ken@", 1)
+	for name, u := range map[string]string{"status": withToken + "/x", "dial": "http://u:pa55@127.0.0.1:1/x", "dial_token": "http://t0ken@127.0.0.1:1/x"} {
+		t.Run(name, func(t *testing.T) {
+			srcs, err := Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: http, url: '%s'}]", u)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = NewResolver(srcs, Options{}).ResolveAll(context.Background())
+			if err == nil || strings.Contains(err.Error(), "t0ken") || strings.Contains(err.Error(), "pa55") || !strings.Contains(err.Error(), "://***@127.0.0.1:") {
+				t.Fatalf("err = %v, want the URL with its credentials masked", err)
+			}
+		})
+	}
 }

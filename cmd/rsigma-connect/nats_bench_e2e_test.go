@@ -27,8 +27,10 @@ func BenchmarkDaemonNATS(b *testing.B) {
 			start := time.Now()
 			d := daemontest.Start(b, natsDaemonArgs("--input", url+"/events.>", "--output", url+"/detections",
 				"--batch-size", fmt.Sprint(batch))...)
-			for streamCount(js, "rsigma-detections") < uint64(b.N) {
-				time.Sleep(5 * time.Millisecond)
+			for deadline := time.Now().Add(5 * time.Minute); streamCount(js, "rsigma-detections") < uint64(b.N); time.Sleep(5 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					b.Fatalf("%d of %d detections after 5 minutes\n%s", streamCount(js, "rsigma-detections"), b.N, d.Stderr())
+				}
 			}
 			elapsed := time.Since(start)
 			b.StopTimer()

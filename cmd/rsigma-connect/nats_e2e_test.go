@@ -372,6 +372,7 @@ func TestDaemonNATSStartupErrors(t *testing.T) {
 		t.Setenv("NATS_TOKEN", "s3cret")
 		js := tokenJS
 		d := daemontest.Start(t, "run", path)
+		waitStream(t, js, "rsigma-events", d)
 		publishLines(t, js, "events.windows", daemontest.Lines(sampleEvents(t)))
 		deadline := time.Now().Add(20 * time.Second)
 		for streamCount(js, "rsigma-detections") == 0 && time.Now().Before(deadline) {

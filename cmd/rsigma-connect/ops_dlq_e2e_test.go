@@ -34,7 +34,7 @@ func TestDaemonFailingFileSinkGoesToDLQ(t *testing.T) {
 		"--output", "stdout", "--output", "file://"+results, "--dlq", "file://"+dlq)
 
 	opsDetects(t, d, base, `{"CommandLine":"malware.exe 1"}`, 1)
-	opsEventually(t, 5*time.Second, "the file sink got the first result", func() bool {
+	opsEventually(t, 15*time.Second, "the file sink got the first result", func() bool {
 		return len(opsFileLines(t, results)) == 1
 	})
 

@@ -62,7 +62,7 @@ func opsStart(t *testing.T, rules string, args ...string) (*daemontest.Daemon, s
 	t.Helper()
 	d := daemontest.Start(t, append([]string{"engine", "daemon", "-r", rules, "--api-addr", "127.0.0.1:0"}, args...)...)
 	base := "http://" + d.APIAddr(10*time.Second)
-	opsEventually(t, 10*time.Second, "daemon answers /readyz", func() bool {
+	opsEventually(t, 15*time.Second, "daemon answers /readyz", func() bool {
 		resp, err := http.Get(base + "/readyz")
 		if err != nil {
 			return false

@@ -65,7 +65,7 @@ func sendOTLP(t *testing.T, exp sdklog.Exporter, commandLine string) {
 
 func waitMetric(t *testing.T, get func() string, sample string) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(15 * time.Second)
 	for {
 		m := get()
 		if strings.Contains(m, sample) {

@@ -71,10 +71,39 @@ type Daemon struct {
 // The process is killed when the test ends if it is still running.
 func Start(t testing.TB, args ...string) *Daemon {
 	t.Helper()
+	return start(t, exec.Command(Binary(t), args...), args)
+}
+
+// StartWithStdout is Start with the process's stdout on the given file
+// (the write end of an os.Pipe, to close its read end under the daemon);
+// Stdout then reports nothing.
+func StartWithStdout(t testing.TB, stdout *os.File, args ...string) *Daemon {
+	t.Helper()
+	cmd := exec.Command(Binary(t), args...)
+	cmd.Stdout = stdout
+	return start(t, cmd, args)
+}
+
+// StartWithFileLimit is Start with the process's descriptor limit (soft and
+// hard, as `ulimit -n` sets it) at nofile from its first instruction.
+func StartWithFileLimit(t testing.TB, nofile int, args ...string) *Daemon {
+	t.Helper()
+	script := fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, nofile)
+	return start(t, exec.Command("/bin/sh", append([]string{"-c", script, Binary(t)}, args...)...), args)
+}
+
+// start runs cmd; its stdout, unless already set, goes to Stdout.
+func start(t testing.TB, cmd *exec.Cmd, args []string) *Daemon {
+	t.Helper()
 	d := &Daemon{t: t, stdout: &lockedBuffer{}, stderr: &lockedBuffer{}, done: make(chan struct{})}
-	d.Cmd = exec.Command(Binary(t), args...)
-	d.Cmd.Stdout = d.stdout
+	d.Cmd = cmd
+	if d.Cmd.Stdout == nil {
+		d.Cmd.Stdout = d.stdout
+	}
 	d.Cmd.Stderr = d.stderr
+	// Once the process has exited (or was killed), a child of it still
+	// holding stdout or stderr must not keep Wait, and so the test, waiting.
+	d.Cmd.WaitDelay = 10 * time.Second
 	stdin, err := d.Cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)

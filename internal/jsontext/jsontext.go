@@ -56,3 +56,33 @@ func appendEscape(dst []byte, c byte) []byte {
 	}
 	return append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
 }
+
+// QuotedLen is the number of bytes AppendString(dst, s) appends, found
+// without writing them: callers size (and account for) a buffer before
+// filling it.
+func QuotedLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				n += len("\uFFFD")
+			} else {
+				n += size
+			}
+			i += size
+			continue
+		}
+		switch {
+		case c >= 0x20 && c != '"' && c != '\\':
+			n++
+		case c == '"', c == '\\', c == '\b', c == '\t', c == '\n', c == '\f', c == '\r':
+			n += 2
+		default:
+			n += len(`\u0000`)
+		}
+		i++
+	}
+	return n
+}

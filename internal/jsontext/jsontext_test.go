@@ -24,6 +24,9 @@ func TestAppendString(t *testing.T) {
 		if err := json.Unmarshal([]byte(got), &back); err != nil {
 			t.Errorf("%s is not a JSON string: %v", got, err)
 		}
+		if n := QuotedLen(in); n != len(got) {
+			t.Errorf("QuotedLen(%q) = %d, AppendString wrote %d bytes", in, n, len(got))
+		}
 	}
 }
 
@@ -36,6 +39,9 @@ func FuzzAppendStringRoundTrips(f *testing.F) {
 		}
 		if want := string([]rune(s)); back != want {
 			t.Fatalf("round trip of %q gave %q, want %q", s, back, want)
+		}
+		if n, wrote := QuotedLen(s), len(AppendString(nil, s)); n != wrote {
+			t.Fatalf("QuotedLen(%q) = %d, AppendString wrote %d bytes", s, n, wrote)
 		}
 	})
 }

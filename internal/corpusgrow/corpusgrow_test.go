@@ -51,20 +51,7 @@ func TestWriteIsDeterministic(t *testing.T) {
 // copy loads and compiles, has a new id, and has its original's searches,
 // fields, modifiers, value counts and conditions.
 func TestCopiesKeepTheRulesShape(t *testing.T) {
-	dir, err := SigmaHQ(2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := sigma.LoadPath(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rs.Rejected) > 0 {
-		t.Fatalf("%d rejected, first: %v", len(rs.Rejected), rs.Rejected[0])
-	}
-	if _, rejected, err := sigma.Compile(rs, sigma.CompileOptions{}); err != nil || len(rejected) > 0 {
-		t.Fatalf("compile: %v, %d rejected", err, len(rejected))
-	}
+	dir, rs, _ := loadGrown(t, 2)
 	byFile := map[string]*sigma.Rule{}
 	for _, r := range rs.Rules {
 		rel, _ := filepath.Rel(dir, r.File)
@@ -93,6 +80,28 @@ func TestCopiesKeepTheRulesShape(t *testing.T) {
 	}
 }
 
+// loadGrown loads and compiles the corpus grown to times corpora; every
+// rule must load and compile.
+func loadGrown(t *testing.T, times int) (string, *sigma.RuleSet, *sigma.Engine) {
+	t.Helper()
+	dir, err := SigmaHQ(times)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := sigma.LoadPath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs.Rejected) > 0 {
+		t.Fatalf("%d rejected, first: %v", len(rs.Rejected), rs.Rejected[0])
+	}
+	eng, rejected, err := sigma.Compile(rs, sigma.CompileOptions{})
+	if err != nil || len(rejected) > 0 {
+		t.Fatalf("compile: %v, %d rejected", err, len(rejected))
+	}
+	return dir, rs, eng
+}
+
 // shape renders what a copy must keep of a rule.
 func shape(r *sigma.Rule) string {
 	var b strings.Builder
@@ -119,18 +128,7 @@ func shape(r *sigma.Rule) string {
 // TestCopiesDoNotFireOnTheLanes evaluates the benchmark lanes against the
 // corpus grown to three corpora: only original rules match.
 func TestCopiesDoNotFireOnTheLanes(t *testing.T) {
-	dir, err := SigmaHQ(3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rs, err := sigma.LoadPath(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	eng, _, err := sigma.Compile(rs, sigma.CompileOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, _, eng := loadGrown(t, 3)
 	originals := filepath.Join(dir, "00") + string(filepath.Separator)
 	for _, lane := range lanes.All {
 		lines, err := lanes.Lines(lane, 5000)

@@ -61,6 +61,8 @@ type Options struct {
 	ReplayFromTime     string
 	ReplayFromLatest   bool
 	ConsumerGroup      string
+	// Fleet are the fleet correlation flags (fleet.go).
+	Fleet FleetOptions
 
 	BloomPrefilter bool
 	BloomMaxBytes  int
@@ -106,5 +108,6 @@ func Defaults() *Options {
 		BatchSize:            1,
 		DrainTimeout:         5 * time.Second,
 		BloomMaxBytes:        1048576,
+		Fleet:                FleetOptions{LeaseTTL: defaultLeaseTTL * time.Second, CheckpointInterval: defaultCheckpointInterval * time.Second},
 	}
 }

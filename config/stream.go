@@ -35,6 +35,7 @@ func StreamYAML(o *Options) ([]byte, error) {
 		}},
 		kv{"shutdown_timeout", (o.DrainTimeout).String()},
 	)
+	conf = withFleet(o, conf) // fleet.go
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -62,7 +63,7 @@ func ProcessorSection(o *Options) omap {
 		{"include_event", o.IncludeEvent},
 		{"input_format", o.InputFormat},
 		{"batch_size", batchSize(o)},
-	}...), append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...)...)
+	}...), append(append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...), fleetSection(o)...)...)
 }
 
 // prefilterSection passes --bloom-prefilter, --bloom-max-bytes (only with

@@ -15,7 +15,7 @@ func Validate(o *Options) error {
 	if len(o.Rules) == 0 {
 		return Configf("--rules is required")
 	}
-	checks := []func(*Options) error{validateInput, validateFormat, validateOutputs, validateNATS, validateAPIAddr, validateThroughput, validateCorrelation}
+	checks := []func(*Options) error{validateInput, validateFormat, validateOutputs, validateNATS, validateAPIAddr, validateThroughput, validateCorrelation, validateFleet}
 	for _, check := range checks {
 		if err := check(o); err != nil {
 			return err

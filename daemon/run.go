@@ -21,6 +21,7 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/engine"
 	"github.com/rsigma-connect/rsigma-connect/exporter"
+	"github.com/rsigma-connect/rsigma-connect/fleet/natsfleet"
 	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
@@ -60,6 +61,9 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 		return err
 	}
 	if err := preflightNATS(ctx, o, log); err != nil { // unreachable server, refused credentials → 3
+		return err
+	}
+	if err := checkFleet(ctx, o); err != nil { // fleet.go: another partition count → 3
 		return err
 	}
 	d, err := newDaemon(o, st, log)
@@ -120,6 +124,7 @@ type daemon struct {
 	certs *server.CertStore   // nil without --tls-cert; reloadTLS (tls.go) swaps it
 	conns *server.ConnLimiter // the API listener's connection limit (tls.go)
 	dyn   *engine.Dynamic     // sources and enrichers (dynamic.go)
+	fleet *natsfleet.Board    // the fleet member's status, nil outside a fleet (fleet.go)
 	ops   *operations         // input queue, /api/v1, readiness, hot reload (api.go)
 	// merged is the stream's input unless --input http (otlp_input.go),
 	// set when the stream builds it; drain.go ends it.
@@ -142,6 +147,9 @@ func newDaemon(o *config.Options, st *engine.State, log *slog.Logger) (*daemon, 
 	}
 	if err := processor.Register(d.env, d.hub); err != nil {
 		return nil, config.Configf("registering the sigma processor: %v", err)
+	}
+	if err := d.mountFleet(); err != nil {
+		return nil, err
 	}
 	if err := exporter.RegisterPrometheus(d.env, d.reg); err != nil {
 		return nil, config.Configf("registering the metrics exporter: %v", err)

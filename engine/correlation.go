@@ -50,6 +50,7 @@ type correlationStep struct {
 	byRule  Counter      // rule_title, level, correlation_type
 	late    Counter      // rule_title, outcome
 	keeper  *stateKeeper // nil without a state path
+	fleet   *fleetStep   // stage 1 of a fleet (correlation_fleet.go); nil otherwise
 	noDets  bool
 	started bool
 }
@@ -62,6 +63,9 @@ func newCorrelationStep(s Settings, o Options, m *metrics) (*correlationStep, er
 	c := &correlationStep{log: o.Logger, m: m, noDets: s.Correlation.NoDetections,
 		byRule: reg.NewCounter("rsigma_correlation_matches_by_rule_total", "rule_title", "level", "correlation_type"),
 		late:   reg.NewCounter("rsigma_correlation_late_events_total", "rule_title", "outcome")}
+	if s.Fleet.Partitions > 0 {
+		c.fleet = newFleetStep(s.Fleet, o)
+	}
 	if s.State.Path != "" {
 		k, err := openStateKeeper(s.State, o)
 		if err != nil {
@@ -81,6 +85,9 @@ func (c *correlationStep) install(st *State) {
 		c.log.Warnf("correlation state cap %d reached: evicted the %d stalest groups, %d remain", limit, evicted, remaining)
 	})
 	ce.SetOnLate(c.countLate)
+	if c.fleet != nil {
+		c.fleet.install(ce)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.started {
@@ -111,9 +118,10 @@ func (c *correlationStep) hidden(st *State, r *sigma.Rule) bool {
 	return c.noDets && st.Correlation.HiddenRule(r)
 }
 
-// apply feeds one event's matches (of input line) to the correlation engine
-// and appends an output per correlation result to out.
-func (c *correlationStep) apply(st *State, line int, d decoded, matches []sigma.Match, out []Output) []Output {
+// apply feeds one event's matches (of input line, at source position pos)
+// to the correlation engine and appends an output per correlation result
+// (in a fleet: per partition batch) to out.
+func (c *correlationStep) apply(st *State, line int, pos uint64, d decoded, matches []sigma.Match, out []Output) []Output {
 	ce := st.Correlation
 	if ce.Len() == 0 {
 		return out
@@ -134,6 +142,9 @@ func (c *correlationStep) apply(st *State, line int, d decoded, matches []sigma.
 	if len(c.hits) == 0 {
 		return out
 	}
+	if c.fleet != nil {
+		return c.fleet.emit(ce, line, pos, d, c.hits, out)
+	}
 	c.results = ce.Process(correlation.Input{Event: d.event, Hits: c.hits, Body: d.json}, c.results[:0])
 	for i := range c.results {
 		r := &c.results[i]
@@ -145,8 +156,12 @@ func (c *correlationStep) apply(st *State, line int, d decoded, matches []sigma.
 	return out
 }
 
-// observe refreshes rsigma_correlation_state_entries (once per batch).
+// observe refreshes rsigma_correlation_state_entries (once per batch);
+// in a fleet, stage 2 reports it.
 func (c *correlationStep) observe() {
+	if c.fleet != nil {
+		return
+	}
 	c.mu.Lock()
 	n := 0
 	if c.current != nil {

@@ -68,7 +68,7 @@ func (e *Evaluator) evaluateParallel(st *State, sc *scratch, lines []Line, lo, h
 			continue
 		}
 		for _, de := range line.events {
-			out = e.emit(st, sc, i, de.d, de.matches, out)
+			out = e.emit(st, sc, i, lines[i].Position, de.d, de.matches, out)
 			de.d.release()
 		}
 		events += len(line.events)

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rsigma-connect/rsigma-connect/fleet"
 	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
@@ -24,6 +25,10 @@ type Line struct {
 	// Err. A *format.LineTooLongError (a line the input cut) also counts as
 	// a parse error.
 	Err error
+	// Position is the event's position in its source stream (unique,
+	// increasing; 0: none), which fleet correlation orders by
+	// (Settings.Fleet).
+	Position uint64
 }
 
 // Output is one outcome of Evaluate: a result object (a detection or a
@@ -35,6 +40,11 @@ type Output struct {
 	JSON []byte
 	// Err is ErrParse for an undecodable line, or the line's own Err.
 	Err error
+	// Fleet marks a fleet correlation batch (Settings.Fleet): JSON holds
+	// the encoded fleet.Batch of partition Partition, which the processor
+	// carries in the fleet.MetaPartition metadata.
+	Fleet     bool
+	Partition int
 }
 
 // Options connect an Evaluator to the program that runs it. Every field
@@ -48,6 +58,10 @@ type Options struct {
 	// Position is the acknowledged input position stored with the
 	// correlation state; nil stores none.
 	Position Position
+	// Correlator is the stream's stage 2 of fleet correlation, which a
+	// fleet's stage 1 (Settings.Fleet) hands its rules to; nil: a
+	// Correlator of its own.
+	Correlator *fleet.Correlator
 }
 
 // Evaluator evaluates lines against the active State: decoding, detection,
@@ -204,7 +218,7 @@ func (e *Evaluator) evaluateSequential(st *State, sc *scratch, lines []Line, lo,
 		}
 		n, err := e.decodeEach(st, l, raw, func(d decoded) {
 			sc.matches = st.Engine.Evaluate(d.event, sc.matches[:0])
-			out = e.emit(st, sc, i, d, sc.matches, out)
+			out = e.emit(st, sc, i, l.Position, d, sc.matches, out)
 			d.release()
 		})
 		events += n
@@ -238,9 +252,10 @@ func (e *Evaluator) parseError(line int, err error, out []Output) []Output {
 	return append(out, Output{Line: line, Err: ErrParse})
 }
 
-// emit appends one output per detection of d (matches, from Evaluate) to
-// out, then the correlation results d triggers.
-func (e *Evaluator) emit(st *State, sc *scratch, line int, d decoded, matches []sigma.Match, out []Output) []Output {
+// emit appends one output per detection of d (matches, from Evaluate; of
+// input line, at source position pos) to out, then the correlation results
+// d triggers.
+func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded, matches []sigma.Match, out []Output) []Output {
 	for i := range matches {
 		match := &matches[i]
 		if e.corr.hidden(st, match.Rule) {
@@ -254,7 +269,7 @@ func (e *Evaluator) emit(st *State, sc *scratch, line int, d decoded, matches []
 		out = append(out, Output{Line: line, JSON: bytes.Clone(sc.buf)})
 		sc.hits.add(match.Rule)
 	}
-	return e.corr.apply(st, line, d, matches, out)
+	return e.corr.apply(st, line, pos, d, matches, out)
 }
 
 // observeStep records the per-step histograms (spec/metrics.md §2: batch

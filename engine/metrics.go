@@ -92,6 +92,10 @@ func (discard) Incr(int64, ...string)                {}
 func (discard) Set(int64, ...string)                 {}
 func (discard) Timing(int64, ...string)              {}
 
+// LevelLabel is a rule level as the `level` label of the *_by_rule_total
+// metrics ("unknown" when unset); `sigma_correlate` labels alike.
+func LevelLabel(level string) string { return levelLabel(level) }
+
 // levelLabel is the `level` label value of the per-rule match counter.
 func levelLabel(level string) string {
 	if level == "" {

@@ -33,6 +33,18 @@ type Settings struct {
 	State       StateSettings
 	// Pipelines, dynamic sources and enrichers.
 	Dynamic DynamicSettings
+	// Fleet correlation, stage 1.
+	Fleet FleetSettings
+}
+
+// FleetSettings make the evaluator stage 1 of fleet correlation
+// (docs/fleet-correlation.md). Partitions 0 keeps correlation local.
+type FleetSettings struct {
+	Partitions int
+	// PositionMeta is the metadata key holding each event's position in
+	// its source stream (unique, increasing); stage 2 orders by it. The
+	// processor reads it into Line.Position.
+	PositionMeta string
 }
 
 // CorrelationSettings are the engine-wide correlation knobs (daemon.md

@@ -3,11 +3,13 @@ package processor
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"sync"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/engine"
+	"github.com/rsigma-connect/rsigma-connect/fleet"
 	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/source"
 )
@@ -61,6 +63,9 @@ const MetaEventJSON = "rsigma_event_json"
 type Processor struct {
 	eval    *engine.Evaluator
 	scratch sync.Pool // *scratch
+	// positionMeta is the metadata key of each event's source position in
+	// a fleet's stage 1 ("" otherwise).
+	positionMeta string
 }
 
 // scratch is per-call working memory reused across batches.
@@ -72,16 +77,24 @@ type scratch struct {
 // New builds a processor over an evaluator of s that logs and counts
 // through res (engine.New).
 func New(s engine.Settings, res *service.Resources, hub *engine.Hub) (*Processor, error) {
-	e, err := engine.New(s, engine.Options{
+	o := engine.Options{
 		Metrics:  metricsOf{res.Metrics()},
 		Logger:   res.Logger(),
 		Hub:      hub,
 		Position: SharedPosition(res),
-	})
+	}
+	if s.Fleet.Partitions > 0 {
+		o.Correlator = fleet.SharedCorrelator(res.GetOrSetGeneric)
+	}
+	e, err := engine.New(s, o)
 	if err != nil {
 		return nil, err
 	}
-	return &Processor{eval: e}, nil
+	p := &Processor{eval: e}
+	if s.Fleet.Partitions > 0 {
+		p.positionMeta = s.Fleet.PositionMeta
+	}
+	return p, nil
 }
 
 // Evaluator returns the evaluator the processor adapts.
@@ -99,7 +112,11 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 	defer p.scratch.Put(sc)
 	sc.lines = sc.lines[:0]
 	for _, m := range batch {
-		sc.lines = append(sc.lines, lineOf(m))
+		l := lineOf(m)
+		if p.positionMeta != "" {
+			l.Position = position(m, p.positionMeta)
+		}
+		sc.lines = append(sc.lines, l)
 	}
 	sc.out = p.eval.Evaluate(ctx, sc.lines, sc.out[:0])
 	out := make(service.MessageBatch, 0, len(sc.out))
@@ -112,6 +129,9 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 		} else {
 			res := m.Copy()
 			res.SetBytes(o.JSON)
+			if o.Fleet {
+				res.MetaSetMut(fleet.MetaPartition, strconv.Itoa(o.Partition))
+			}
 			out = append(out, res)
 		}
 		*o = engine.Output{}
@@ -140,6 +160,27 @@ func lineOf(m *service.Message) engine.Line {
 	}
 	_, isJSON := m.MetaGet(MetaEventJSON)
 	return engine.Line{Text: raw, JSON: isJSON}
+}
+
+// position reads an event's source position from the metadata key meta
+// (0: none).
+func position(m *service.Message, meta string) uint64 {
+	v, ok := m.MetaGetMut(meta)
+	if !ok {
+		return 0
+	}
+	switch x := v.(type) {
+	case int64:
+		return uint64(max(x, 0))
+	case uint64:
+		return x
+	case int:
+		return uint64(max(x, 0))
+	case string:
+		n, _ := strconv.ParseUint(x, 10, 64)
+		return n
+	}
+	return 0
 }
 
 // Close implements service.BatchProcessor: it writes the final correlation

@@ -48,6 +48,9 @@ func ParseSettings(conf *service.ParsedConfig) (engine.Settings, error) {
 	if err = parseDynamicSettings(conf, &s); err != nil {
 		return s, err
 	}
+	if err = parseFleetSettings(conf, &s); err != nil {
+		return s, err
+	}
 	return s, nil
 }
 

@@ -17,6 +17,8 @@ import (
 
 	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/daemon"
+	"github.com/rsigma-connect/rsigma-connect/fleet/correlate"
+	"github.com/rsigma-connect/rsigma-connect/fleet/natsfleet"
 	_ "github.com/rsigma-connect/rsigma-connect/processor" // registers sigma and sigma_dlq_entry
 )
 
@@ -36,6 +38,13 @@ func main() {
 	if err := daemon.Register(service.GlobalEnvironment()); err != nil {
 		fmt.Fprintln(os.Stderr, "error: registering components:", err)
 		os.Exit(1)
+	}
+	// Fleet correlation: stage 2 and the JetStream transport.
+	if err := correlate.Register(service.GlobalEnvironment()); err != nil {
+		panic(err)
+	}
+	if err := natsfleet.Register(service.GlobalEnvironment(), nil); err != nil {
+		panic(err)
 	}
 	service.RunCLI(context.Background(),
 		service.CLIOptSetBinaryName("rsigma-connect"),

@@ -149,7 +149,7 @@ func (c *correlationStep) apply(st *State, line int, pos uint64, d decoded, matc
 	for i := range c.results {
 		r := &c.results[i]
 		c.buf = AppendCorrelation(c.buf[:0], r, nil)
-		out = append(out, Output{Line: line, JSON: bytes.Clone(c.buf)})
+		out = append(out, Output{Line: line, JSON: bytes.Clone(c.buf), Correlation: r.Rule})
 		c.byRule.Incr(1, r.Rule.Title, levelLabel(r.Rule.Level), r.Rule.Type.String())
 	}
 	c.m.correlationMatch.Incr(int64(len(c.results)))

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rsigma-connect/rsigma-connect/correlation"
 	"github.com/rsigma-connect/rsigma-connect/fleet"
 	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
@@ -45,6 +46,11 @@ type Output struct {
 	// carries in the fleet.MetaPartition metadata.
 	Fleet     bool
 	Partition int
+	// Detection is the rule of a detection result, Correlation the rule of
+	// a correlation result: exactly one is set on every result, neither on
+	// an error or a fleet batch. Both are read-only.
+	Detection   *sigma.Rule
+	Correlation *correlation.Rule
 }
 
 // Options connect an Evaluator to the program that runs it. Every field
@@ -266,7 +272,7 @@ func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded
 			event = d.json
 		}
 		sc.buf = AppendDetection(sc.buf[:0], match, nil, event)
-		out = append(out, Output{Line: line, JSON: bytes.Clone(sc.buf)})
+		out = append(out, Output{Line: line, JSON: bytes.Clone(sc.buf), Detection: match.Rule})
 		sc.hits.add(match.Rule)
 	}
 	return e.corr.apply(st, line, pos, d, matches, out)

@@ -67,7 +67,7 @@ func engineCommand() *cli.Command {
 				"Exit codes: 0 normal shutdown, 2 rules could not be loaded, 3 configuration error.",
 			Flags: config.Flags(),
 			OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-				return config.Configf("%v", err)
+				return config.UsageError(err)
 			},
 			Action: func(c *cli.Context) error {
 				if c.NArg() > 0 {

@@ -25,7 +25,7 @@ func StreamYAML(o *Options) ([]byte, error) {
 		}},
 		kv{"output", outputSection(o)},
 		kv{"output_resources", []any{dlqResource(o)}},
-		kv{"metrics", omap{{"prometheus", omap{}}}},
+		kv{"metrics", omap{{"prometheus", omap{{"component_labels", false}}}}}, // metric labels exactly as docs/metrics.md
 		kv{"logger", omap{
 			{"level", "info"},
 			{"format", "json"},

@@ -46,9 +46,14 @@ func StreamYAML(o *Options) ([]byte, error) {
 }
 
 // httpSection serves the framework's endpoints on --api-addr when the config
-// runs under `rsigma-connect run`; the daemon replaces this server with its
-// own listener and mux.
+// runs under `rsigma-connect run` (except with --input http, whose input
+// serves that address); the daemon replaces this server with its own
+// listener and mux.
 func httpSection(o *Options) omap {
+	if o.Input == "http" {
+		// Under `run` the sigma_http_events input serves --api-addr itself.
+		return omap{{"enabled", false}}
+	}
 	return omap{{"enabled", true}, {"address", o.APIAddr}}
 }
 

@@ -17,7 +17,8 @@ import (
 // configuration uses beyond the `sigma` processor (which importing package
 // processor registers): the sigma_lines scanner, the sigma_stdout and
 // sigma_file outputs, the sigma_pretty processor, the sigma_nats_jetstream
-// input and output and the `prometheus` metrics exporter; and it registers
+// input and output, the `prometheus` metrics exporter and a standalone
+// sigma_http_events input (serving its own listener); and it registers
 // `sigma` again with the transport of `nats` dynamic sources. The binary
 // calls it on the global environment so that `rsigma-connect run` runs a
 // printed configuration; the daemon calls it on its own environment, then
@@ -33,6 +34,7 @@ func Register(env *service.Environment) error {
 		sink.Register,
 		nats.Register,
 		func(env *service.Environment) error { return exporter.RegisterPrometheus(env, nil) },
+		registerStandaloneHTTPEvents, // the daemon registers its own over it
 	} {
 		if err := register(env); err != nil {
 			return err

@@ -125,3 +125,48 @@ func TestPrintedConfigIsReadyUnderRun(t *testing.T) {
 		t.Errorf("run exit %d at the end of stdin", code)
 	}
 }
+
+// TestSIGHUPReloadsRulesUnderRun: under `run`, SIGHUP reloads the rules of
+// the printed config's sigma processor, as in the daemon, instead of
+// ending the process (issue 17).
+func TestSIGHUPReloadsRulesUnderRun(t *testing.T) {
+	rules := t.TempDir()
+	whoami := "title: Whoami\nid: r-whoami\nlevel: medium\nlogsource: {product: windows}\n" +
+		"detection:\n    selection: {CommandLine|contains: whoami}\n    condition: selection\n"
+	if err := os.WriteFile(filepath.Join(rules, "a.yml"), []byte(whoami), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	conf, stderr, code := daemontest.Run(t, "", "engine", "daemon", "-r", rules, "--api-addr", "127.0.0.1:0", "--print-config")
+	if code != 0 {
+		t.Fatalf("--print-config exit %d\n%s", code, stderr)
+	}
+	path := filepath.Join(t.TempDir(), "stdin.yaml")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := daemontest.Start(t, "run", path)
+	send := func(line string) {
+		if _, err := run.Stdin.Write([]byte(line + "\n")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(`{"CommandLine":"whoami"}`)
+	if got := run.WaitStdoutLines(1, 60*time.Second); len(got) != 1 {
+		t.Fatalf("before the reload: %d results", len(got))
+	}
+	other := strings.NewReplacer("Whoami", "Ipconfig", "r-whoami", "r-ipconfig", "whoami", "ipconfig").Replace(whoami)
+	if err := os.WriteFile(filepath.Join(rules, "b.yml"), []byte(other), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run.Signal(syscall.SIGHUP)
+	poll.Wait(t, 60*time.Second, "rules reloaded", func() bool { return strings.Contains(run.Stderr(), `"message":"rules reloaded"`) })
+	send(`{"CommandLine":"ipconfig /all"}`)
+	got := run.WaitStdoutLines(2, 60*time.Second)
+	if len(got) != 2 || !strings.Contains(got[1], `"rule_id":"r-ipconfig"`) {
+		t.Fatalf("after SIGHUP and a new rule file: %q", got)
+	}
+	_ = run.Stdin.Close()
+	if code := run.Wait(60 * time.Second); code != 0 {
+		t.Errorf("run exit %d at the end of stdin", code)
+	}
+}

@@ -22,14 +22,7 @@ import (
 // detections for the same events (issue 17).
 func TestPrintedHTTPConfigRunsUnderRun(t *testing.T) {
 	rules := filepath.Join(samplesDir(), "rules")
-	conf, stderr, code := daemontest.Run(t, "", "engine", "daemon", "-r", rules, "--input", "http", "--api-addr", "127.0.0.1:0", "--print-config")
-	if code != 0 {
-		t.Fatalf("--print-config exit %d\n%s", code, stderr)
-	}
-	path := filepath.Join(t.TempDir(), "http.yaml")
-	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := printedConfig(t, "-r", rules, "--input", "http", "--api-addr", "127.0.0.1:0")
 	if out, stderr, code := daemontest.Run(t, "", "lint", path); code != 0 {
 		t.Fatalf("lint exit %d: %s%s", code, out, stderr)
 	}
@@ -63,6 +56,21 @@ func TestPrintedHTTPConfigRunsUnderRun(t *testing.T) {
 	if code := run.Wait(60 * time.Second); code != 0 {
 		t.Errorf("run exit %d after SIGTERM", code)
 	}
+}
+
+// printedConfig writes the config `engine daemon ARGS --print-config`
+// prints to a file and returns its path.
+func printedConfig(t *testing.T, args ...string) string {
+	t.Helper()
+	conf, stderr, code := daemontest.Run(t, "", append(append([]string{"engine", "daemon"}, args...), "--print-config")...)
+	if code != 0 {
+		t.Fatalf("--print-config exit %d\n%s", code, stderr)
+	}
+	path := filepath.Join(t.TempDir(), "printed.yaml")
+	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // standaloneAddr waits for the standalone sigma_http_events input's
@@ -99,14 +107,7 @@ func TestPrintedConfigIsReadyUnderRun(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	_ = ln.Close()
-	conf, stderr, code := daemontest.Run(t, "", "engine", "daemon", "-r", rules, "--api-addr", addr, "--dlq", "file://"+dlq, "--print-config")
-	if code != 0 {
-		t.Fatalf("--print-config exit %d\n%s", code, stderr)
-	}
-	path := filepath.Join(t.TempDir(), "stdin.yaml")
-	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := printedConfig(t, "-r", rules, "--api-addr", addr, "--dlq", "file://"+dlq)
 	run := daemontest.Start(t, "run", path)
 	// Without asking /ready (which makes the framework build a resource), the
 	// DLQ resource must come up with the stream.
@@ -136,14 +137,7 @@ func TestSIGHUPReloadsRulesUnderRun(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(rules, "a.yml"), []byte(whoami), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	conf, stderr, code := daemontest.Run(t, "", "engine", "daemon", "-r", rules, "--api-addr", "127.0.0.1:0", "--print-config")
-	if code != 0 {
-		t.Fatalf("--print-config exit %d\n%s", code, stderr)
-	}
-	path := filepath.Join(t.TempDir(), "stdin.yaml")
-	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := printedConfig(t, "-r", rules, "--api-addr", "127.0.0.1:0")
 	run := daemontest.Start(t, "run", path)
 	send := func(line string) {
 		if _, err := run.Stdin.Write([]byte(line + "\n")); err != nil {

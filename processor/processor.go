@@ -82,6 +82,7 @@ type Processor struct {
 	// annotate is the key under which annotate mode adds results to each
 	// message ("" replaces messages by their results).
 	annotate string
+	meta     resultMeta // result.go
 }
 
 // scratch is per-call working memory reused across batches.
@@ -142,7 +143,7 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 	if p.annotate != "" {
 		out = annotateBatch(batch, sc.out, p.annotate)
 	} else {
-		out = resultBatch(batch, sc.out)
+		out = resultBatch(batch, sc.out, p.meta.forState(p.eval.State()))
 	}
 	clear(sc.out)
 	clear(sc.lines)
@@ -152,9 +153,10 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 	return []service.MessageBatch{out}, nil
 }
 
-// resultBatch is the messages of outs: a result message per result, the
-// input message (with its error set) per error.
-func resultBatch(batch service.MessageBatch, outs []engine.Output) service.MessageBatch {
+// resultBatch is the messages of outs: a result message per result (with
+// the sigma_* metadata of its rule from meta), the input message (with its
+// error set) per error.
+func resultBatch(batch service.MessageBatch, outs []engine.Output, meta *metaCache) service.MessageBatch {
 	if len(outs) == 0 {
 		return nil
 	}
@@ -172,7 +174,7 @@ func resultBatch(batch service.MessageBatch, outs []engine.Output) service.Messa
 		if o.Fleet {
 			res.MetaSetMut(fleet.MetaPartition, strconv.Itoa(o.Partition))
 		}
-		setResultMeta(res, o)
+		meta.set(res, o)
 		out = append(out, res)
 	}
 	return out

@@ -31,7 +31,9 @@ func Flags() []cli.Flag {
 		&cli.BoolFlag{Name: "allow-remote-include", Usage: "allow pipeline include: directives from http and nats sources", Category: "Pipelines"},
 		&cli.StringFlag{Name: "enrichers", Usage: "enrichers YAML file", Category: "Enrichment"},
 
-		&cli.StringFlag{Name: "api-addr", Value: d.APIAddr, Usage: "listener of probes, metrics and the API (IP:port)", Category: "API"},
+		&cli.StringFlag{Name: "api-addr", Value: d.APIAddr, Usage: "listener of probes, metrics and the API (IP:port or unix:///path)", Category: "API"},
+		&cli.StringFlag{Name: "api-token-env", Usage: "environment variable holding the API's one bearer token (every permission)", Category: "API"},
+		&cli.StringFlag{Name: "api-auth", Usage: "YAML file of API bearer tokens and their roles", Category: "API"},
 		&cli.StringFlag{Name: "tls-cert", Usage: "PEM certificate of the API listener", Category: "TLS"},
 		&cli.StringFlag{Name: "tls-key", Usage: "PEM private key of the API listener", Category: "TLS"},
 		&cli.StringFlag{Name: "tls-key-password", EnvVars: []string{"RSIGMA_TLS_KEY_PASSWORD"}, Usage: "unsupported: encrypted keys are refused", Category: "TLS"},
@@ -106,6 +108,8 @@ func FromContext(c *cli.Context) *Options {
 	o.AllowRemoteInclude = c.Bool("allow-remote-include")
 	o.Enrichers = c.String("enrichers")
 	o.APIAddr = c.String("api-addr")
+	o.APITokenEnv = c.String("api-token-env")
+	o.APIAuth = c.String("api-auth")
 	o.TLSCert = c.String("tls-cert")
 	o.TLSKey = c.String("tls-key")
 	o.TLSKeyPassword = c.String("tls-key-password")

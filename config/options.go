@@ -25,6 +25,8 @@ type Options struct {
 	Enrichers          string
 
 	APIAddr        string
+	APITokenEnv    string // names the variable holding the one admin token
+	APIAuth        string // the API auth file (tokens and roles)
 	TLSCert        string
 	TLSKey         string
 	TLSKeyPassword string

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/redact"
+	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
 // Validate checks o against the rules of spec/daemon.md that need no I/O and
@@ -80,8 +81,14 @@ func checkSinkURL(flag, u string) (string, error) {
 func FilePath(u string) string { return strings.TrimPrefix(u, "file://") }
 
 func validateAPIAddr(o *Options) error {
+	if err := validateAPIAuth(o); err != nil { // validate_api.go
+		return err
+	}
+	if path, ok := server.UnixSocketPath(o.APIAddr); ok {
+		return validateUnixAPI(o, path)
+	}
 	if _, err := netip.ParseAddrPort(o.APIAddr); err != nil {
-		return Configf("--api-addr %q: want a literal IP:port such as 127.0.0.1:9090 or [::1]:9090", o.APIAddr)
+		return Configf("--api-addr %q: want a literal IP:port such as 127.0.0.1:9090 or [::1]:9090, or unix:///path", o.APIAddr)
 	}
 	return validateTLS(o) // TLS flags and the plaintext refusal rule (validate_tls.go)
 }

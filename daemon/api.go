@@ -72,6 +72,7 @@ func (d *daemon) mountOperations() error {
 		Reload: func() bool { return ops.reload.Trigger("POST /api/v1/reload") },
 	})
 	server.HandleSources(d.mux, nil)
+	d.mountCorrelations() // api_correlations.go
 	return nil
 }
 

@@ -143,6 +143,8 @@ func TestAuthRolesPerRoute(t *testing.T) {
 		{"POST", "/api/v1/sources/resolve", "", []string{"ops", "root", "bot"}},
 		{"POST", "/api/v1/sources/resolve/src", "", []string{"ops", "root", "bot"}},
 		{"DELETE", "/api/v1/sources/cache/src", "", []string{"ops", "root", "bot"}},
+		{"GET", "/api/v1/correlations", "", []string{"grafana", "ops", "root", "bot"}},
+		{"GET", "/api/v1/correlations/state", "", []string{"grafana", "ops", "root", "bot"}},
 		{"POST", "/api/v1/reload", "", []string{"root"}},
 		{"POST", "/api/v1/events", `{"CommandLine":"notepad.exe"}`, []string{"shipper", "root"}},
 		{"POST", "/v1/logs", otlpJSON, []string{"shipper", "root"}},

@@ -25,6 +25,9 @@ func Flags() []cli.Flag {
 		&cli.StringFlag{Name: "dlq", Usage: "dead-letter sink: file://path or nats://host:port/subject", Category: "Output"},
 		&cli.BoolFlag{Name: "include-event", Usage: "add the decoded event to every detection result", Category: "Output"},
 		&cli.BoolFlag{Name: "pretty", Usage: "pretty-print JSON on the stdout sink", Category: "Output"},
+		&cli.IntFlag{Name: "sink-retry-max", Value: d.SinkRetryMax, Usage: "retries of a failing sink write before the DLQ", Category: "Output"},
+		&cli.IntFlag{Name: "sink-backoff-base-ms", Value: d.SinkBackoffBaseMS, Usage: "first retry delay in ms; doubles per retry", Category: "Output"},
+		&cli.IntFlag{Name: "sink-backoff-max-ms", Value: d.SinkBackoffMaxMS, Usage: "longest retry delay in ms", Category: "Output"},
 
 		&cli.StringSliceFlag{Name: "pipeline", Aliases: []string{"p"}, Usage: "processing pipeline: builtin name or YAML file (repeatable)", Category: "Pipelines"},
 		&cli.StringSliceFlag{Name: "source", Usage: "dynamic source file or directory (repeatable)", Category: "Pipelines"},
@@ -103,6 +106,9 @@ func FromContext(c *cli.Context) *Options {
 	o.DLQ = c.String("dlq")
 	o.IncludeEvent = c.Bool("include-event")
 	o.Pretty = c.Bool("pretty")
+	o.SinkRetryMax = c.Int("sink-retry-max")
+	o.SinkBackoffBaseMS = c.Int("sink-backoff-base-ms")
+	o.SinkBackoffMaxMS = c.Int("sink-backoff-max-ms")
 	o.Pipelines = c.StringSlice("pipeline")
 	o.Sources = c.StringSlice("source")
 	o.AllowRemoteInclude = c.Bool("allow-remote-include")

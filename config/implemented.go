@@ -10,7 +10,7 @@ import (
 // Feature work adds its flags here when it wires them.
 var implemented = map[string]bool{
 	"rules": true, "strict-rules": true, "input": true, "input-format": true, "output": true, "dlq": true,
-	"include-event": true, "pretty": true, "api-addr": true, "allow-plaintext": true, "api-token-env": true, "api-auth": true,
+	"include-event": true, "pretty": true, "sink-retry-max": true, "sink-backoff-base-ms": true, "sink-backoff-max-ms": true, "api-addr": true, "allow-plaintext": true, "api-token-env": true, "api-auth": true,
 	"tls-cert": true, "tls-key": true, "tls-key-password": true, "tls-client-ca": true, "tls-min-version": true,
 	"suppress": true, "action": true, "no-detections": true, "correlation-event-mode": true,
 	"max-correlation-events": true, "timestamp-field": true, "timestamp-fallback": true,

@@ -19,6 +19,14 @@ type Options struct {
 	IncludeEvent bool
 	Pretty       bool
 
+	// SinkOptions are the ?options of Outputs (same index), DLQOptions
+	// those of DLQ; Validate cuts them off the URLs (sink_url.go).
+	SinkOptions       []SinkOptions
+	DLQOptions        SinkOptions
+	SinkRetryMax      int
+	SinkBackoffBaseMS int
+	SinkBackoffMaxMS  int
+
 	Pipelines          []string
 	Sources            []string
 	AllowRemoteInclude bool
@@ -107,6 +115,9 @@ func Defaults() *Options {
 		BufferSize:           10000,
 		BatchSize:            1,
 		DrainTimeout:         5 * time.Second,
+		SinkRetryMax:         3,
+		SinkBackoffBaseMS:    100,
+		SinkBackoffMaxMS:     5000,
 		BloomMaxBytes:        1048576,
 	}
 }

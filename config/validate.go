@@ -40,18 +40,31 @@ func validateInput(o *Options) error {
 }
 
 func validateOutputs(o *Options) error {
+	o.SinkOptions = make([]SinkOptions, len(o.Outputs))
 	for i, out := range o.Outputs {
-		norm, err := checkSinkURL("--output", out)
+		base, opts, err := splitSinkURL("--output", out, false) // sink_url.go
 		if err != nil {
 			return err
 		}
-		o.Outputs[i] = norm
+		norm, err := checkSinkURL("--output", base, opts)
+		if err != nil {
+			return err
+		}
+		o.Outputs[i], o.SinkOptions[i] = norm, opts
+	}
+	if err := validateSinkRetry(o); err != nil {
+		return err
 	}
 	if o.DLQ != "" {
-		norm, err := checkSinkURL("--dlq", o.DLQ)
+		base, opts, err := splitSinkURL("--dlq", o.DLQ, true)
 		if err != nil {
 			return err
 		}
+		norm, err := checkSinkURL("--dlq", base, opts)
+		if err != nil {
+			return err
+		}
+		o.DLQOptions = opts
 		if norm == "stdout" {
 			return Configf("--dlq %q: the DLQ cannot share stdout with the results", redact.URL(o.DLQ))
 		}
@@ -60,8 +73,12 @@ func validateOutputs(o *Options) error {
 	return nil
 }
 
-// checkSinkURL validates one sink URL and returns its normal form.
-func checkSinkURL(flag, u string) (string, error) {
+// checkSinkURL validates one sink URL (options cut off) and returns its
+// normal form.
+func checkSinkURL(flag, u string, opts SinkOptions) (string, error) {
+	if _, _, otlp := OTLPScheme(u); otlp {
+		return u, checkOTLPSink(flag, u, opts)
+	}
 	switch {
 	case u == "stdout" || u == "stdout://":
 		return "stdout", nil
@@ -73,7 +90,7 @@ func checkSinkURL(flag, u string) (string, error) {
 	case strings.HasPrefix(u, "nats://"):
 		return checkNATSSink(flag, u)
 	}
-	return "", Configf("%s %q: unsupported sink (want stdout, file://path or nats://host:port/subject)", flag, redact.URL(u))
+	return "", Configf("%s %q: unsupported sink (want stdout, file://path, nats://host:port/subject, or otlp://, otlps://, otlphttp://, otlphttps:// host:port)", flag, redact.URL(u))
 }
 
 // FilePath returns the path of a file:// sink URL: everything after the

@@ -64,7 +64,7 @@ type Delivery struct {
 	res                       *service.Resources
 	log                       *service.Logger
 
-	depth                      *service.MetricGauge
+	depth                      *sinkDepth
 	retries, dropped, failures *service.MetricCounter
 
 	// The queue of drop mode, drained by one worker.
@@ -112,11 +112,11 @@ func newDelivery(conf *service.ParsedConfig, res *service.Resources) (*Delivery,
 		return nil, err
 	}
 	m := res.Metrics()
-	d.depth = m.NewGauge("rsigma_sink_queue_depth", "sink")
+	d.depth = sharedDepth(res, d.label)
 	d.retries = m.NewCounter("rsigma_sink_retries_total", "sink")
 	d.dropped = m.NewCounter("rsigma_sink_dropped_total", "sink")
 	d.failures = m.NewCounter("rsigma_sink_delivery_failures_total", "sink")
-	d.depth.Incr(0, d.label) // every series exists from the start
+	d.depth.add(0) // every series exists from the start
 	for _, c := range []*service.MetricCounter{d.retries, d.dropped, d.failures} {
 		c.Incr(0, d.label)
 	}
@@ -135,8 +135,8 @@ func (d *Delivery) Connect(context.Context) error { return nil }
 func (d *Delivery) WriteBatch(ctx context.Context, batch service.MessageBatch) error {
 	n := len(batch)
 	if d.onFull == OnFullBlock {
-		d.depth.Incr(int64(n), d.label)
-		defer d.depth.Decr(int64(n), d.label)
+		d.depth.add(n)
+		defer d.depth.add(-n)
 		return d.deliver(ctx, batch)
 	}
 	d.mu.Lock()
@@ -153,7 +153,7 @@ func (d *Delivery) WriteBatch(ctx context.Context, batch service.MessageBatch) e
 	for i, m := range batch {
 		copied[i] = m.Copy()
 	}
-	d.depth.Incr(int64(n), d.label)
+	d.depth.add(n)
 	d.jobs <- copied // never blocks: queued counts at most queueSize results in at most queueSize batches
 	return nil
 }
@@ -178,7 +178,7 @@ func (d *Delivery) work() {
 			d.mu.Lock()
 			d.queued -= len(batch)
 			d.mu.Unlock()
-			d.depth.Decr(int64(len(batch)), d.label)
+			d.depth.add(-len(batch))
 		}
 	}
 }
@@ -266,4 +266,31 @@ func (d *Delivery) drain(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// sinkDepth is rsigma_sink_queue_depth of one sink label, shared by the
+// sinks of a stream with that label (two file sinks add up). The
+// framework's gauge Incr/Decr do not keep a total across calls, so the
+// total is kept here and Set.
+type sinkDepth struct {
+	mu    sync.Mutex // orders the Sets as the additions
+	n     int64
+	gauge *service.MetricGauge
+	label string
+}
+
+// depthKey keys the sinkDepth of a label among the stream's resources.
+type depthKey struct{ label string }
+
+func sharedDepth(res *service.Resources, label string) *sinkDepth {
+	d := &sinkDepth{gauge: res.Metrics().NewGauge("rsigma_sink_queue_depth", "sink"), label: label}
+	actual, _ := res.GetOrSetGeneric(depthKey{label}, d)
+	return actual.(*sinkDepth)
+}
+
+func (s *sinkDepth) add(n int) {
+	s.mu.Lock()
+	s.n += int64(n)
+	s.gauge.Set(s.n, s.label)
+	s.mu.Unlock()
 }

@@ -42,36 +42,37 @@ func TestSinkURLOptions(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o := Defaults()
-			o.Rules, o.APIAddr = []string{"rules"}, "127.0.0.1:9090"
-			o.Outputs, o.DLQ = c.outputs, c.dlq
-			err := Validate(o)
-			if c.want == "" {
-				if err != nil {
-					t.Fatalf("rejected: %v", err)
+			o := checkValidate(t, func(o *Options) { o.Outputs, o.DLQ = c.outputs, c.dlq }, c.want)
+			for _, u := range o.Outputs {
+				if c.want == "" && strings.Contains(u, "?") {
+					t.Fatalf("options left on the URL %q", u)
 				}
-				for _, u := range o.Outputs {
-					if strings.Contains(u, "?") {
-						t.Fatalf("options left on the URL %q", u)
-					}
-				}
-				return
-			}
-			if err == nil || CodeOf(err) != ExitConfig || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("Validate = %v, want exit 3 containing %q", err, c.want)
 			}
 		})
 	}
 }
 
-// The options never become part of a file name.
-func TestSinkOptionsAreNotPartOfTheFileName(t *testing.T) {
+// checkValidate runs Validate on the defaults (rules and a loopback API
+// address set) changed by mutate: with want "" it must pass, else exit 3
+// with a message containing want. It returns the validated options.
+func checkValidate(t *testing.T, mutate func(o *Options), want string) *Options {
+	t.Helper()
 	o := Defaults()
 	o.Rules, o.APIAddr = []string{"rules"}, "127.0.0.1:9090"
-	o.Outputs = []string{"file:///tmp/r.ndjson?on_full=drop"}
-	if err := Validate(o); err != nil {
-		t.Fatal(err)
+	mutate(o)
+	err := Validate(o)
+	switch {
+	case want == "" && err != nil:
+		t.Fatalf("rejected: %v", err)
+	case want != "" && (err == nil || CodeOf(err) != ExitConfig || !strings.Contains(err.Error(), want)):
+		t.Fatalf("Validate = %v (exit %d), want exit 3 containing %q", err, CodeOf(err), want)
 	}
+	return o
+}
+
+// The options never become part of a file name.
+func TestSinkOptionsAreNotPartOfTheFileName(t *testing.T) {
+	o := checkValidate(t, func(o *Options) { o.Outputs = []string{"file:///tmp/r.ndjson?on_full=drop"} }, "")
 	if o.Outputs[0] != "file:///tmp/r.ndjson" || o.SinkOptions[0].OnFull != "drop" || FilePath(o.Outputs[0]) != "/tmp/r.ndjson" {
 		t.Fatalf("URL %q, options %+v", o.Outputs[0], o.SinkOptions[0])
 	}
@@ -82,12 +83,8 @@ func TestSinkRetryFlags(t *testing.T) {
 		retries, base, max int
 		want               string
 	}{{0, 1, 1, ""}, {-1, 100, 5000, "--sink-retry-max"}, {3, 0, 5000, "--sink-backoff-base-ms"}, {3, 100, 50, "--sink-backoff-max-ms"}} {
-		o := Defaults()
-		o.Rules, o.APIAddr = []string{"rules"}, "127.0.0.1:9090"
-		o.SinkRetryMax, o.SinkBackoffBaseMS, o.SinkBackoffMaxMS = c.retries, c.base, c.max
-		err := Validate(o)
-		if (c.want == "") != (err == nil) || err != nil && !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%+v: %v", c, err)
-		}
+		checkValidate(t, func(o *Options) {
+			o.SinkRetryMax, o.SinkBackoffBaseMS, o.SinkBackoffMaxMS = c.retries, c.base, c.max
+		}, c.want)
 	}
 }

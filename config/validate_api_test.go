@@ -29,22 +29,7 @@ func TestValidateAPIAddrAndAuth(t *testing.T) {
 		{"token_env_and_auth_file", func(o *Options) { o.APITokenEnv, o.APIAuth = "RSIGMA_API_TOKEN", "auth.yml" }, "--api-token-env and --api-auth"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			o := Defaults()
-			o.Rules = []string{"rules"}
-			o.APIAddr = "127.0.0.1:9090"
-			c.mutate(o)
-			err := Validate(o)
-			if c.want == "" {
-				if err != nil {
-					t.Fatalf("rejected: %v", err)
-				}
-				return
-			}
-			if err == nil || CodeOf(err) != ExitConfig || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("Validate = %v (exit %d), want exit 3 containing %q", err, CodeOf(err), c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { checkValidate(t, c.mutate, c.want) })
 	}
 }
 

@@ -21,9 +21,10 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/sink"
 )
 
-// flakyReceiver is the daemon's OTLP receiver whose queue refuses the
-// first `refuse` requests (503, as while it shuts down), then takes
-// events; with hold set, taking waits until release is closed.
+// flakyReceiver is the daemon's OTLP receiver on 127.0.0.1 (HTTP/1.1 and
+// h2c) whose queue refuses the first `refuse` requests (503 / UNAVAILABLE,
+// as while it shuts down), then takes events; with hold set, taking waits
+// until hold is closed.
 type flakyReceiver struct {
 	addr    string
 	mu      sync.Mutex
@@ -66,7 +67,10 @@ func startFlakyReceiver(t *testing.T, refuse int, hold bool) *flakyReceiver {
 		}})
 	mux := http.NewServeMux()
 	recv.Register(mux)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	var protocols http.Protocols
+	protocols.SetHTTP1(true)
+	protocols.SetUnencryptedHTTP2(true)
+	srv := &http.Server{Handler: mux, Protocols: &protocols, ReadHeaderTimeout: 10 * time.Second}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +79,12 @@ func startFlakyReceiver(t *testing.T, refuse int, hold bool) *flakyReceiver {
 	go func() { _ = srv.Serve(ln) }()
 	t.Cleanup(func() { _ = srv.Close(); recv.Close() })
 	return r
+}
+
+func (r *flakyReceiver) received() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.events...)
 }
 
 func (r *flakyReceiver) titles() []string {

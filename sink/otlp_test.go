@@ -2,61 +2,15 @@ package sink_test
 
 import (
 	"context"
-	"log/slog"
 	"net"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
-	"github.com/rsigma-connect/rsigma-connect/otlp"
-	"github.com/rsigma-connect/rsigma-connect/server"
 	"github.com/rsigma-connect/rsigma-connect/sink"
 )
-
-// otlpReceiver is the daemon's own OTLP receiver on 127.0.0.1, collecting
-// the events it decodes.
-type otlpReceiver struct {
-	addr   string
-	mu     sync.Mutex
-	events []string
-}
-
-func startOTLPReceiver(t *testing.T) *otlpReceiver {
-	t.Helper()
-	r := &otlpReceiver{}
-	recv := otlp.NewReceiver(otlp.ReceiverConfig{Metrics: otlp.NewMetrics(), Log: slog.New(slog.DiscardHandler),
-		Sink: func(_ context.Context, event []byte, hold *server.Hold) error {
-			r.mu.Lock()
-			r.events = append(r.events, string(event))
-			r.mu.Unlock()
-			hold.Release()
-			return nil
-		}})
-	mux := http.NewServeMux()
-	recv.Register(mux)
-	var protocols http.Protocols
-	protocols.SetHTTP1(true)
-	protocols.SetUnencryptedHTTP2(true)
-	srv := &http.Server{Handler: mux, Protocols: &protocols, ReadHeaderTimeout: 10 * time.Second}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.addr = ln.Addr().String()
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close(); recv.Close() })
-	return r
-}
-
-func (r *otlpReceiver) received() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]string(nil), r.events...)
-}
 
 const (
 	detectionResult   = `{"rule_title":"Whoami Execution","rule_id":"6b3f0c2e","level":"medium","tags":["attack.discovery"],"matched_selections":["selection"],"matched_fields":[{"field":"CommandLine","value":"whoami /priv"}],"event":{"pid":4242,"ratio":0.5,"gone":null}}`
@@ -69,7 +23,7 @@ const (
 func TestOTLPSinkSendsOneRecordPerResult(t *testing.T) {
 	for _, protocol := range []string{"grpc", "http"} {
 		t.Run(protocol, func(t *testing.T) {
-			r := startOTLPReceiver(t)
+			r := startFlakyReceiver(t, 0, false)
 			out, err := sink.NewOTLPOutput(sink.OTLPConfig{Endpoint: r.addr, Protocol: protocol, Compression: "gzip", Timeout: 10 * time.Second})
 			if err != nil {
 				t.Fatal(err)

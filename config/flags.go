@@ -11,7 +11,7 @@ import (
 // FromContext.
 func Flags() []cli.Flag {
 	d := Defaults()
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringSliceFlag{Name: "rules", Aliases: []string{"r"}, Usage: "rule file or directory (repeatable)", Category: "Rules"},
 		&cli.BoolFlag{Name: "strict-rules", Usage: "exit 2 at startup when any rule is rejected", Category: "Rules"},
 
@@ -79,7 +79,7 @@ func Flags() []cli.Flag {
 		&cli.BoolFlag{Name: "cross-rule-ac", Usage: "cross-rule Aho-Corasick pre-filter", Category: "Performance"},
 
 		&cli.BoolFlag{Name: "print-config", Usage: "print the generated stream configuration and exit", Category: "Other"},
-	}
+	}, fleetFlags()...) // fleet.go
 }
 
 // FromContext reads Options from a parsed command line. It does no
@@ -152,5 +152,6 @@ func FromContext(c *cli.Context) *Options {
 	o.BloomMaxBytes = c.Int("bloom-max-bytes")
 	o.CrossRuleAC = c.Bool("cross-rule-ac")
 	o.PrintConfig = c.Bool("print-config")
+	readFleetFlags(c, o)
 	return o
 }

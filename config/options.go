@@ -71,6 +71,8 @@ type Options struct {
 	ReplayFromTime     string
 	ReplayFromLatest   bool
 	ConsumerGroup      string
+	// Fleet are the fleet correlation flags (fleet.go).
+	Fleet FleetOptions
 
 	BloomPrefilter bool
 	BloomMaxBytes  int
@@ -119,5 +121,6 @@ func Defaults() *Options {
 		SinkBackoffBaseMS:    100,
 		SinkBackoffMaxMS:     5000,
 		BloomMaxBytes:        1048576,
+		Fleet:                FleetOptions{LeaseTTL: defaultLeaseTTL * time.Second, CheckpointInterval: defaultCheckpointInterval * time.Second},
 	}
 }

@@ -37,6 +37,7 @@ func StreamYAML(o *Options) ([]byte, error) {
 		}},
 		kv{"shutdown_timeout", (o.DrainTimeout).String()},
 	)
+	conf = withFleet(o, conf) // fleet.go
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
 	enc.SetIndent(2)
@@ -68,7 +69,7 @@ func ProcessorSection(o *Options) omap {
 		{"include_event", o.IncludeEvent},
 		{"input_format", o.InputFormat},
 		{"batch_size", batchSize(o)},
-	}...), append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...)...)
+	}...), append(append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...), fleetSection(o)...)...)
 }
 
 // prefilterSection passes --bloom-prefilter, --bloom-max-bytes (only with

@@ -18,7 +18,7 @@ func Validate(o *Options) error {
 	if err := checkImplemented(o); err != nil {
 		return err
 	}
-	checks := []func(*Options) error{validateInput, validateFormat, validateOutputs, validateNATS, validateAPIAddr, validateThroughput, validateCorrelation, validatePipelines}
+	checks := []func(*Options) error{validateInput, validateFormat, validateOutputs, validateNATS, validateAPIAddr, validateThroughput, validateCorrelation, validatePipelines, validateFleet}
 	for _, check := range checks {
 		if err := check(o); err != nil {
 			return err

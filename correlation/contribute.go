@@ -138,7 +138,10 @@ func (e *Engine) fire(c *compiled, g *group, value float64, ts int64, dst []Resu
 	}
 	g.emitted, g.lastEmit = true, ts
 	r := Result{Rule: c.rule, GroupKey: g.pairs, Value: value,
-		Timespan: c.rule.Timespan, Time: ts, Mode: EventModeNone, corr: c.index}
+		Timespan: c.rule.Timespan, Time: ts, WindowStart: ts, Mode: EventModeNone, corr: c.index}
+	if len(g.entries) > 0 {
+		r.WindowStart = g.entries[0].ts
+	}
 	if !c.chained {
 		r.Mode = c.settings.eventMode
 	}

@@ -26,6 +26,7 @@ type Engine struct {
 	evictions  uint64
 
 	scratch scratch
+	shuffle *shuffleIndex // built on first use by Apply and PartitionKey (shuffle.go)
 }
 
 // Input is one evaluated event handed to Process.

@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// describe renders a GroupState as "k=v,...:value/met entries [earliest-latest] win[start,end] evict@t" in seconds.
-func describe(s GroupState) string {
+// describeGroupState renders a GroupState as "k=v,...:value/met entries [earliest-latest] win[start,end] evict@t" in seconds.
+func describeGroupState(s GroupState) string {
 	var kv []string
 	for _, p := range s.Group {
 		kv = append(kv, p.Field+"="+p.Value)
@@ -28,10 +28,10 @@ func describe(s GroupState) string {
 	return out
 }
 
-func describeAll(gs []GroupState) []string {
+func describeGroupStates(gs []GroupState) []string {
 	out := make([]string, len(gs))
 	for i, g := range gs {
-		out[i] = describe(g)
+		out[i] = describeGroupState(g)
 	}
 	sort.Strings(out)
 	return out
@@ -46,7 +46,7 @@ func TestGroupsShowTheLiveWindows(t *testing.T) {
 		"C[User=a]:2/false n=2 [100-110] win[50,110] last=110 evict@170",
 		"C[User=b]:1/false n=1 [120-120] win[60,120] last=120 evict@180",
 	}
-	if got := describeAll(h.eng.Groups(GroupFilter{})); !reflect.DeepEqual(got, want) {
+	if got := describeGroupStates(h.eng.Groups(GroupFilter{})); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Groups:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	sums := h.eng.Summaries()
@@ -55,13 +55,13 @@ func TestGroupsShowTheLiveWindows(t *testing.T) {
 	}
 	only := h.eng.Groups(GroupFilter{Group: func(g []GroupPair) bool { return g[0].Value == "b" }})
 	if len(only) != 1 || only[0].Group[0].Value != "b" {
-		t.Fatalf("filtered Groups %v", describeAll(only))
+		t.Fatalf("filtered Groups %v", describeGroupStates(only))
 	}
 
 	if len(fired(h.feed(125, user("a")))) != 1 {
 		t.Fatal("the third login must fire")
 	}
-	got := describeAll(h.eng.Groups(GroupFilter{Group: func(g []GroupPair) bool { return g[0].Value == "a" }}))
+	got := describeGroupStates(h.eng.Groups(GroupFilter{Group: func(g []GroupPair) bool { return g[0].Value == "a" }}))
 	// Suppressed for 5 minutes after the firing at 125: dropped at 425.
 	if want := "C[User=a]:3/true n=3 [100-125] win[65,125] last=125 evict@425 alert@125"; len(got) != 1 || got[0] != want {
 		t.Fatalf("after firing: %q, want %q", got, want)
@@ -75,7 +75,7 @@ func TestGroupsShowTheLiveWindows(t *testing.T) {
 		"C[User=a]:0/false n=0 [0-0] win[65,125] last=125 evict@425 alert@125",
 		"C[User=c]:1/false n=1 [200-200] win[140,200] last=200 evict@260",
 	}
-	if got := describeAll(h.eng.Groups(GroupFilter{})); !reflect.DeepEqual(got, want) {
+	if got := describeGroupStates(h.eng.Groups(GroupFilter{})); !reflect.DeepEqual(got, want) {
 		t.Fatalf("Groups at 200:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	if h.eng.Summaries()[0].ActiveGroups != 2 {
@@ -139,7 +139,7 @@ correlation: {type: event_count, rules: [fail], group-by: [User], timespan: 120s
 					t.Fatal(err)
 				}
 				swept.eng.Expire()
-				got, want := describeAll(h.eng.Groups(GroupFilter{})), describeAll(swept.eng.Groups(GroupFilter{}))
+				got, want := describeGroupStates(h.eng.Groups(GroupFilter{})), describeGroupStates(swept.eng.Groups(GroupFilter{}))
 				if !reflect.DeepEqual(got, want) {
 					t.Fatalf("after %d events (t=%d):\nview  %s\nswept %s", i+1, ts, strings.Join(got, "\n      "), strings.Join(want, "\n      "))
 				}

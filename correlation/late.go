@@ -79,36 +79,18 @@ func (e *Engine) SetOnLate(fn func(Late)) { e.opts.OnLate = fn }
 // Process with the same input; like Process it must not run concurrently
 // with the engine's other state methods.
 func (e *Engine) Lateness(in Input) []Late {
-	if !e.routeHits(in.Hits) {
-		return nil
-	}
-	ts, ok := e.contributionTime(in.Event)
-	if !ok {
-		return nil
-	}
-	s := &e.scratch
 	var out []Late
-	for i := 0; i < len(s.routes); {
-		next := e.slotsAt(i)
-		c := e.corrs[s.routes[i].corr]
-		e.groupKeys(c, in.Event)
-		for j, slot := range s.slots {
-			key, ok := e.groupAt(j)
-			if !ok {
-				continue
-			}
-			g := c.groups[string(key)]
-			l := c.lateness(g, ts)
-			if l == onTime {
-				continue
-			}
-			pairs := eventPairs(c, c.groupFields[slot], in.Event)
-			if g != nil {
-				pairs = g.pairs
-			}
-			out = append(out, Late{Rule: c.rule, Group: pairs, Time: ts, Dropped: l == lateDropped})
+	e.eachDirectGroup(in, func(c *compiled, slot int, key []byte, ts int64) {
+		g := c.groups[string(key)]
+		l := c.lateness(g, ts)
+		if l == onTime {
+			return
 		}
-		i = next
-	}
+		pairs := eventPairs(c, c.groupFields[slot], in.Event)
+		if g != nil {
+			pairs = g.pairs
+		}
+		out = append(out, Late{Rule: c.rule, Group: pairs, Time: ts, Dropped: l == lateDropped})
+	})
 	return out
 }

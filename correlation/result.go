@@ -18,6 +18,9 @@ type Result struct {
 	Timespan time.Duration
 	// Time is the event time of the firing contribution (Unix ms).
 	Time int64
+	// WindowStart is the event time of the oldest entry in the window that
+	// fired (Unix ms); Time when the window holds none.
+	WindowStart int64
 	// Mode is EventModeFull or EventModeRefs when the result carries events;
 	// chained results never do.
 	Mode      EventMode

@@ -56,3 +56,6 @@ func (t Type) needsField() bool { return t == ValueCount || t.numeric() }
 func (t Type) numeric() bool {
 	return t == ValueSum || t == ValueAvg || t == ValuePercentile || t == ValueMedian
 }
+
+// ParseType returns the Type named name ("event_count", …).
+func ParseType(name string) (Type, bool) { return parseTypeName(name) }

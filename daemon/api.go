@@ -178,5 +178,8 @@ func (d *daemon) status() server.Status {
 		s.UptimeSeconds = time.Since(time.Unix(0, started)).Seconds()
 	}
 	s.DynamicSources = d.dynamicSourcesStatus() // dynamic_sources.go
+	if fs := d.fleetStatus(); fs != nil {
+		s.Fleet = fs // fleet.go
+	}
 	return s
 }

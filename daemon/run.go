@@ -19,6 +19,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/fleet/natsfleet"
 	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
@@ -55,6 +56,9 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 		return err
 	}
 	if err := config.CheckNATS(ctx, o, log); err != nil { // unreachable server, refused credentials → 3
+		return err
+	}
+	if err := checkFleet(ctx, o); err != nil { // fleet.go: another partition count → 3
 		return err
 	}
 	d, err := newDaemon(o, st, log)
@@ -115,6 +119,7 @@ type daemon struct {
 	certs *server.CertStore   // nil without --tls-cert; reloadTLS (tls.go) swaps it
 	conns *server.ConnLimiter // the API listener's connection limit (tls.go)
 	dyn   *processor.Dynamic  // sources and enrichers (dynamic.go)
+	fleet *natsfleet.Board    // the fleet member's status, nil outside a fleet (fleet.go)
 	ops   *operations         // input queue, /api/v1, readiness, hot reload (api.go)
 	// merged is the stream's input unless --input http (otlp_input.go),
 	// set when the stream builds it; drain.go ends it.
@@ -134,6 +139,9 @@ func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemo
 	d.hub.Preload(st)
 	if err := processor.Register(d.env, d.hub); err != nil {
 		return nil, config.Configf("registering the sigma processor: %v", err)
+	}
+	if err := d.mountFleet(); err != nil {
+		return nil, err
 	}
 	if err := processor.RegisterPrometheus(d.env, d.reg); err != nil {
 		return nil, config.Configf("registering the metrics exporter: %v", err)

@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	natsgo "github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
@@ -63,43 +62,18 @@ func (o *output) WriteBatch(ctx context.Context, batch service.MessageBatch) err
 	if conn == nil {
 		return service.ErrNotConnected
 	}
-	var berr *service.BatchError
-	fail := func(i int, err error) {
-		if berr == nil {
-			berr = service.NewBatchError(batch, err)
-		}
-		berr.Failed(i, err)
-	}
-	futures := make([]jetstream.PubAckFuture, len(batch))
+	fails := NewBatchFailures(batch)
+	msgs := make([]*natsgo.Msg, len(batch))
 	for i, m := range batch {
 		data, err := m.AsBytes()
 		if err != nil {
-			fail(i, err)
+			fails.Fail(i, err)
 			continue
 		}
-		f, err := conn.JS.PublishMsgAsync(&natsgo.Msg{Subject: o.cfg.Subject, Data: data})
-		if err != nil {
-			fail(i, err)
-			continue
-		}
-		futures[i] = f
+		msgs[i] = &natsgo.Msg{Subject: o.cfg.Subject, Data: data}
 	}
-	for i, f := range futures {
-		if f == nil {
-			continue
-		}
-		select {
-		case <-f.Ok():
-		case err := <-f.Err():
-			fail(i, err)
-		case <-ctx.Done():
-			fail(i, ctx.Err())
-		}
-	}
-	if berr != nil {
-		return berr
-	}
-	return nil
+	PublishAll(ctx, conn.JS, msgs, fails.Fail)
+	return fails.Err()
 }
 
 // Close closes the connection; WriteBatch has already awaited every ack.

@@ -71,3 +71,17 @@ func parseServer(conf *service.ParsedConfig) (string, error) {
 	}
 	return loc.Server, nil
 }
+
+// ConnectionFields are the `url`, `auth` and `tls` fields of the
+// nats_jetstream components, for other components that connect the same
+// way (the fleet's).
+func ConnectionFields() []*service.ConfigField { return connectionFields() }
+
+// ParseConnection reads the fields of ConnectionFields.
+func ParseConnection(conf *service.ParsedConfig) (server string, auth Auth, err error) {
+	if server, err = parseServer(conf); err != nil {
+		return "", Auth{}, err
+	}
+	auth, err = parseAuth(conf)
+	return server, auth, err
+}

@@ -52,6 +52,7 @@ type correlationStep struct {
 	byRule  *service.MetricCounter // rule_title, level, correlation_type
 	late    *service.MetricCounter // rule_title, outcome
 	keeper  *stateKeeper           // nil without a state path
+	fleet   *fleetStep             // stage 1 of a fleet (correlation_fleet.go); nil otherwise
 	noDets  bool
 	started bool
 }
@@ -60,6 +61,9 @@ func newCorrelationStep(s Settings, res *service.Resources, m *metrics) (*correl
 	c := &correlationStep{log: res.Logger(), m: m, noDets: s.Correlation.NoDetections,
 		byRule: res.Metrics().NewCounter("rsigma_correlation_matches_by_rule_total", "rule_title", "level", "correlation_type"),
 		late:   res.Metrics().NewCounter("rsigma_correlation_late_events_total", "rule_title", "outcome")}
+	if s.Fleet.Partitions > 0 {
+		c.fleet = newFleetStep(s.Fleet, res)
+	}
 	if s.State.Path != "" {
 		k, err := openStateKeeper(s.State, res)
 		if err != nil {
@@ -79,6 +83,9 @@ func (c *correlationStep) install(st *State) {
 		c.log.Warnf("correlation state cap %d reached: evicted the %d stalest groups, %d remain", limit, evicted, remaining)
 	})
 	ce.SetOnLate(c.countLate)
+	if c.fleet != nil {
+		c.fleet.install(ce)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.started {
@@ -132,6 +139,9 @@ func (c *correlationStep) apply(st *State, m *service.Message, d decoded, matche
 	if len(c.hits) == 0 {
 		return out
 	}
+	if c.fleet != nil {
+		return c.fleet.emit(ce, m, d, c.hits, out)
+	}
 	c.results = ce.Process(correlation.Input{Event: d.event, Hits: c.hits, Body: d.json}, c.results[:0])
 	for i := range c.results {
 		r := &c.results[i]
@@ -145,8 +155,12 @@ func (c *correlationStep) apply(st *State, m *service.Message, d decoded, matche
 	return out
 }
 
-// observe refreshes rsigma_correlation_state_entries (once per batch).
+// observe refreshes rsigma_correlation_state_entries (once per batch);
+// in a fleet, stage 2 reports it.
 func (c *correlationStep) observe() {
+	if c.fleet != nil {
+		return
+	}
 	c.mu.Lock()
 	n := 0
 	if c.current != nil {

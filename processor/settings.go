@@ -30,6 +30,8 @@ type Settings struct {
 	State       StateSettings
 	// Pipelines, dynamic sources and enrichers (spec_pipeline.go).
 	Dynamic DynamicSettings
+	// Fleet correlation, stage 1 (spec_fleet.go).
+	Fleet FleetSettings
 }
 
 // ParseSettings reads Settings from a parsed `sigma` config.
@@ -70,6 +72,9 @@ func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
 		return s, err
 	}
 	if err = parseDynamicSettings(conf, &s); err != nil {
+		return s, err
+	}
+	if err = parseFleetSettings(conf, &s); err != nil {
 		return s, err
 	}
 	return s, nil

@@ -53,6 +53,9 @@ output:
 	for _, f := range prefilterFields() {
 		spec = spec.Field(f)
 	}
+	for _, f := range fleetFields() {
+		spec = spec.Field(f)
+	}
 	return spec
 }
 

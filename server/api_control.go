@@ -15,6 +15,8 @@ type Status struct {
 	CorrelationMatches      int64                 `json:"correlation_matches"`
 	UptimeSeconds           float64               `json:"uptime_seconds"`
 	DynamicSources          *DynamicSourcesStatus `json:"dynamic_sources,omitempty"`
+	// Fleet is the fleet member's partitions (--correlation-partitions).
+	Fleet any `json:"fleet,omitempty"`
 }
 
 // DynamicSourcesStatus is the optional `dynamic_sources` object of Status.

@@ -1,5 +1,10 @@
 package sigma
 
+import (
+	"bytes"
+	"slices"
+)
+
 // substringSet is an Aho-Corasick automaton compiled to a DFA over byte
 // classes: scanning a text costs one table lookup per byte. Each needle
 // carries an output id; scan reports the ids of every needle occurring in the
@@ -37,16 +42,15 @@ func newSubstringSet(needles []string, ids []int32) *substringSet {
 func buildSubstringSet(needles []string, ids []int32, maxDense int) *substringSet {
 	a := &substringSet{}
 	a.assignClasses(needles)
-	t := &sparseTrie{first: []int32{0}, sibling: []int32{0}, class: []uint8{0}, own: [][]int32{nil}}
-	for i, nd := range needles {
-		if nd == "" {
-			continue
-		}
+	t := &sparseTrie{first: []int32{0}, sibling: []int32{0}, class: []uint8{0}}
+	keys, order := a.sortedClassKeys(needles)
+	for _, i := range order {
 		s := int32(0)
-		for j := 0; j < len(nd); j++ {
-			s = t.add(s, a.classes[nd[j]])
+		for _, c := range keys[i] {
+			s = t.addSorted(s, c)
 		}
-		t.own[s] = append(t.own[s], ids[i])
+		t.ownState = append(t.ownState, s)
+		t.ownID = append(t.ownID, ids[i])
 	}
 	a.compile(t, maxDense) // index_ac_layout.go
 	a.folding = a.foldClasses()
@@ -59,21 +63,70 @@ func buildSubstringSet(needles []string, ids []int32, maxDense int) *substringSe
 type sparseTrie struct {
 	first, sibling []int32
 	class          []uint8 // class of the edge into the state
-	own            [][]int32
+	// ownState[k] is the state where needle k ends, ownID[k] its output id:
+	// flat and pointer-free, so that growing them is a plain copy even
+	// while the collector runs (a slice per state was most of the build
+	// time of a large automaton).
+	ownState, ownID []int32
 }
 
-// add returns the child of s on class c, creating it if needed.
-func (t *sparseTrie) add(s int32, c uint8) int32 {
-	for k := t.first[s]; k != 0; k = t.sibling[k] {
-		if t.class[k] == c {
-			return k
+// outputs groups the needle outputs by state: the ids of needles ending at
+// state s are ids[start[s]:start[s+1]], in insertion order.
+func (t *sparseTrie) outputs() (start, ids []int32) {
+	n := len(t.first)
+	start = make([]int32, n+1)
+	for _, s := range t.ownState {
+		start[s+1]++
+	}
+	for i := 1; i <= n; i++ {
+		start[i] += start[i-1]
+	}
+	ids = make([]int32, len(t.ownID))
+	fill := slices.Clone(start[:n])
+	for k, s := range t.ownState {
+		ids[fill[s]] = t.ownID[k]
+		fill[s]++
+	}
+	return start, ids
+}
+
+// sortedClassKeys returns every needle as its string of classes, and the
+// indexes of the non-empty needles sorted by those keys (stable).
+func (a *substringSet) sortedClassKeys(needles []string) ([][]byte, []int32) {
+	total := 0
+	for _, nd := range needles {
+		total += len(nd)
+	}
+	buf := make([]byte, 0, total)
+	keys := make([][]byte, len(needles))
+	order := make([]int32, 0, len(needles))
+	for i, nd := range needles {
+		if nd == "" {
+			continue
 		}
+		start := len(buf)
+		for j := 0; j < len(nd); j++ {
+			buf = append(buf, a.classes[nd[j]])
+		}
+		keys[i] = buf[start:len(buf):len(buf)]
+		order = append(order, int32(i))
+	}
+	slices.SortStableFunc(order, func(x, y int32) int { return bytes.Compare(keys[x], keys[y]) })
+	return keys, order
+}
+
+// addSorted is add for keys inserted in sorted order: a child of s on c,
+// if there is one, is the newest child of s, so no sibling list is
+// searched (which made building super-linear in the needles of a large
+// rule set, whose shallow states have many children).
+func (t *sparseTrie) addSorted(s int32, c uint8) int32 {
+	if k := t.first[s]; k != 0 && t.class[k] == c {
+		return k
 	}
 	k := int32(len(t.first))
 	t.first = append(t.first, 0)
 	t.sibling = append(t.sibling, t.first[s])
 	t.class = append(t.class, c)
-	t.own = append(t.own, nil)
 	t.first[s] = k
 	return k
 }

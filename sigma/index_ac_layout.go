@@ -24,17 +24,26 @@ const (
 	denseDepth    = 6
 )
 
+// maxDenseTable bounds the dense rows of one automaton: with many needles
+// that share few prefixes (a large rule set), the states up to denseDepth
+// grow with the needles, and rows for all of them would cost nClasses × 4
+// bytes per state for states that a scan rarely reaches. The breadth-first
+// numbering keeps the shallow (hot) states dense.
+var maxDenseTable = 4 << 20
+
 // compile numbers t's states breadth-first, computes failure links and
 // output lists, and lays out the dense rows and deep lists.
 func (a *substringSet) compile(t *sparseTrie, maxDense int) {
 	g := bfsOrder(t)
 	nStates := len(g.order)
 	a.outStart = make([]int32, nStates+1)
+	ownStart, ownIDs := t.outputs()
 	for n := range g.order {
 		a.outStart[n] = int32(len(a.outIDs))
 		start := len(a.outIDs)
 		for u := int32(n); u != 0; u = g.fail[u] {
-			for _, id := range t.own[g.order[u]] {
+			s := g.order[u]
+			for _, id := range ownIDs[ownStart[s]:ownStart[s+1]] {
 				if !containsID(a.outIDs[start:], id) {
 					a.outIDs = append(a.outIDs, id)
 				}
@@ -46,7 +55,7 @@ func (a *substringSet) compile(t *sparseTrie, maxDense int) {
 	dense := nStates
 	if nStates*nc*4 > maxDense {
 		for n, d := range g.depth {
-			if d > denseDepth {
+			if d > denseDepth || n*nc*4 > maxDenseTable {
 				dense = n
 				break
 			}

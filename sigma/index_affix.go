@@ -1,5 +1,10 @@
 package sigma
 
+import (
+	"slices"
+	"strings"
+)
+
 // affixSet finds which needles are prefixes (or, built reversed, suffixes) of
 // a text by walking a trie from one end of the text: the cost is bounded by
 // the longest needle, not by the text length, which makes anchored witnesses
@@ -9,78 +14,111 @@ type affixSet struct {
 	root    [256]int32 // first byte → node, 0 = none
 	// Node n's edges are edgeBytes/edgeKids[edgeStart[n]:edgeStart[n+1]],
 	// its outputs outIDs[outStart[n]:outStart[n+1]]: flat arrays, built
-	// from the affixNode tree once all needles are in.
+	// once all needles are in (newAffixSet).
 	edgeStart, outStart []int32
 	edgeBytes           []byte
 	edgeKids, outIDs    []int32
 }
 
-// affixNode is a trie node while the set is built.
-type affixNode struct {
-	edges    []byte
-	children []int32
-	outputs  []int32
-}
-
 // newAffixSet builds the set; with reverse, needles are matched as suffixes.
+// The needles are inserted in sorted order, so that each one shares with
+// the trie exactly its common prefix with the previous one: no child is
+// ever searched for, and building is linear in the needles' bytes (plus
+// the sort), however many children a node has.
 func newAffixSet(needles []string, ids []int32, reverse bool) *affixSet {
-	a := &affixSet{reverse: reverse}
-	nodes := make([]affixNode, 1)
+	keys := make([]string, len(needles))
+	order := make([]int32, 0, len(needles))
 	for i, nd := range needles {
 		if nd == "" {
 			continue
 		}
-		node := int32(0)
-		for j := 0; j < len(nd); j++ {
-			b := nd[j]
-			if reverse {
-				b = nd[len(nd)-1-j]
-			}
-			node, nodes = a.child(nodes, node, b)
+		keys[i] = nd
+		if reverse {
+			keys[i] = reversed(nd)
 		}
-		n := &nodes[node]
-		if len(n.outputs) == 0 || n.outputs[len(n.outputs)-1] != ids[i] {
-			n.outputs = append(n.outputs, ids[i])
-		}
+		order = append(order, int32(i))
 	}
-	a.flatten(nodes)
+	slices.SortStableFunc(order, func(x, y int32) int { return strings.Compare(keys[x], keys[y]) })
+	// Node 0 is the root; nodes are numbered in creation order, which puts
+	// every node's children in byte order and the outputs in node order.
+	b := affixBuild{parent: []int32{0}, label: []byte{0}}
+	path := []int32{0} // path[d]: the node of the previous key's first d bytes
+	prev := ""
+	for _, i := range order {
+		k := keys[i]
+		common := 0
+		for common < len(k) && common < len(prev) && k[common] == prev[common] {
+			common++
+		}
+		path = path[:common+1]
+		for d := common; d < len(k); d++ {
+			path = append(path, int32(len(b.parent)))
+			b.parent = append(b.parent, path[d])
+			b.label = append(b.label, k[d])
+		}
+		end := path[len(k)]
+		if n := len(b.outNode); n == 0 || b.outNode[n-1] != end || b.outIDs[n-1] != ids[i] {
+			b.outNode = append(b.outNode, end)
+			b.outIDs = append(b.outIDs, ids[i])
+		}
+		prev = k
+	}
+	a := &affixSet{reverse: reverse}
+	a.flatten(&b)
 	return a
 }
 
-// child returns (creating) the child of node for byte b.
-func (a *affixSet) child(nodes []affixNode, node int32, b byte) (int32, []affixNode) {
-	if node == 0 {
-		if a.root[b] == 0 {
-			a.root[b] = int32(len(nodes))
-			nodes = append(nodes, affixNode{})
-		}
-		return a.root[b], nodes
-	}
-	n := &nodes[node]
-	for k, e := range n.edges {
-		if e == b {
-			return n.children[k], nodes
-		}
-	}
-	id := int32(len(nodes))
-	n.edges = append(n.edges, b)
-	n.children = append(n.children, id)
-	return id, append(nodes, affixNode{})
+// affixBuild is the trie while it is built: each node's parent and the byte
+// of its edge, and the outputs as (node, id) pairs in node order.
+type affixBuild struct {
+	parent  []int32
+	label   []byte
+	outNode []int32
+	outIDs  []int32
 }
 
-// flatten copies the built tree into the flat arrays.
-func (a *affixSet) flatten(nodes []affixNode) {
-	a.edgeStart = make([]int32, len(nodes)+1)
-	a.outStart = make([]int32, len(nodes)+1)
-	for i, n := range nodes {
-		a.edgeStart[i] = int32(len(a.edgeBytes))
-		a.edgeBytes = append(a.edgeBytes, n.edges...)
-		a.edgeKids = append(a.edgeKids, n.children...)
-		a.outStart[i] = int32(len(a.outIDs))
-		a.outIDs = append(a.outIDs, n.outputs...)
+func reversed(s string) string {
+	b := make([]byte, len(s))
+	for i := range len(s) {
+		b[i] = s[len(s)-1-i]
 	}
-	a.edgeStart[len(nodes)] = int32(len(a.edgeBytes))
-	a.outStart[len(nodes)] = int32(len(a.outIDs))
+	return string(b)
+}
+
+// flatten lays the built trie out in the flat arrays: the root's children
+// in root, every other node's children (in byte order) contiguous.
+func (a *affixSet) flatten(b *affixBuild) {
+	n := len(b.parent)
+	a.edgeStart = make([]int32, n+1)
+	for m := 1; m < n; m++ {
+		if p := b.parent[m]; p != 0 {
+			a.edgeStart[p+1]++
+		}
+	}
+	for m := 1; m <= n; m++ {
+		a.edgeStart[m] += a.edgeStart[m-1]
+	}
+	a.edgeBytes = make([]byte, a.edgeStart[n])
+	a.edgeKids = make([]int32, a.edgeStart[n])
+	fill := slices.Clone(a.edgeStart[:n])
+	for m := 1; m < n; m++ {
+		p := b.parent[m]
+		if p == 0 {
+			a.root[b.label[m]] = int32(m)
+			continue
+		}
+		a.edgeBytes[fill[p]], a.edgeKids[fill[p]] = b.label[m], int32(m)
+		fill[p]++
+	}
+	a.outIDs = b.outIDs
+	a.outStart = make([]int32, n+1)
+	k := 0
+	for m := 0; m <= n; m++ {
+		for k < len(b.outNode) && int(b.outNode[k]) < m {
+			k++
+		}
+		a.outStart[m] = int32(k)
+	}
 }
 
 // match calls hit for every needle that is a prefix (suffix) of text.

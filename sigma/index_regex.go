@@ -2,6 +2,7 @@ package sigma
 
 import (
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -18,7 +19,7 @@ func regexLiterals(expr string) []string {
 	if err != nil {
 		return nil
 	}
-	set := requiredSet(re.Simplify())
+	set := requiredSet(re.Simplify(), foldedLiterals)
 	for _, lit := range set {
 		if lit == "" {
 			return nil
@@ -29,50 +30,95 @@ func regexLiterals(expr string) []string {
 
 // regexRequirements returns literal sets that every match of the regular
 // expression satisfies together: for each set, the text contains one of its
-// literals (lower-cased, so test them against Value.Fold). Used to skip
-// running the regular expression on texts that cannot match.
-func regexRequirements(expr string) [][]string {
+// literals. Used to skip running the regular expression on texts that
+// cannot match. The literals keep their case when the expression matches
+// case-sensitively throughout (cased: test them against the text itself),
+// else they are lower-cased (test them against Value.Fold): a case-sensitive
+// `-(W|R)` then rejects the many texts holding "-r" or "-w".
+func regexRequirements(expr string) (reqs [][]string, cased bool) {
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
-		return nil
+		return nil, false
 	}
 	re = re.Simplify()
 	for re.Op == syntax.OpCapture {
 		re = re.Sub[0]
 	}
+	lc := foldedLiterals
+	if !foldsCase(re) {
+		lc = casedLiterals
+	}
 	subs := []*syntax.Regexp{re}
 	if re.Op == syntax.OpConcat {
 		subs = re.Sub
 	}
-	var reqs [][]string
-	for _, sub := range subs {
-		set := requiredSet(sub)
+	add := func(set []string) {
 		if len(set) == 0 || literalSetScore(set) < 64 { // empty literal in the set
-			continue
+			return
+		}
+		for _, have := range reqs {
+			if slices.Equal(have, set) {
+				return
+			}
 		}
 		reqs = append(reqs, set)
 	}
-	return reqs
+	for _, sub := range subs {
+		add(requiredSet(sub, lc))
+	}
+	if len(subs) > 1 { // literals that span parts: `-(W|R)` gives {"-W", "-R"}
+		add(requiredSet(re, lc))
+	}
+	return reqs, lc == casedLiterals
+}
+
+// literalCase says whether derived literals keep their case.
+type literalCase bool
+
+const (
+	foldedLiterals literalCase = false // lower-cased, for folded text
+	casedLiterals  literalCase = true  // as written, for a case-sensitive expression
+)
+
+// text renders runes of a literal.
+func (lc literalCase) text(r []rune) string {
+	if lc == casedLiterals {
+		return string(r)
+	}
+	return strings.ToLower(string(r))
+}
+
+// foldsCase reports whether any part of re matches case-insensitively.
+func foldsCase(re *syntax.Regexp) bool {
+	if re.Flags&syntax.FoldCase != 0 {
+		return true
+	}
+	for _, sub := range re.Sub {
+		if foldsCase(sub) {
+			return true
+		}
+	}
+	return false
 }
 
 // requiredSet returns literals one of which every match of re contains.
-func requiredSet(re *syntax.Regexp) []string {
+func requiredSet(re *syntax.Regexp, lc literalCase) []string {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 && !lowerCoversFold(re.Rune) {
 			return longestFoldSafe(re.Rune)
 		}
-		return exactSet(re)
+		return exactSet(re, lc)
 	case syntax.OpCharClass, syntax.OpAlternate:
-		return exactSet(re)
+		return exactSet(re, lc)
 	case syntax.OpCapture, syntax.OpPlus:
-		return requiredSet(re.Sub[0])
+		return requiredSet(re.Sub[0], lc)
 	case syntax.OpRepeat:
 		if re.Min > 0 {
-			return requiredSet(re.Sub[0])
+			return requiredSet(re.Sub[0], lc)
 		}
 	case syntax.OpConcat:
-		return concatRequired(re.Sub)
+		return concatRequired(re.Sub, lc)
 	}
 	return nil
 }
@@ -80,7 +126,7 @@ func requiredSet(re *syntax.Regexp) []string {
 // concatRequired picks the best required set of a concatenation: a run of
 // consecutive parts with finite languages joined by cross product, or the
 // required set of a single part.
-func concatRequired(subs []*syntax.Regexp) []string {
+func concatRequired(subs []*syntax.Regexp, lc literalCase) []string {
 	var best []string
 	consider := func(set []string) {
 		if literalSetScore(set) > literalSetScore(best) {
@@ -89,7 +135,7 @@ func concatRequired(subs []*syntax.Regexp) []string {
 	}
 	var run []string
 	for _, sub := range subs {
-		exact := exactSet(sub)
+		exact := exactSet(sub, lc)
 		if exact != nil {
 			if run == nil {
 				run = exact
@@ -100,7 +146,7 @@ func concatRequired(subs []*syntax.Regexp) []string {
 			continue
 		}
 		run = nil
-		consider(requiredSet(sub))
+		consider(requiredSet(sub, lc))
 	}
 	return best
 }
@@ -118,15 +164,15 @@ func literalSetScore(set []string) int {
 	return shortest*64 - len(set)
 }
 
-// exactSet returns the finite language of re (lower-cased) when it is small,
-// else nil.
-func exactSet(re *syntax.Regexp) []string {
+// exactSet returns the finite language of re (lower-cased unless lc is
+// casedLiterals) when it is small, else nil.
+func exactSet(re *syntax.Regexp, lc literalCase) []string {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 && !lowerCoversFold(re.Rune) {
 			return nil
 		}
-		return []string{strings.ToLower(string(re.Rune))}
+		return []string{lc.text(re.Rune)}
 	case syntax.OpCharClass: // under (?i) the parser already added the fold variants
 		var set []string
 		for i := 0; i+1 < len(re.Rune); i += 2 {
@@ -134,16 +180,16 @@ func exactSet(re *syntax.Regexp) []string {
 				if len(set) >= maxLiteralSet {
 					return nil
 				}
-				set = appendUnique(set, strings.ToLower(string(r)))
+				set = appendUnique(set, lc.text([]rune{r}))
 			}
 		}
 		return set
 	case syntax.OpCapture:
-		return exactSet(re.Sub[0])
+		return exactSet(re.Sub[0], lc)
 	case syntax.OpAlternate:
 		var set []string
 		for _, sub := range re.Sub {
-			sub := exactSet(sub)
+			sub := exactSet(sub, lc)
 			if sub == nil || len(set)+len(sub) > maxLiteralSet {
 				return nil
 			}
@@ -155,7 +201,7 @@ func exactSet(re *syntax.Regexp) []string {
 	case syntax.OpConcat:
 		set := []string{""}
 		for _, sub := range re.Sub {
-			if set = crossProduct(set, exactSet(sub)); set == nil {
+			if set = crossProduct(set, exactSet(sub, lc)); set == nil {
 				return nil
 			}
 		}

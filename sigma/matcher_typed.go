@@ -73,14 +73,18 @@ func (m *boolMatcher) match(k Kind, str, fold string) bool {
 
 // regexMatcher searches the event text with a compiled regular expression.
 // Before running it, the literals every match must contain (regexRequirements)
-// are looked up in the folded text, which rejects most texts cheaply.
+// are looked up in the folded text, or in the text itself when they are
+// cased, which rejects most texts cheaply.
 type regexMatcher struct {
 	re       *regexp.Regexp
 	required [][]string
+	cased    bool
 }
 
 func newRegexMatcher(re *regexp.Regexp) *regexMatcher {
-	return &regexMatcher{re: re, required: regexRequirements(re.String())}
+	m := &regexMatcher{re: re}
+	m.required, m.cased = regexRequirements(re.String())
+	return m
 }
 
 func (m *regexMatcher) match(k Kind, str, fold string) bool {
@@ -88,10 +92,14 @@ func (m *regexMatcher) match(k Kind, str, fold string) bool {
 	if !ok {
 		return false
 	}
+	text := fold
+	if m.cased {
+		text = s
+	}
 	for _, set := range m.required {
 		found := false
 		for _, lit := range set {
-			if strings.Contains(fold, lit) {
+			if strings.Contains(text, lit) {
 				found = true
 				break
 			}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/rsigma-connect/rsigma-connect/config"
 	"github.com/rsigma-connect/rsigma-connect/daemon"
+	"github.com/rsigma-connect/rsigma-connect/fleet/correlate"
+	"github.com/rsigma-connect/rsigma-connect/fleet/natsfleet"
 	_ "github.com/rsigma-connect/rsigma-connect/processor"
 	_ "github.com/rsigma-connect/rsigma-connect/sink"
 )
@@ -33,6 +35,13 @@ func main() {
 	// GODEBUG=memprofilerate=N turns it back on.
 	if !strings.Contains(os.Getenv("GODEBUG"), "memprofilerate") {
 		runtime.MemProfileRate = 0
+	}
+	// Fleet correlation: stage 2 and the JetStream transport.
+	if err := correlate.Register(service.GlobalEnvironment()); err != nil {
+		panic(err)
+	}
+	if err := natsfleet.Register(service.GlobalEnvironment(), nil); err != nil {
+		panic(err)
 	}
 	service.RunCLI(context.Background(),
 		service.CLIOptSetBinaryName("rsigma-connect"),

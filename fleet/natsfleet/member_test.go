@@ -1,0 +1,298 @@
+package natsfleet
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	natsgo "github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/rsigma-connect/rsigma-connect/fleet"
+	"github.com/rsigma-connect/rsigma-connect/internal/fleettest"
+)
+
+// jetStream starts an embedded JetStream server on a random loopback port.
+func jetStream(t *testing.T) jetstream.JetStream {
+	t.Helper()
+	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true,
+		StoreDir: t.TempDir(), NoLog: true, NoSigs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go s.Start()
+	if !s.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats server not ready")
+	}
+	t.Cleanup(s.Shutdown)
+	nc, err := natsgo.Connect(s.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return js
+}
+
+func testContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+type testLog struct{ t *testing.T }
+
+func (l testLog) Infof(f string, a ...any)  { l.t.Logf("INFO "+f, a...) }
+func (l testLog) Warnf(f string, a ...any)  { l.t.Logf("WARN "+f, a...) }
+func (l testLog) Errorf(f string, a ...any) { l.t.Logf("ERROR "+f, a...) }
+
+// A member whose lease expired cannot overwrite the checkpoint of the
+// member that took the partition over: the new owner fences it at
+// acquisition, and the old owner's next write fails with ErrFenced.
+func TestCheckpointFencing(t *testing.T) {
+	js, ctx := jetStream(t), testContext(t)
+	f, err := Ensure(ctx, js, "fence", 4, time.Second, StreamSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Ensure(ctx, js, "fence", 5, time.Second, StreamSettings{}); !errors.Is(err, ErrPartitionCount) {
+		t.Fatalf("another partition count: %v, want ErrPartitionCount", err)
+	}
+
+	leaseA, err := f.Leases.Create(ctx, leaseKey(2), []byte("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, revA, _, err := f.fence(ctx, 2, leaseA, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpA := fleet.Checkpoint{Partition: 2, Epoch: leaseA, Member: "a", Applied: 40, Resume: 17, Object: objectName(2, leaseA, 1)}
+	if revA, err = f.save(ctx, cpA, revA, []byte(`{"state":"a"}`)); err != nil {
+		t.Fatal(err)
+	}
+
+	// a stops renewing: the lease expires with the bucket's TTL.
+	fleettest.Eventually(t, 10*time.Second, "the lease expires", func() bool {
+		_, err := f.Leases.Get(ctx, leaseKey(2))
+		return errors.Is(err, jetstream.ErrKeyNotFound)
+	})
+	leaseB, err := f.Leases.Create(ctx, leaseKey(2), []byte("b"))
+	if err != nil {
+		t.Fatalf("b takes the expired lease: %v", err)
+	}
+	cp, _, snapshot, err := f.fence(ctx, 2, leaseB, "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Applied != 40 || cp.Resume != 17 || string(snapshot) != `{"state":"a"}` {
+		t.Fatalf("b restores %+v %s, want a's checkpoint", cp, snapshot)
+	}
+
+	late := fleet.Checkpoint{Partition: 2, Epoch: leaseA, Member: "a", Applied: 55, Resume: 30, Object: objectName(2, leaseA, 2)}
+	if _, err := f.save(ctx, late, revA, []byte(`{"state":"late"}`)); !errors.Is(err, ErrFenced) {
+		t.Fatalf("a's late checkpoint: %v, want ErrFenced", err)
+	}
+	if _, err := f.State.GetInfo(ctx, late.Object); !errors.Is(err, jetstream.ErrObjectNotFound) {
+		t.Fatalf("a's late state object is left behind: %v", err)
+	}
+	e, err := f.Checkpoints.Get(ctx, checkpointKey(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := fleet.DecodeCheckpoint(e.Value()); got.Member != "b" || got.Applied != 40 {
+		t.Fatalf("checkpoint after a's late write: %+v", got)
+	}
+}
+
+// A member releases a partition's batches only up to a watermark that a
+// complete read of the partition's subject followed: published in
+// reverse position order and more than one round can read, they must
+// still come out once each, in position order.
+func TestMemberReleasesOnlyWhatItReadCompletely(t *testing.T) {
+	js, ctx := jetStream(t), testContext(t)
+	const batches = 3000
+	events, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "events", Subjects: []string{"events.>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Ensure(ctx, js, "order", 1, 5*time.Second, StreamSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The events are all acknowledged: the watermark is their last one.
+	for i := range batches {
+		if _, err := js.Publish(ctx, "events.x", []byte(strconv.Itoa(i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	group, err := events.CreateConsumer(ctx, jetstream.ConsumerConfig{Durable: "order", AckPolicy: jetstream.AckAllPolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for acked := 0; acked < batches; { // at most MaxAckPending (1000) at a time
+		fetched, err := group.Fetch(1000, jetstream.FetchMaxWait(10*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last jetstream.Msg
+		for m := range fetched.Messages() {
+			last = m
+			acked++
+		}
+		if last == nil {
+			t.Fatalf("%d events delivered, want %d", acked, batches)
+		}
+		if err := last.DoubleAck(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for pos := batches; pos >= 1; pos -= 3 { // three events' batches a message
+		var m fleet.Message
+		for p := pos; p > max(pos-3, 0); p-- {
+			m.Add(&fleet.Batch{Partition: 0, Position: uint64(p)})
+		}
+		if _, err := js.Publish(ctx, f.Names.Subject(0), m.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	m := NewMember(f, js, fleet.NewCorrelator(), MemberConfig{ID: "m", EventsStream: "events", EventsDurable: "order",
+		CheckpointInterval: time.Hour, PollInterval: 10 * time.Millisecond, MaxBatch: 16}, testLog{t}, Metrics{})
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); m.Run(runCtx) }()
+	defer func() { stop(); <-done; m.Stop(5 * time.Second) }()
+
+	next := uint64(1)
+	for next <= batches {
+		select {
+		case h := <-m.Ready():
+			for _, e := range h.Entries {
+				if e.Position != next {
+					t.Fatalf("position %d handed over after %d", e.Position, next-1)
+				}
+				next++
+			}
+			h.Done(nil)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("only positions up to %d were handed over", next-1)
+		}
+	}
+}
+
+// A partition given back and taken again by the same member is fed only by
+// a reader made for the new ownership: the reader of the old one may be
+// past the new ownership's resume point, and the batches between would
+// never be read again.
+func TestMemberRetakenPartitionReadsFromItsCheckpoint(t *testing.T) {
+	js, ctx := jetStream(t), testContext(t)
+	events, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "events", Subjects: []string{"events.>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Ensure(ctx, js, "retake", 1, 5*time.Second, StreamSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, err := events.CreateConsumer(ctx, jetstream.ConsumerConfig{Durable: "retake", AckPolicy: jetstream.AckAllPolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ackEvents publishes events up to n and acknowledges them all.
+	acked := 0
+	ackEvents := func(n int) {
+		more := n - acked
+		for ; acked < n; acked++ {
+			if _, err := js.Publish(ctx, "events.x", []byte("e")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fetched, err := group.Fetch(more, jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last jetstream.Msg
+		for m := range fetched.Messages() {
+			last = m
+		}
+		if last != nil {
+			if err := last.DoubleAck(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	publish := func(from, to int) {
+		for pos := from; pos <= to; pos++ {
+			var m fleet.Message
+			m.Add(&fleet.Batch{Partition: 0, Position: uint64(pos)})
+			if _, err := js.Publish(ctx, f.Names.Subject(0), m.Bytes()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	m := NewMember(f, js, fleet.NewCorrelator(), MemberConfig{ID: "m", EventsStream: "events", EventsDurable: "retake",
+		CheckpointInterval: time.Hour, PollInterval: 10 * time.Millisecond, MaxBatch: 256}, testLog{t}, Metrics{})
+	var handed []uint64
+	drain := func() {
+		for {
+			select {
+			case h := <-m.Ready():
+				for _, e := range h.Entries {
+					handed = append(handed, e.Position)
+				}
+				h.Done(nil)
+			default:
+				return
+			}
+		}
+	}
+
+	m.tickLeases(ctx)
+	publish(1, 10)
+	ackEvents(10)
+	m.round(ctx)
+	drain()
+	publish(11, 15)
+	m.round(ctx) // reads 11-15; the watermark (10) holds them back
+	publish(16, 20)
+	m.release(ctx, 0) // checkpoint: applied 10, resume at the batch of position 11
+	if !m.acquire(ctx, 0) {
+		t.Fatal("the partition could not be taken again")
+	}
+	n, err := m.collect(mustFetch(t, m.reader)) // the old reader delivers 16-20
+	if err != nil || n != 5 {
+		t.Fatalf("old reader: %d batches, %v", n, err)
+	}
+	ackEvents(20)
+	defer func() {
+		if t.Failed() {
+			t.Logf("handed over %v", handed)
+		}
+	}()
+	fleettest.Eventually(t, 10*time.Second, "positions up to 20 handed over", func() bool {
+		m.round(ctx)
+		drain()
+		return len(handed) >= 20
+	})
+	for i, pos := range handed {
+		if pos != uint64(i+1) {
+			t.Fatalf("handed over %v, want positions 1 to 20 in order", handed)
+		}
+	}
+}
+
+func mustFetch(t *testing.T, c jetstream.Consumer) jetstream.MessageBatch {
+	t.Helper()
+	b, err := c.FetchNoWait(100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}

@@ -1,12 +1,10 @@
 package config
 
 import (
-	"context"
 	"fmt"
 	"strings"
 
 	"github.com/rsigma-connect/rsigma-connect/correlation"
-	"github.com/rsigma-connect/rsigma-connect/correlation/store"
 )
 
 // validateCorrelation checks the correlation and state flags (daemon.md
@@ -39,23 +37,6 @@ func validateCorrelation(o *Options) error {
 	}
 	if o.ClearState && o.KeepState {
 		return Configf("--clear-state and --keep-state are mutually exclusive")
-	}
-	return nil
-}
-
-// CheckStateDB opens (creating if missing) and closes the --state-db file so
-// that a corrupt, foreign or unwritable database fails startup with exit 3
-// before anything is bound.
-func CheckStateDB(ctx context.Context, o *Options) error {
-	if o.StateDB == "" {
-		return nil
-	}
-	db, err := store.Open(ctx, o.StateDB)
-	if err != nil {
-		return Configf("--state-db: %v", err)
-	}
-	if err := db.Close(); err != nil {
-		return Configf("--state-db: %v", err)
 	}
 	return nil
 }

@@ -1,9 +1,6 @@
 package config
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -105,23 +102,5 @@ func TestDefaultFlagsAddNoCorrelationSection(t *testing.T) {
 	body, _ := ProcessorYAML(o)
 	if strings.Contains(body, "correlation") || strings.Contains(body, "state") {
 		t.Fatalf("defaults produced correlation settings:\n%s", body)
-	}
-}
-
-func TestCheckStateDB(t *testing.T) {
-	dir := t.TempDir()
-	o := baseOptions()
-	o.StateDB = filepath.Join(dir, "new.db")
-	if err := CheckStateDB(context.Background(), o); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(o.StateDB); err != nil {
-		t.Fatalf("state db not created: %v", err)
-	}
-	o.StateDB = filepath.Join(dir, "notes.txt")
-	os.WriteFile(o.StateDB, []byte(strings.Repeat("plain text\n", 100)), 0o600)
-	err := CheckStateDB(context.Background(), o)
-	if CodeOf(err) != ExitConfig || !strings.Contains(err.Error(), "--state-db") {
-		t.Fatalf("foreign file: %v", err)
 	}
 }

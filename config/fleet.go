@@ -20,14 +20,8 @@ type FleetOptions struct {
 	CheckpointInterval time.Duration
 }
 
-// fleetFlagNames are the flags of fleetFlags, all implemented.
+// fleetFlagNames are the flags of fleetFlags.
 var fleetFlagNames = []string{"correlation-partitions", "fleet-member", "fleet-lease-ttl", "fleet-checkpoint-interval"}
-
-func init() {
-	for _, f := range fleetFlagNames {
-		implemented[f] = true
-	}
-}
 
 // Defaults of the fleet flags, in seconds.
 const (

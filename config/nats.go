@@ -8,19 +8,6 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/nats"
 )
 
-// natsFlags are the NATS flags of spec/daemon.md §3.11 (implemented.go).
-var natsFlags = []string{
-	"nats-creds", "nats-token", "nats-user", "nats-password", "nats-nkey",
-	"nats-tls-cert", "nats-tls-key", "nats-require-tls",
-	"replay-from-sequence", "replay-from-time", "replay-from-latest", "consumer-group",
-}
-
-func init() {
-	for _, f := range natsFlags {
-		implemented[f] = true
-	}
-}
-
 // IsNATS reports whether u is a nats:// URL.
 func IsNATS(u string) bool { return strings.HasPrefix(u, nats.URLScheme) }
 
@@ -81,11 +68,11 @@ func validateNATS(o *Options) error {
 	if err != nil {
 		return Configf("--input: %v", err)
 	}
-	for _, s := range natsSinks(o) {
-		out, _ := nats.ParseURL(s.url) // checked by checkNATSSink
+	for _, s := range NATSSinks(o) {
+		out, _ := nats.ParseURL(s.URL) // checked by checkNATSSink
 		if out.Server == in.Server && nats.SubjectMatches(in.Subject, out.Subject) {
 			return Configf("%s %s: subject %q is caught by the input subject %q; keep detection and DLQ subjects outside the input filter",
-				s.flag, redact.URL(s.url), out.Subject, in.Subject)
+				s.Flag, redact.URL(s.URL), out.Subject, in.Subject)
 		}
 	}
 	return nil
@@ -104,17 +91,18 @@ func checkNATSSink(flag, u string) (string, error) {
 	return u, nil
 }
 
-type natsSink struct{ flag, url string }
+// NATSSink is a nats:// sink URL with the flag that gave it.
+type NATSSink struct{ Flag, URL string }
 
-// natsSinks lists the nats:// sinks, the DLQ first (the order they open in).
-func natsSinks(o *Options) []natsSink {
-	var out []natsSink
+// NATSSinks lists the nats:// sinks, the DLQ first (the order they open in).
+func NATSSinks(o *Options) []NATSSink {
+	var out []NATSSink
 	if IsNATS(o.DLQ) {
-		out = append(out, natsSink{"--dlq", o.DLQ})
+		out = append(out, NATSSink{"--dlq", o.DLQ})
 	}
 	for _, u := range o.Outputs {
 		if IsNATS(u) {
-			out = append(out, natsSink{"--output", u})
+			out = append(out, NATSSink{"--output", u})
 		}
 	}
 	return out

@@ -6,7 +6,7 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/nats"
 )
 
-// natsInput is the nats_jetstream input for a nats:// --input (validated).
+// natsInput is the sigma_nats_jetstream input for a nats:// --input (validated).
 func natsInput(o *Options) omap {
 	loc, _ := nats.ParseURL(o.Input)
 	body := omap{{"url", printedServer(o, loc.Server)}, {"subject", loc.Subject}}
@@ -25,14 +25,14 @@ func natsInput(o *Options) omap {
 	}
 	body = append(body, kv{"batch_size", batchSize(o)})
 	body = append(body, natsSecurity(o)...)
-	return omap{{"nats_jetstream", body}}
+	return omap{{nats.ComponentName, body}}
 }
 
-// natsOutput is the nats_jetstream output for a nats:// --output or --dlq.
+// natsOutput is the sigma_nats_jetstream output for a nats:// --output or --dlq.
 func natsOutput(o *Options, u string) omap {
 	loc, _ := nats.ParseURL(u)
 	body := append(omap{{"url", printedServer(o, loc.Server)}, {"subject", loc.Subject}}, natsSecurity(o)...)
-	return omap{{"nats_jetstream", body}}
+	return omap{{nats.ComponentName, body}}
 }
 
 // natsSecurity is the auth and tls blocks, with only the values that are set.

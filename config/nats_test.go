@@ -1,12 +1,8 @@
 package config
 
 import (
-	"context"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/nats-io/nats-server/v2/server"
 )
 
 func natsOptions(mutate func(o *Options)) *Options {
@@ -61,7 +57,7 @@ func TestValidateNATS(t *testing.T) {
 }
 
 // The NATS translation is compared with its golden file and passes the
-// framework's linter with the nats_jetstream plugins registered.
+// framework's linter with the sigma_nats_jetstream plugins registered.
 func TestStreamYAMLForNATS(t *testing.T) {
 	o := natsOptions(func(o *Options) {
 		o.Outputs = append(o.Outputs, "file:///var/log/rsigma/results.ndjson")
@@ -80,56 +76,6 @@ func TestStreamYAMLForNATS(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkGolden(t, "nats_input_outputs_dlq", got)
-}
-
-// CheckNATS fails (exit 3) when the server is unreachable or refuses the
-// credentials, and succeeds against a JetStream server that accepts them.
-func TestCheckNATS(t *testing.T) {
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(),
-		NoLog: true, NoSigs: true, Authorization: "s3cret"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("server not ready")
-	}
-	defer s.Shutdown()
-	url := "nats://" + s.Addr().String()
-	cases := []struct {
-		name   string
-		mutate func(o *Options)
-		ok     bool
-	}{
-		{"accepted_token", func(o *Options) { o.NATSToken = "s3cret" }, true},
-		{"refused_token", func(o *Options) { o.NATSToken = "wrong" }, false},
-		{"no_credentials", func(o *Options) {}, false},
-		{"unreachable_server", func(o *Options) {
-			o.NATSToken = "s3cret"
-			o.Input = "nats://127.0.0.1:1/events.>"
-		}, false},
-		{"output_overlaps_an_existing_stream", func(o *Options) {
-			o.NATSToken = "s3cret"
-			o.Input = "stdin"
-			o.Outputs = []string{url + "/events.x"} // rsigma-events (events.>) exists from the first case
-		}, false},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			o := natsOptions(func(o *Options) {
-				o.Input = url + "/events.>"
-				o.Outputs = []string{url + "/detections"}
-				c.mutate(o)
-			})
-			err := CheckNATS(context.Background(), o, nil)
-			if (err == nil) != c.ok {
-				t.Fatalf("err = %v, want ok %v", err, c.ok)
-			}
-			if err != nil && CodeOf(err) != ExitConfig {
-				t.Fatalf("exit code %d, want 3", CodeOf(err))
-			}
-		})
-	}
 }
 
 func TestNATSControlServer(t *testing.T) {

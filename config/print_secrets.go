@@ -67,12 +67,12 @@ func checkPrintedSecrets(o *Options) error {
 	if err := check("NATS_PASSWORD", o.NATSPassword, "--nats-password (or NATS_PASSWORD)"); err != nil {
 		return err
 	}
-	for _, u := range append([]natsSink{{"--input", o.Input}}, natsSinks(o)...) {
-		if !IsNATS(u.url) {
+	for _, u := range append([]NATSSink{{"--input", o.Input}}, NATSSinks(o)...) {
+		if !IsNATS(u.URL) {
 			continue
 		}
-		if start, end, env, ok := urlSecret(u.url); ok {
-			if err := check(env, u.url[start:end], u.flag+" "+redact.URL(u.url)); err != nil {
+		if start, end, env, ok := urlSecret(u.URL); ok {
+			if err := check(env, u.URL[start:end], u.Flag+" "+redact.URL(u.URL)); err != nil {
 				return err
 			}
 		}

@@ -12,7 +12,6 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	_ "github.com/rsigma-connect/rsigma-connect/processor"
-	_ "github.com/rsigma-connect/rsigma-connect/sink"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")

@@ -9,16 +9,14 @@ import (
 )
 
 // Validate checks o against the rules of spec/daemon.md that need no I/O and
-// normalises it (e.g. batch size 0 → 1). Every problem is an *ExitError with
+// normalises it (the checks that read files or dial servers are the
+// daemon's preflight) (e.g. batch size 0 → 1). Every problem is an *ExitError with
 // code 3 naming the flag.
 func Validate(o *Options) error {
 	if len(o.Rules) == 0 {
 		return Configf("--rules is required")
 	}
-	if err := checkImplemented(o); err != nil {
-		return err
-	}
-	checks := []func(*Options) error{validateInput, validateFormat, validateOutputs, validateNATS, validateAPIAddr, validateThroughput, validateCorrelation, validatePipelines, validateFleet}
+	checks := []func(*Options) error{validateInput, validateFormat, validateOutputs, validateNATS, validateAPIAddr, validateThroughput, validateCorrelation, validateFleet}
 	for _, check := range checks {
 		if err := check(o); err != nil {
 			return err

@@ -4,12 +4,6 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/format"
 )
 
-func init() {
-	for _, f := range []string{"syslog-tz", "jq", "jsonpath"} {
-		implemented[f] = true
-	}
-}
-
 // validateFormat checks --input-format, --syslog-tz and the --jq/--jsonpath
 // filter by building the decoder the processor will build (daemon.md §2.2
 // steps 4-5): an unknown format, a bad offset, both filters, or a filter

@@ -19,7 +19,6 @@ func TestValidateRejects(t *testing.T) {
 		{"host_name_api_addr", func(o *Options) { o.APIAddr = "localhost:9090" }, "literal IP:port"},
 		{"plaintext_on_all_interfaces", func(o *Options) { o.APIAddr = "0.0.0.0:9090" }, "refusing to bind plaintext"},
 		{"zero_buffer", func(o *Options) { o.BufferSize = 0 }, "--buffer-size 0"},
-		{"unimplemented_flag", func(o *Options) { o.SetGiven("rules", "no-such-feature") }, "not implemented yet: --no-such-feature"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -24,14 +24,3 @@ func (m omap) MarshalYAML() (any, error) {
 	}
 	return n, nil
 }
-
-// set replaces the value of key or appends it.
-func (m omap) set(key string, v any) omap {
-	for i := range m {
-		if m[i].Key == key {
-			m[i].Value = v
-			return m
-		}
-	}
-	return append(m, kv{key, v})
-}

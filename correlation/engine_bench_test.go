@@ -25,6 +25,7 @@ func (e *benchEvent) Field(f *sigma.Field) sigma.Value {
 }
 
 func (e *benchEvent) Keywords(func(v *sigma.Value) bool) bool { return false }
+func (e *benchEvent) JSONView() *sigma.JSONEvent              { return nil }
 
 // BenchmarkEventCount1MEvents100kGroups feeds 1M failed logons spread over
 // 100k users (10 per user, all inside one 5m window, so every group stays

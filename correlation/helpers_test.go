@@ -50,6 +50,7 @@ func toValue(v any) sigma.Value {
 }
 
 func (m testEvent) Keywords(func(v *sigma.Value) bool) bool { return false }
+func (m testEvent) JSONView() *sigma.JSONEvent              { return nil }
 
 // Raw renders the event as JSON with sorted keys.
 func (m testEvent) Raw() []byte {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/engine"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
@@ -21,10 +22,10 @@ type operations struct {
 	ingest      *ingestQueue
 	budget      *server.IngestBudget // what ingest requests and their queued lines may hold
 	reload      *reloader
-	settings    processor.Settings // the sigma processor's settings, for reloads
-	rulesFailed atomic.Bool        // the last rules reload failed (readiness false)
-	started     atomic.Int64       // unix nanos when the API started serving
-	steps       []reloadStep       // further components reloaded by every pass
+	settings    engine.Settings // the sigma processor's settings, for reloads
+	rulesFailed atomic.Bool     // the last rules reload failed (readiness false)
+	started     atomic.Int64    // unix nanos when the API started serving
+	steps       []reloadStep    // further components reloaded by every pass
 }
 
 // reloadStep is one component of a reload pass besides the rules (TLS
@@ -76,11 +77,8 @@ func (d *daemon) mountOperations() error {
 	return nil
 }
 
-// inputQueue is the queue POST /api/v1/events and OTLP receivers push into.
-func (d *daemon) inputQueue() *server.LineQueue { return d.ops.ingest.LineQueue }
-
 // ready is /readyz: the processor serves (rules, pipelines and saved
-// correlation state in place, processor.Hub.Ready) and the last rules
+// correlation state in place, engine.Hub.Ready) and the last rules
 // reload did not fail.
 func (d *daemon) ready() bool { return d.hub.Ready() && !d.ops.rulesFailed.Load() }
 
@@ -122,7 +120,7 @@ func (d *daemon) startOperations() (stop func()) {
 func (d *daemon) reloadPass(_ context.Context, cause string) {
 	start := time.Now()
 	failed := 0
-	st, err := d.hub.LoadState(d.ops.settings)
+	st, err := d.hub.Load(d.ops.settings)
 	if err != nil {
 		failed++
 		d.ops.rulesFailed.Store(true)

@@ -8,20 +8,18 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
+	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch/natsfetch"
 )
 
 // TestNATSDialerUsesDaemonAuth: nats dynamic sources connect with the same
 // --nats-* credentials as the input and sinks.
 func TestNATSDialerUsesDaemonAuth(t *testing.T) {
-	s, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: -1, Authorization: "s3cret", NoLog: true, NoSigs: true})
-	if err != nil {
-		t.Fatal(err)
+	natsDialer := func(o *config.Options) natsfetch.Dialer {
+		return sourceTransports(o)[source.TypeNATS].(natsfetch.Transport).Dial
 	}
-	go s.Start()
-	defer s.Shutdown()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats server not ready")
-	}
+	s := natstest.Start(t, func(o *server.Options) { o.Authorization = "s3cret" })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
@@ -67,12 +68,8 @@ const busyPrimary = `  generate:
 
 func waitCollected(t *testing.T, sink *collectOutput, n int) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for len(sink.lines()) < n {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d messages collected, want %d", len(sink.lines()), n)
-		}
-		time.Sleep(5 * time.Millisecond)
+	if !poll.Until(20*time.Second, func() bool { return len(sink.lines()) >= n }) {
+		t.Fatalf("%d messages collected, want %d", len(sink.lines()), n)
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 func TestReloaderDebouncesBurstsIntoOnePass(t *testing.T) {
@@ -32,27 +34,16 @@ func TestReloaderDebouncesBurstsIntoOnePass(t *testing.T) {
 		t.Fatalf("accepted %d triggers before the task ran, want the queue size %d", accepted, reloadQueueSize)
 	}
 	go r.Run(ctx)
-	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(passes) == 1 })
+	poll.Wait(t, 10*time.Second, "the condition", func() bool { mu.Lock(); defer mu.Unlock(); return len(passes) == 1 })
 	if !r.Trigger("later") {
 		t.Fatal("queue still full after the pass")
 	}
 	// A second pass for the burst would come before the one for "later".
-	waitFor(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(passes) == 2 })
+	poll.Wait(t, 10*time.Second, "the condition", func() bool { mu.Lock(); defer mu.Unlock(); return len(passes) == 2 })
 	mu.Lock()
 	defer mu.Unlock()
 	if passes[0] != "burst" || passes[1] != "later" {
 		t.Fatalf("passes %q, want one for the burst, then one for the later trigger", passes)
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached within 10s")
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -19,6 +19,8 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/config"
+	"github.com/rsigma-connect/rsigma-connect/engine"
+	"github.com/rsigma-connect/rsigma-connect/exporter"
 	"github.com/rsigma-connect/rsigma-connect/fleet/natsfleet"
 	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 	"github.com/rsigma-connect/rsigma-connect/processor"
@@ -32,6 +34,9 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	if err := config.Validate(o); err != nil {
 		return err
 	}
+	if err := preflightPipelines(o); err != nil { // a -p file that cannot be read or parsed → 3
+		return err
+	}
 	streamYAML, err := config.StreamYAML(o)
 	if err != nil {
 		return config.Configf("%v", err)
@@ -42,7 +47,7 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	}
 	log := NewLogger(os.Stderr)
 
-	if err := config.CheckStateDB(ctx, o); err != nil { // corrupt, foreign or unwritable → 3
+	if err := preflightStateDB(ctx, o); err != nil { // corrupt, foreign or unwritable → 3
 		return err
 	}
 	st, dyn, err := preload(ctx, o, log)
@@ -52,10 +57,10 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 	dynCtx, stopDynamic := context.WithCancel(ctx)
 	defer stopDynamic()
 	go dyn.Run(dynCtx) // dynamic source refresh (dynamic.go)
-	if err := config.CheckSinks(o); err != nil {
+	if err := preflightSinks(o); err != nil {
 		return err
 	}
-	if err := config.CheckNATS(ctx, o, log); err != nil { // unreachable server, refused credentials → 3
+	if err := preflightNATS(ctx, o, log); err != nil { // unreachable server, refused credentials → 3
 		return err
 	}
 	if err := checkFleet(ctx, o); err != nil { // fleet.go: another partition count → 3
@@ -72,7 +77,7 @@ func Run(ctx context.Context, o *config.Options, stdout io.Writer) error {
 // preload opens the pipelines, dynamic sources and enrichers (exit 3) and
 // loads the rules before anything is bound, with the settings the stream's
 // processor will have, so that a bad rules path exits 2.
-func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*processor.State, *processor.Dynamic, error) {
+func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*engine.State, *engine.Dynamic, error) {
 	body, err := config.ProcessorYAML(o)
 	if err != nil {
 		return nil, nil, config.Configf("%v", err)
@@ -81,7 +86,7 @@ func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*process
 	if err != nil {
 		return nil, nil, config.Configf("sigma processor: %v", err)
 	}
-	settings.Dynamic.NATS = natsDialer(o)
+	settings.Dynamic.Transports = sourceTransports(o)
 	dyn, err := openDynamic(ctx, settings, log)
 	if err != nil {
 		return nil, nil, err
@@ -96,10 +101,10 @@ func preload(ctx context.Context, o *config.Options, log *slog.Logger) (*process
 // loadRules loads the rules under the load-time GC policy, then switches
 // to the running policy (memory.go). Rejected rules fail the startup only
 // as State.StartupError decides (none loaded, or --strict-rules).
-func loadRules(settings processor.Settings, dyn *processor.Dynamic, paths []string) (*processor.State, error) {
+func loadRules(settings engine.Settings, dyn *engine.Dynamic, paths []string) (*engine.State, error) {
 	loaded := duringLoad(paths)
 	defer loaded()
-	st, err := processor.LoadStateWith(settings, dyn)
+	st, err := engine.LoadWith(settings, dyn)
 	if err == nil {
 		err = st.StartupError(settings.StrictRules, settings.Rules)
 	}
@@ -111,14 +116,14 @@ type daemon struct {
 	opts *config.Options
 	log  *slog.Logger
 	env  *service.Environment
-	hub  *processor.Hub
+	hub  *engine.Hub
 	reg  *prometheus.Registry
 	mux  *server.Mux
 	api  *server.Server
 
 	certs *server.CertStore   // nil without --tls-cert; reloadTLS (tls.go) swaps it
 	conns *server.ConnLimiter // the API listener's connection limit (tls.go)
-	dyn   *processor.Dynamic  // sources and enrichers (dynamic.go)
+	dyn   *engine.Dynamic     // sources and enrichers (dynamic.go)
 	fleet *natsfleet.Board    // the fleet member's status, nil outside a fleet (fleet.go)
 	ops   *operations         // input queue, /api/v1, readiness, hot reload (api.go)
 	// merged is the stream's input unless --input http (otlp_input.go),
@@ -128,22 +133,25 @@ type daemon struct {
 	stdoutClosed chan struct{}
 }
 
-func newDaemon(o *config.Options, st *processor.State, log *slog.Logger) (*daemon, error) {
+func newDaemon(o *config.Options, st *engine.State, log *slog.Logger) (*daemon, error) {
 	d := &daemon{
 		opts: o, log: log, stdoutClosed: make(chan struct{}),
 		env: service.GlobalEnvironment().Clone(),
-		hub: processor.NewHub(),
+		hub: engine.NewHub(),
 		reg: prometheus.NewRegistry(),
 		mux: server.NewMux(),
 	}
 	d.hub.Preload(st)
+	if err := Register(d.env); err != nil {
+		return nil, config.Configf("registering the daemon's components: %v", err)
+	}
 	if err := processor.Register(d.env, d.hub); err != nil {
 		return nil, config.Configf("registering the sigma processor: %v", err)
 	}
 	if err := d.mountFleet(); err != nil {
 		return nil, err
 	}
-	if err := processor.RegisterPrometheus(d.env, d.reg); err != nil {
+	if err := exporter.RegisterPrometheus(d.env, d.reg); err != nil {
 		return nil, config.Configf("registering the metrics exporter: %v", err)
 	}
 	if err := d.registerStdout(); err != nil { // stdout.go

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch"
 )
 
 // localServer serves on 127.0.0.1 (not the default which may pick ::1).
@@ -90,7 +91,7 @@ func TestFourPrimitivesEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := source.NewResolver(srcs, source.Options{})
+	res := source.NewResolver(srcs, source.Options{Transports: fetch.Transports()})
 	if err := res.ResolveAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -186,7 +187,7 @@ func TestTemplateVariables(t *testing.T) {
 
 func TestValidationErrors(t *testing.T) {
 	srcs, _ := source.Parse("s.yml", []byte("sources: [{id: dir, type: file, path: /nonexistent}]"))
-	res := source.NewResolver(srcs, source.Options{})
+	res := source.NewResolver(srcs, source.Options{Transports: fetch.Transports()})
 	entry := func(body string) string {
 		return "enrichers:\n  - {id: e1, inject_field: f, " + body + "}\n"
 	}

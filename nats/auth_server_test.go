@@ -10,13 +10,16 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nkeys"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // The server enforces the credentials and the client presents the
 // configured ones.
 func TestAuthAgainstServersThatRequireIt(t *testing.T) {
-	tokenServer := startServer(t, func(o *server.Options) { o.Authorization = "s3cret" })
-	userServer := startServer(t, func(o *server.Options) { o.Username, o.Password = "alice", "pw" })
+	tokenServer := natstest.Start(t, func(o *server.Options) { o.Authorization = "s3cret" })
+	userServer := natstest.Start(t, func(o *server.Options) { o.Username, o.Password = "alice", "pw" })
 	tests := []struct {
 		name   string
 		server *server.Server
@@ -32,7 +35,7 @@ func TestAuthAgainstServersThatRequireIt(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := CheckInput(testCtx(t), InputConfig{Server: serverURL(tc.server), Subject: "in", Auth: tc.auth}, nil)
+			err := CheckInput(testCtx(t), InputConfig{Server: natstest.URL(tc.server), Subject: "in", Auth: tc.auth}, nil)
 			if (err == nil) != tc.ok {
 				t.Fatalf("err = %v, want ok %v", err, tc.ok)
 			}
@@ -53,7 +56,7 @@ func TestNKeyAuth(t *testing.T) {
 	seed, _ := kp.Seed()
 	other, _ := nkeys.CreateUser()
 	otherSeed, _ := other.Seed()
-	s := startServer(t, func(o *server.Options) { o.Nkeys = []*server.NkeyUser{{Nkey: pub}} })
+	s := natstest.Start(t, func(o *server.Options) { o.Nkeys = []*server.NkeyUser{{Nkey: pub}} })
 	seedFile := filepath.Join(t.TempDir(), "user.nk")
 	if err := os.WriteFile(seedFile, seed, 0o600); err != nil {
 		t.Fatal(err)
@@ -63,7 +66,7 @@ func TestNKeyAuth(t *testing.T) {
 		ok   bool
 	}{"seed_accepted": {string(seed), true}, "seed_file_accepted": {seedFile, true}, "other_key_refused": {string(otherSeed), false}} {
 		t.Run(name, func(t *testing.T) {
-			err := CheckInput(testCtx(t), InputConfig{Server: serverURL(s), Subject: "in", Auth: Auth{NKeySeed: c.seed}}, nil)
+			err := CheckInput(testCtx(t), InputConfig{Server: natstest.URL(s), Subject: "in", Auth: Auth{NKeySeed: c.seed}}, nil)
 			if (err == nil) != c.ok {
 				t.Fatalf("err = %v, want ok %v", err, c.ok)
 			}
@@ -73,7 +76,7 @@ func TestNKeyAuth(t *testing.T) {
 
 // Credentials embedded in the URL reach the server too.
 func TestCredentialsInTheURL(t *testing.T) {
-	s := startServer(t, func(o *server.Options) { o.Username, o.Password = "bob", "pw" })
+	s := natstest.Start(t, func(o *server.Options) { o.Username, o.Password = "bob", "pw" })
 	url := "nats://bob:pw@" + s.Addr().String()
 	if err := CheckOutput(testCtx(t), OutputConfig{Server: url, Subject: "out"}, nil); err != nil {
 		t.Fatal(err)
@@ -84,17 +87,17 @@ func TestCredentialsInTheURL(t *testing.T) {
 // without it; require TLS refuses a plaintext server.
 func TestTLS(t *testing.T) {
 	pki := newTestPKI(t)
-	tlsServer := startServer(t, func(o *server.Options) {
+	tlsServer := natstest.Start(t, func(o *server.Options) {
 		o.TLSConfig = pki.ServerTLS
 		o.TLS = true
 		o.TLSVerify = false
 	})
-	mutual := startServer(t, func(o *server.Options) {
+	mutual := natstest.Start(t, func(o *server.Options) {
 		o.TLSConfig = pki.ServerTLS.Clone()
 		o.TLSConfig.ClientAuth = tls.RequireAndVerifyClientCert
 		o.TLS, o.TLSVerify = true, true
 	})
-	plain := startServer(t, nil)
+	plain := natstest.Start(t, nil)
 	tests := []struct {
 		name   string
 		server *server.Server
@@ -111,7 +114,7 @@ func TestTLS(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			err := CheckInput(testCtx(t), InputConfig{Server: serverURL(tc.server), Subject: "in", Auth: tc.auth}, nil)
+			err := CheckInput(testCtx(t), InputConfig{Server: natstest.URL(tc.server), Subject: "in", Auth: tc.auth}, nil)
 			if (err == nil) != tc.ok {
 				t.Fatalf("err = %v, want ok %v", err, tc.ok)
 			}
@@ -122,31 +125,31 @@ func TestTLS(t *testing.T) {
 // The whole round trip works over TLS from YAML.
 func TestRoundTripOverTLS(t *testing.T) {
 	pki := newTestPKI(t)
-	s := startServer(t, func(o *server.Options) { o.TLSConfig = pki.ServerTLS; o.TLS = true })
+	s := natstest.Start(t, func(o *server.Options) { o.TLSConfig = pki.ServerTLS; o.TLS = true })
 	c := &collector{}
-	runStream(t, inputYAML(serverURL(s), "events.>", "tls:", "  require: true", "  root_cas_file: "+pki.CAFile), "", c)
-	conn, err := PrepareOutput(testCtx(t), OutputConfig{Server: serverURL(s), Subject: "events.a", NoStream: true, Auth: Auth{TLSCA: pki.CAFile}}, nil)
+	runStream(t, inputYAML(natstest.URL(s), "events.>", "tls:", "  require: true", "  root_cas_file: "+pki.CAFile), "", c)
+	conn, err := PrepareOutput(testCtx(t), OutputConfig{Server: natstest.URL(s), Subject: "events.a", NoStream: true, Auth: Auth{TLSCA: pki.CAFile}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	waitFor(t, "input stream", 10*time.Second, func() bool {
+	poll.Wait(t, 10*time.Second, "input stream", func() bool {
 		_, err := conn.JS.Stream(testCtx(t), "rsigma-events")
 		return err == nil
 	})
 	publish(t, conn.JS, "events.a", `{"tls":true}`)
-	waitFor(t, "event over TLS", 10*time.Second, func() bool { return len(c.snapshot()) == 1 })
+	poll.Wait(t, 10*time.Second, "event over TLS", func() bool { return len(c.snapshot()) == 1 })
 }
 
 // Dial applies the auth settings to a one-shot core connection.
 func TestDialUsesAuth(t *testing.T) {
-	s := startServer(t, func(o *server.Options) { o.Authorization = "s3cret" })
-	nc, err := Dial(testCtx(t), serverURL(s), Auth{Token: "s3cret"})
+	s := natstest.Start(t, func(o *server.Options) { o.Authorization = "s3cret" })
+	nc, err := Dial(testCtx(t), natstest.URL(s), Auth{Token: "s3cret"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	nc.Close()
-	if _, err := Dial(testCtx(t), serverURL(s), Auth{Token: "bad"}); err == nil {
+	if _, err := Dial(testCtx(t), natstest.URL(s), Auth{Token: "bad"}); err == nil {
 		t.Fatal("refused token accepted")
 	}
 }

@@ -115,9 +115,9 @@ func connectCore(server string, auth Auth, log Logger) (*Conn, error) {
 
 // Dial opens a one-shot core connection to url (nats://host:port) with the
 // process's auth and TLS settings: no reconnects, dial bounded by ctx's
-// deadline (else connectTimeout). It fits source.NATSDialer:
+// deadline (else connectTimeout). It fits natsfetch.Dialer:
 //
-//	source.Options{NATS: func(ctx context.Context, url string) (*natsgo.Conn, error) { return nats.Dial(ctx, url, auth) }}
+//	natsfetch.Transport{Dial: func(ctx context.Context, url string) (*natsgo.Conn, error) { return nats.Dial(ctx, url, auth) }}
 func Dial(ctx context.Context, url string, auth Auth) (*natsgo.Conn, error) {
 	opts, err := auth.Options()
 	if err != nil {

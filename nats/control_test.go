@@ -3,14 +3,16 @@ package nats
 import (
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
 )
 
 // Messages on the control subject trigger re-resolution: empty = all, else
 // the payload (trimmed) is the source id.
 func TestControlListener(t *testing.T) {
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	got := make(chan string, 4)
-	l, err := ListenControl(serverURL(s), Auth{}, nil, func(id string) bool { got <- id; return true })
+	l, err := ListenControl(natstest.URL(s), Auth{}, nil, func(id string) bool { got <- id; return true })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/nats-io/jwt/v2"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nkeys"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
 )
 
 // operatorServer runs a server in operator (JWT) mode with one JetStream
@@ -56,7 +58,7 @@ func operatorServer(t *testing.T) (*server.Server, string) {
 	resolver := &server.MemAccResolver{}
 	must(resolver.Store(apub, ajwt))
 	must(resolver.Store(spub, sjwt))
-	s := startServer(t, func(o *server.Options) {
+	s := natstest.Start(t, func(o *server.Options) {
 		o.TrustedOperators = []*jwt.OperatorClaims{oc}
 		o.AccountResolver = resolver
 		o.SystemAccount = spub
@@ -68,10 +70,10 @@ func operatorServer(t *testing.T) (*server.Server, string) {
 // server; a missing file is refused before dialling.
 func TestCredsFileAuth(t *testing.T) {
 	s, creds := operatorServer(t)
-	if err := CheckInput(testCtx(t), InputConfig{Server: serverURL(s), Subject: "in", Auth: Auth{CredsFile: creds}}, nil); err != nil {
+	if err := CheckInput(testCtx(t), InputConfig{Server: natstest.URL(s), Subject: "in", Auth: Auth{CredsFile: creds}}, nil); err != nil {
 		t.Fatalf("creds file refused: %v", err)
 	}
-	if err := CheckInput(testCtx(t), InputConfig{Server: serverURL(s), Subject: "in"}, nil); err == nil {
+	if err := CheckInput(testCtx(t), InputConfig{Server: natstest.URL(s), Subject: "in"}, nil); err == nil {
 		t.Fatal("anonymous login accepted by an operator-mode server")
 	}
 }

@@ -1,6 +1,8 @@
 // Package nats connects rsigma-connect to NATS JetStream.
 //
-// It registers two Benthos plugins, both named nats_jetstream:
+// Register registers two Benthos plugins, both named sigma_nats_jetstream
+// (the framework's and Redpanda Connect's own NATS components keep their
+// names):
 //
 //   - an input that reads one event line per JetStream message from a durable
 //     pull consumer and acknowledges each message only after the stream acked

@@ -3,22 +3,25 @@ package nats
 import (
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // Two streams in one consumer group share a durable: 10k events are split
 // between them and every event is processed by exactly one of them.
 func TestConsumerGroupSplitsTheStream(t *testing.T) {
 	const total = 10000
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	_, js := testJS(t, s)
 	if _, err := EnsureStream(testCtx(t), js, "rsigma-events", "events.>"); err != nil {
 		t.Fatal(err)
 	}
 	a, b := &collector{}, &collector{}
-	in := inputYAML(serverURL(s), "events.>", "consumer_group: detectors", "batch_size: 32")
+	in := inputYAML(natstest.URL(s), "events.>", "consumer_group: detectors", "batch_size: 32")
 	runStream(t, in, "", a)
 	runStream(t, in, "", b)
-	waitFor(t, "both members pulling", 10*time.Second, func() bool {
+	poll.Wait(t, 10*time.Second, "both members pulling", func() bool {
 		cons, err := js.Consumer(testCtx(t), "rsigma-events", "detectors")
 		if err != nil {
 			return false // not created yet
@@ -28,10 +31,10 @@ func TestConsumerGroupSplitsTheStream(t *testing.T) {
 	})
 	publish(t, js, "events.x", events(total)...)
 
-	waitFor(t, "all events processed", 60*time.Second, func() bool {
+	poll.Wait(t, 60*time.Second, "all events processed", func() bool {
 		return len(a.snapshot())+len(b.snapshot()) >= total
 	})
-	waitFor(t, "every message acked", 10*time.Second, func() bool {
+	poll.Wait(t, 10*time.Second, "every message acked", func() bool {
 		info := consumerState(t, js, "rsigma-events", "detectors")
 		return info.NumAckPending == 0 && info.AckFloor.Stream == total
 	})

@@ -10,6 +10,8 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/processor"
 )
 
 // Metadata keys set by the input on every message.
@@ -21,8 +23,12 @@ const (
 	MetaNumDelivered  = "nats_num_delivered"
 )
 
-func init() {
-	service.MustRegisterBatchInput("nats_jetstream", inputSpec(),
+// ComponentName is the name of the JetStream input and output.
+const ComponentName = "sigma_nats_jetstream"
+
+// registerInput registers the sigma_nats_jetstream input on env.
+func registerInput(env *service.Environment) error {
+	return env.RegisterBatchInput(ComponentName, inputSpec(),
 		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchInput, error) {
 			cfg, err := parseInputConfig(conf)
 			if err != nil {
@@ -38,7 +44,7 @@ func init() {
 type input struct {
 	cfg      InputConfig
 	log      *service.Logger
-	position *Position
+	position *processor.Position
 	depth    *queueGauge            // rsigma_input_queue_depth: pulled, not yet handed to the pipeline
 	pressure *service.MetricCounter // rsigma_back_pressure_events_total: pulls that found the queue full
 
@@ -53,7 +59,7 @@ type input struct {
 }
 
 func newInput(cfg InputConfig, res *service.Resources) *input {
-	return &input{cfg: cfg.withDefaults(), log: res.Logger(), position: SharedPosition(res),
+	return &input{cfg: cfg.withDefaults(), log: res.Logger(), position: processor.SharedPosition(res),
 		depth:    &queueGauge{g: res.Metrics().NewGauge("rsigma_input_queue_depth")},
 		pressure: res.Metrics().NewCounter("rsigma_back_pressure_events_total")}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
-// InputConfig describes a nats_jetstream input: which server, which
+// InputConfig describes a sigma_nats_jetstream input: which server, which
 // subject, which stream and durable, where to start, and how to log in.
 type InputConfig struct {
 	Server        string // nats://host:port
@@ -39,21 +39,21 @@ func (c InputConfig) withDefaults() InputConfig {
 // Validate reports a configuration that cannot start.
 func (c InputConfig) Validate() error {
 	if c.Server == "" {
-		return errors.New("nats_jetstream input: url is empty")
+		return errors.New("sigma_nats_jetstream input: url is empty")
 	}
 	if err := checkSubject(c.Subject); err != nil {
-		return fmt.Errorf("nats_jetstream input: %w", err)
+		return fmt.Errorf("sigma_nats_jetstream input: %w", err)
 	}
 	if c.ConsumerGroup != "" {
 		if err := CheckConsumerGroup(c.ConsumerGroup); err != nil {
-			return fmt.Errorf("nats_jetstream input: %w", err)
+			return fmt.Errorf("sigma_nats_jetstream input: %w", err)
 		}
 	}
 	if err := c.Replay.Validate(); err != nil {
-		return fmt.Errorf("nats_jetstream input: %w", err)
+		return fmt.Errorf("sigma_nats_jetstream input: %w", err)
 	}
 	if err := c.Auth.Validate(); err != nil {
-		return fmt.Errorf("nats_jetstream input: %w", err)
+		return fmt.Errorf("sigma_nats_jetstream input: %w", err)
 	}
 	return nil
 }
@@ -82,7 +82,7 @@ Metadata set on every message: `+"`nats_subject`, `nats_sequence` (stream sequen
 		Example("Forensic replay", "Reposition the durable to a publish time (a WARN is logged when it existed with another start).", exampleInputReplay)
 }
 
-// parseInputConfig reads a parsed nats_jetstream input config.
+// parseInputConfig reads a parsed sigma_nats_jetstream input config.
 func parseInputConfig(conf *service.ParsedConfig) (InputConfig, error) {
 	var c InputConfig
 	var err error
@@ -128,7 +128,7 @@ func parseInputConfig(conf *service.ParsedConfig) (InputConfig, error) {
 // Examples shown in the plugin documentation (linted by the tests).
 const exampleInputGroup = `
 input:
-  nats_jetstream:
+  sigma_nats_jetstream:
     url: nats://127.0.0.1:4222
     subject: events.>
     consumer_group: detectors
@@ -137,7 +137,7 @@ input:
 
 const exampleInputReplay = `
 input:
-  nats_jetstream:
+  sigma_nats_jetstream:
     url: nats://127.0.0.1:4222
     subject: events.>
     replay_from_time: 2026-05-15T10:00:00Z

@@ -8,8 +8,9 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
-func init() {
-	service.MustRegisterBatchOutput("nats_jetstream", outputSpec(),
+// registerOutput registers the sigma_nats_jetstream output on env.
+func registerOutput(env *service.Environment) error {
+	return env.RegisterBatchOutput(ComponentName, outputSpec(),
 		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchOutput, service.BatchPolicy, int, error) {
 			var policy service.BatchPolicy
 			cfg, err := parseOutputConfig(conf)

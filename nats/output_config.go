@@ -7,7 +7,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 )
 
-// OutputConfig describes a nats_jetstream output.
+// OutputConfig describes a sigma_nats_jetstream output.
 type OutputConfig struct {
 	Server   string // nats://host:port
 	Subject  string // concrete subject every result is published to
@@ -26,16 +26,16 @@ func (c OutputConfig) withDefaults() OutputConfig {
 // Validate reports a configuration that cannot start.
 func (c OutputConfig) Validate() error {
 	if c.Server == "" {
-		return errors.New("nats_jetstream output: url is empty")
+		return errors.New("sigma_nats_jetstream output: url is empty")
 	}
 	if err := checkSubject(c.Subject); err != nil {
-		return fmt.Errorf("nats_jetstream output: %w", err)
+		return fmt.Errorf("sigma_nats_jetstream output: %w", err)
 	}
 	if !IsConcrete(c.Subject) {
-		return fmt.Errorf("nats_jetstream output: subject %q must not contain wildcards", c.Subject)
+		return fmt.Errorf("sigma_nats_jetstream output: subject %q must not contain wildcards", c.Subject)
 	}
 	if err := c.Auth.Validate(); err != nil {
-		return fmt.Errorf("nats_jetstream output: %w", err)
+		return fmt.Errorf("sigma_nats_jetstream output: %w", err)
 	}
 	return nil
 }
@@ -86,10 +86,10 @@ func parseOutputConfig(conf *service.ParsedConfig) (OutputConfig, error) {
 const exampleOutputDLQ = `
 output:
   fallback:
-    - nats_jetstream:
+    - sigma_nats_jetstream:
         url: nats://127.0.0.1:4222
         subject: detections
-    - nats_jetstream:
+    - sigma_nats_jetstream:
         url: nats://127.0.0.1:4222
         subject: dlq
 `

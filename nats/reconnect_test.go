@@ -12,6 +12,9 @@ import (
 	natsgo "github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // storedMsgs is the number of messages in stream, 0 when it is unreadable.
@@ -32,26 +35,26 @@ func storedMsgs(t testing.TB, js jetstream.JetStream, stream string) uint64 {
 // and nothing is lost.
 func TestServerRestartIsSurvived(t *testing.T) {
 	store := t.TempDir()
-	first := startServer(t, func(o *server.Options) { o.StoreDir = store })
+	first := natstest.Start(t, func(o *server.Options) { o.StoreDir = store })
 	port := first.Addr().(*net.TCPAddr).Port
-	url := serverURL(first)
+	url := natstest.URL(first)
 	_, js := testJS(t, first)
 	if _, err := EnsureStream(testCtx(t), js, "rsigma-events", "events.>"); err != nil {
 		t.Fatal(err)
 	}
-	stop := runStream(t, inputYAML(url, "events.>"), "nats_jetstream:\n  url: "+url+"\n  subject: detections\n", nil)
+	stop := runStream(t, inputYAML(url, "events.>"), "sigma_nats_jetstream:\n  url: "+url+"\n  subject: detections\n", nil)
 	publish(t, js, "events.x", events(50)...)
-	waitFor(t, "first half through", 10*time.Second, func() bool { return storedMsgs(t, js, "rsigma-detections") >= 50 })
+	poll.Wait(t, 10*time.Second, "first half through", func() bool { return storedMsgs(t, js, "rsigma-detections") >= 50 })
 
 	first.Shutdown()
 	first.WaitForShutdown()
-	second := startServer(t, func(o *server.Options) { o.StoreDir, o.Port = store, port })
+	second := natstest.Start(t, func(o *server.Options) { o.StoreDir, o.Port = store, port })
 	_, js2 := testJS(t, second)
 	publish(t, js2, "events.y", events(50)...)
-	waitFor(t, "second half through after the restart", 30*time.Second, func() bool {
+	poll.Wait(t, 30*time.Second, "second half through after the restart", func() bool {
 		return storedMsgs(t, js2, "rsigma-detections") >= 100
 	})
-	waitFor(t, "everything acked", 10*time.Second, func() bool {
+	poll.Wait(t, 10*time.Second, "everything acked", func() bool {
 		info := consumerState(t, js2, "rsigma-events", "rsigma-daemon-events")
 		return info.NumAckPending == 0 && info.AckFloor.Stream == 100
 	})
@@ -60,13 +63,13 @@ func TestServerRestartIsSurvived(t *testing.T) {
 
 // Stopping a stream while its server is unreachable does not hang.
 func TestStopWhileServerIsDown(t *testing.T) {
-	s := startServer(t, nil)
-	url := serverURL(s)
+	s := natstest.Start(t, nil)
+	url := natstest.URL(s)
 	c := &collector{}
 	stop := runStream(t, inputYAML(url, "events.>"), "", c)
 	_, js := testJS(t, s)
 	publish(t, js, "events.x", `{"a":1}`)
-	waitFor(t, "one event", 10*time.Second, func() bool { return len(c.snapshot()) == 1 })
+	poll.Wait(t, 10*time.Second, "one event", func() bool { return len(c.snapshot()) == 1 })
 	s.Shutdown()
 	s.WaitForShutdown()
 	start := time.Now()
@@ -85,10 +88,10 @@ func TestRevokedCredentialsEndTheInput(t *testing.T) {
 	// head today) builds the auth-error event of a revoked client from the
 	// client's message counters without atomics while the client's read
 	// loop adds to them, a data race that -race reported here once.
-	s := startServer(t, func(o *server.Options) { o.Authorization = "old"; o.NoSystemAccount = true; opts = o })
+	s := natstest.Start(t, func(o *server.Options) { o.Authorization = "old"; o.NoSystemAccount = true; opts = o })
 	sb := service.NewStreamBuilder()
 	sb.SetLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err := sb.AddInputYAML(inputYAML(serverURL(s), "events.>", "auth:", "  token: old")); err != nil {
+	if err := sb.AddInputYAML(inputYAML(natstest.URL(s), "events.>", "auth:", "  token: old")); err != nil {
 		t.Fatal(err)
 	}
 	c := &collector{}
@@ -102,9 +105,9 @@ func TestRevokedCredentialsEndTheInput(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- strm.Run(context.Background()) }()
 	_, js := testJS(t, s, natsgo.Token("old"))
-	waitFor(t, "input stream", 10*time.Second, func() bool { return streamExists(t, js, "rsigma-events") })
+	poll.Wait(t, 10*time.Second, "input stream", func() bool { return streamExists(t, js, "rsigma-events") })
 	publish(t, js, "events.x", `{"a":1}`)
-	waitFor(t, "one event", 10*time.Second, func() bool { return len(c.snapshot()) == 1 })
+	poll.Wait(t, 10*time.Second, "one event", func() bool { return len(c.snapshot()) == 1 })
 
 	revoked := opts.Clone()
 	revoked.Authorization = "new"

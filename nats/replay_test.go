@@ -9,6 +9,10 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
+	"github.com/rsigma-connect/rsigma-connect/processor"
 )
 
 // seedStream creates rsigma-events and publishes ten events one by one,
@@ -41,7 +45,7 @@ func firstSequences(t *testing.T, url string, n int, extra ...string) []int64 {
 	t.Helper()
 	c := &collector{}
 	stop := runStream(t, inputYAML(url, "events.>", extra...), "", c)
-	waitFor(t, fmt.Sprintf("%d messages", n), 10*time.Second, func() bool { return len(c.snapshot()) >= n })
+	poll.Wait(t, 10*time.Second, fmt.Sprintf("%d messages", n), func() bool { return len(c.snapshot()) >= n })
 	stop()
 	var seqs []int64
 	for _, r := range c.snapshot() {
@@ -65,9 +69,9 @@ func TestReplayStartsWhereAsked(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			s := startServer(t, nil)
+			s := natstest.Start(t, nil)
 			_, times := seedStream(t, s)
-			got := firstSequences(t, serverURL(s), len(tc.want), tc.extra(times))
+			got := firstSequences(t, natstest.URL(s), len(tc.want), tc.extra(times))
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
 				t.Fatalf("sequences %v, want %v", got, tc.want)
 			}
@@ -77,13 +81,13 @@ func TestReplayStartsWhereAsked(t *testing.T) {
 
 // After replay from latest, new messages follow the last one.
 func TestReplayFromLatestThenNewMessages(t *testing.T) {
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	js, _ := seedStream(t, s)
 	c := &collector{}
-	runStream(t, inputYAML(serverURL(s), "events.>", "replay_from_latest: true"), "", c)
-	waitFor(t, "the latest message", 10*time.Second, func() bool { return len(c.snapshot()) == 1 })
+	runStream(t, inputYAML(natstest.URL(s), "events.>", "replay_from_latest: true"), "", c)
+	poll.Wait(t, 10*time.Second, "the latest message", func() bool { return len(c.snapshot()) == 1 })
 	publish(t, js, "events.y", `{"new":true}`)
-	waitFor(t, "the new message", 10*time.Second, func() bool { return len(c.snapshot()) == 2 })
+	poll.Wait(t, 10*time.Second, "the new message", func() bool { return len(c.snapshot()) == 2 })
 	if got := c.snapshot(); got[0].seq != 10 || got[1].seq != 11 {
 		t.Fatalf("got %+v, want sequences 10 then 11", got)
 	}
@@ -93,11 +97,11 @@ func TestReplayFromLatestThenNewMessages(t *testing.T) {
 // replay flag with a different start repositions it; the same flag again
 // resumes (spec/nats-and-tls.md §1.5 decision).
 func TestExistingDurableResumesOrIsRepositioned(t *testing.T) {
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	js, _ := seedStream(t, s)
-	url := serverURL(s)
+	url := natstest.URL(s)
 	waitAcked := func(floor uint64) {
-		waitFor(t, fmt.Sprintf("ack floor %d", floor), 10*time.Second, func() bool {
+		poll.Wait(t, 10*time.Second, fmt.Sprintf("ack floor %d", floor), func() bool {
 			return consumerState(t, js, "rsigma-events", "rsigma-daemon-events").AckFloor.Stream == floor
 		})
 	}
@@ -126,10 +130,10 @@ func TestExistingDurableResumesOrIsRepositioned(t *testing.T) {
 // The input stamps each message with its stream position and, once acked,
 // raises the shared high-water mark.
 func TestInputMetadataAndAckedPosition(t *testing.T) {
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	_, times := seedStream(t, s)
 	res := serviceResources()
-	in := newInput(InputConfig{Server: serverURL(s), Subject: "events.>", BatchSize: 4}, res)
+	in := newInput(InputConfig{Server: natstest.URL(s), Subject: "events.>", BatchSize: 4}, res)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := in.Connect(ctx); err != nil {
@@ -143,7 +147,7 @@ func TestInputMetadataAndAckedPosition(t *testing.T) {
 	if len(batch) == 0 || len(batch) > 4 {
 		t.Fatalf("batch of %d, want 1..4", len(batch))
 	}
-	pos := SharedPosition(res)
+	pos := processor.SharedPosition(res)
 	if _, _, ok := pos.Load(); ok {
 		t.Fatal("position set before the ack")
 	}
@@ -167,7 +171,7 @@ func TestInputMetadataAndAckedPosition(t *testing.T) {
 // When another member of the group repositions the shared durable (delete
 // and recreate), a running input binds the new durable and keeps reading.
 func TestGroupMemberSurvivesRepositioning(t *testing.T) {
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	js, _ := seedStream(t, s)
 	// A short ack_wait, kept through the repositioning: a message pulled by
 	// a subscription that the deletion cut off comes back within a second.
@@ -180,19 +184,19 @@ func TestGroupMemberSurvivesRepositioning(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &collector{}
-	runStream(t, inputYAML(serverURL(s), "events.>", "consumer_group: g"), "", a)
-	waitFor(t, "first member reads the seed", 10*time.Second, func() bool { return len(a.snapshot()) == 10 })
+	runStream(t, inputYAML(natstest.URL(s), "events.>", "consumer_group: g"), "", a)
+	poll.Wait(t, 10*time.Second, "first member reads the seed", func() bool { return len(a.snapshot()) == 10 })
 
 	b := &collector{}
-	stopB := runStream(t, inputYAML(serverURL(s), "events.>", "consumer_group: g", "replay_from_sequence: 9"), "", b)
-	waitFor(t, "replay through the group", 10*time.Second, func() bool { return len(a.snapshot())+len(b.snapshot()) >= 12 })
+	stopB := runStream(t, inputYAML(natstest.URL(s), "events.>", "consumer_group: g", "replay_from_sequence: 9"), "", b)
+	poll.Wait(t, 10*time.Second, "replay through the group", func() bool { return len(a.snapshot())+len(b.snapshot()) >= 12 })
 	stopB()
 	if info := consumerState(t, js, "rsigma-events", "g"); info.Config.AckWait != time.Second || info.Config.OptStartSeq != 9 {
 		t.Fatalf("repositioned durable: ack_wait %v, start %d; want 1s kept and start 9", info.Config.AckWait, info.Config.OptStartSeq)
 	}
 
 	publish(t, js, "events.x", events(20)...)
-	waitFor(t, "first member reads new events after the repositioning", 20*time.Second, func() bool {
+	poll.Wait(t, 20*time.Second, "first member reads new events after the repositioning", func() bool {
 		n := 0
 		for _, r := range a.snapshot() {
 			if r.seq > 10 {

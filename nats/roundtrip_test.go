@@ -8,18 +8,21 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
-// A Benthos stream nats_jetstream → nats_jetstream moves every event from
+// A Benthos stream sigma_nats_jetstream → sigma_nats_jetstream moves every event from
 // events.> to the detections subject and acks every input message.
 func TestRoundTripThroughBenthosStream(t *testing.T) {
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	_, js := testJS(t, s)
-	runStream(t, inputYAML(serverURL(s), "events.>"),
-		"nats_jetstream:\n  url: "+serverURL(s)+"\n  subject: detections\n", nil)
+	runStream(t, inputYAML(natstest.URL(s), "events.>"),
+		"sigma_nats_jetstream:\n  url: "+natstest.URL(s)+"\n  subject: detections\n", nil)
 
 	// The input creates its stream at connect; wait for it before publishing.
-	waitFor(t, "input stream", 10*time.Second, func() bool {
+	poll.Wait(t, 10*time.Second, "input stream", func() bool {
 		_, err := js.Stream(testCtx(t), "rsigma-events")
 		return err == nil
 	})
@@ -54,7 +57,7 @@ func TestRoundTripThroughBenthosStream(t *testing.T) {
 			t.Fatalf("detection %d = %s, want %s", i, got[i], sorted[i])
 		}
 	}
-	waitFor(t, "all input messages acked", 10*time.Second, func() bool {
+	poll.Wait(t, 10*time.Second, "all input messages acked", func() bool {
 		info := consumerState(t, js, "rsigma-events", "rsigma-daemon-events")
 		return info.NumAckPending == 0 && info.NumPending == 0 && info.AckFloor.Stream == 200
 	})
@@ -62,16 +65,16 @@ func TestRoundTripThroughBenthosStream(t *testing.T) {
 
 // Blank messages are acked and skipped: not passed on, not redelivered.
 func TestBlankMessagesAreAckedAndSkipped(t *testing.T) {
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	_, js := testJS(t, s)
 	if _, err := EnsureStream(testCtx(t), js, "rsigma-in", "in"); err != nil {
 		t.Fatal(err)
 	}
 	publish(t, js, "in", "", "  \n", `{"a":1}`)
 	c := &collector{}
-	runStream(t, inputYAML(serverURL(s), "in"), "", c)
-	waitFor(t, "the one real event", 10*time.Second, func() bool { return len(c.snapshot()) == 1 })
-	waitFor(t, "every message acked", 10*time.Second, func() bool {
+	runStream(t, inputYAML(natstest.URL(s), "in"), "", c)
+	poll.Wait(t, 10*time.Second, "the one real event", func() bool { return len(c.snapshot()) == 1 })
+	poll.Wait(t, 10*time.Second, "every message acked", func() bool {
 		info := consumerState(t, js, "rsigma-in", "rsigma-daemon-in")
 		return info.NumAckPending == 0 && info.AckFloor.Stream == 3
 	})
@@ -83,7 +86,7 @@ func TestBlankMessagesAreAckedAndSkipped(t *testing.T) {
 // A message the output could not take is not acked: it is redelivered and
 // reaches the output on a later attempt (at-least-once).
 func TestFailedDeliveryIsRedelivered(t *testing.T) {
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	_, js := testJS(t, s)
 	if _, err := EnsureStream(testCtx(t), js, "rsigma-in", "in"); err != nil {
 		t.Fatal(err)
@@ -97,9 +100,9 @@ func TestFailedDeliveryIsRedelivered(t *testing.T) {
 		}
 		return nil
 	}}
-	runStream(t, inputYAML(serverURL(s), "in", "nak_delay: 10ms"), "", c)
-	waitFor(t, "redelivered event", 15*time.Second, func() bool { return len(c.snapshot()) == 1 })
-	waitFor(t, "ack after redelivery", 10*time.Second, func() bool {
+	runStream(t, inputYAML(natstest.URL(s), "in", "nak_delay: 10ms"), "", c)
+	poll.Wait(t, 15*time.Second, "redelivered event", func() bool { return len(c.snapshot()) == 1 })
+	poll.Wait(t, 10*time.Second, "ack after redelivery", func() bool {
 		info := consumerState(t, js, "rsigma-in", "rsigma-daemon-in")
 		return info.NumAckPending == 0 && info.AckFloor.Stream == 1
 	})
@@ -108,26 +111,26 @@ func TestFailedDeliveryIsRedelivered(t *testing.T) {
 // An output subject caught by the input's wildcard makes the second stream
 // overlap the first, so preparing the output fails.
 func TestOutputInsideInputWildcardFails(t *testing.T) {
-	s := startServer(t, nil)
+	s := natstest.Start(t, nil)
 	ctx := testCtx(t)
-	conn, _, err := PrepareInput(ctx, InputConfig{Server: serverURL(s), Subject: "events.>"}, nil, nil)
+	conn, _, err := PrepareInput(ctx, InputConfig{Server: natstest.URL(s), Subject: "events.>"}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	conn.Close()
-	err = CheckOutput(ctx, OutputConfig{Server: serverURL(s), Subject: "events.detections"}, nil)
+	err = CheckOutput(ctx, OutputConfig{Server: natstest.URL(s), Subject: "events.detections"}, nil)
 	if err == nil {
 		t.Fatal("overlapping output stream was created")
 	}
-	if err := CheckOutput(ctx, OutputConfig{Server: serverURL(s), Subject: "detections"}, nil); err != nil {
+	if err := CheckOutput(ctx, OutputConfig{Server: natstest.URL(s), Subject: "detections"}, nil); err != nil {
 		t.Fatalf("separate subject: %v", err)
 	}
 }
 
 // A core-NATS server without JetStream is refused.
 func TestServerWithoutJetStreamIsRefused(t *testing.T) {
-	s := startServer(t, func(o *server.Options) { o.JetStream = false })
-	if err := CheckInput(testCtx(t), InputConfig{Server: serverURL(s), Subject: "in"}, nil); err == nil {
+	s := natstest.Start(t, func(o *server.Options) { o.JetStream = false })
+	if err := CheckInput(testCtx(t), InputConfig{Server: natstest.URL(s), Subject: "in"}, nil); err == nil {
 		t.Fatal("core-only server accepted")
 	}
 }

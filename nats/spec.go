@@ -73,7 +73,7 @@ func parseServer(conf *service.ParsedConfig) (string, error) {
 }
 
 // ConnectionFields are the `url`, `auth` and `tls` fields of the
-// nats_jetstream components, for other components that connect the same
+// sigma_nats_jetstream components, for other components that connect the same
 // way (the fleet's).
 func ConnectionFields() []*service.ConfigField { return connectionFields() }
 

@@ -10,14 +10,16 @@ import (
 	"time"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
 )
 
-// BenchmarkInputToCollector measures events/s through the nats_jetstream
+// BenchmarkInputToCollector measures events/s through the sigma_nats_jetstream
 // input of a Benthos stream (pull, batch, ack) with a no-op consumer.
 func BenchmarkInputToCollector(b *testing.B) {
 	for _, batch := range []int{1, 64} {
 		b.Run(fmt.Sprintf("batch_size_%d", batch), func(b *testing.B) {
-			s := startServer(b, nil)
+			s := natstest.Start(b, nil)
 			_, js := testJS(b, s)
 			if _, err := EnsureStream(context.Background(), js, "rsigma-events", "events.>"); err != nil {
 				b.Fatal(err)
@@ -27,7 +29,7 @@ func BenchmarkInputToCollector(b *testing.B) {
 			done := make(chan struct{})
 			sb := service.NewStreamBuilder()
 			sb.SetLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
-			if err := sb.AddInputYAML(inputYAML(serverURL(s), "events.>", fmt.Sprintf("batch_size: %d", batch))); err != nil {
+			if err := sb.AddInputYAML(inputYAML(natstest.URL(s), "events.>", fmt.Sprintf("batch_size: %d", batch))); err != nil {
 				b.Fatal(err)
 			}
 			_ = sb.AddBatchConsumerFunc(func(_ context.Context, mb service.MessageBatch) error {
@@ -55,17 +57,17 @@ func BenchmarkInputToCollector(b *testing.B) {
 	}
 }
 
-// BenchmarkOutputPublish measures results/s through the nats_jetstream
+// BenchmarkOutputPublish measures results/s through the sigma_nats_jetstream
 // output (publish and wait for every ack), batches of 64.
 func BenchmarkOutputPublish(b *testing.B) {
-	s := startServer(b, nil)
+	s := natstest.Start(b, nil)
 	sb := service.NewStreamBuilder()
 	sb.SetLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	send, err := sb.AddBatchProducerFunc()
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := sb.AddOutputYAML("nats_jetstream:\n  url: " + serverURL(s) + "\n  subject: detections\n"); err != nil {
+	if err := sb.AddOutputYAML("sigma_nats_jetstream:\n  url: " + natstest.URL(s) + "\n  subject: detections\n"); err != nil {
 		b.Fatal(err)
 	}
 	strm, err := sb.Build()

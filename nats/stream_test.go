@@ -52,18 +52,6 @@ func (c *collector) snapshot() []received {
 	return append([]received(nil), c.msgs...)
 }
 
-// waitFor polls until cond holds or the deadline passes.
-func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // runStream builds and runs a Benthos stream from an input YAML and either
 // an output YAML or a collector. The stream is stopped at cleanup (or by the
 // returned stop func).
@@ -108,10 +96,10 @@ func runStream(t *testing.T, inputYAML, outputYAML string, c *collector) (stop f
 	return stop
 }
 
-// inputYAML is a nats_jetstream input block; extra lines are indented under it.
+// inputYAML is a sigma_nats_jetstream input block; extra lines are indented under it.
 func inputYAML(url, subject string, extra ...string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "nats_jetstream:\n  url: %s\n  subject: %q\n", url, subject)
+	fmt.Fprintf(&b, "sigma_nats_jetstream:\n  url: %s\n  subject: %q\n", url, subject)
 	for _, e := range extra {
 		b.WriteString("  " + e + "\n")
 	}

@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
@@ -50,12 +51,8 @@ func rejected(t *testing.T, b *server.IngestBudget, transport, reason string) fl
 // releases its claim after its response is on the wire).
 func waitReleased(t *testing.T, b *server.IngestBudget) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for b.Held() != 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d bytes of the budget still held", b.Held())
-		}
-		time.Sleep(5 * time.Millisecond)
+	if !poll.Until(10*time.Second, func() bool { return b.Held() == 0 }) {
+		t.Fatalf("%d bytes of the budget still held", b.Held())
 	}
 }
 

@@ -2,19 +2,11 @@ package otlp
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"log/slog"
-	"math/big"
 	"net"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -27,6 +19,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	"google.golang.org/grpc/credentials"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/certtest"
 	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
@@ -162,40 +155,12 @@ func (p *captureProcessor) Enabled(context.Context, sdklog.EnabledParameters) bo
 func (p *captureProcessor) Shutdown(context.Context) error                         { return nil }
 func (p *captureProcessor) ForceFlush(context.Context) error                       { return nil }
 
-// selfSignedFiles writes a self-signed localhost certificate and its key and
-// returns their paths and a pool that trusts the certificate.
+// selfSignedFiles writes a localhost certificate signed by a test CA and its
+// key, and returns their paths and a pool that trusts the CA.
 func selfSignedFiles(t *testing.T) (certFile, keyFile string, pool *x509.CertPool) {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1),
-		Subject:      pkix.Name{CommonName: "localhost"},
-		DNSNames:     []string{"localhost"},
-		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore:    time.Now().Add(-time.Hour),
-		NotAfter:     time.Now().Add(24 * time.Hour),
-		KeyUsage:     x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IsCA:         true, BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	keyDER, _ := x509.MarshalPKCS8PrivateKey(key)
+	ca := certtest.NewCA(t, "otlp-test-ca")
+	leaf := ca.Issue(t, certtest.Leaf{CommonName: "localhost"})
 	dir := t.TempDir()
-	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	if err := os.WriteFile(certFile, certPEM, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	pool = x509.NewCertPool()
-	pool.AppendCertsFromPEM(certPEM)
-	return certFile, keyFile, pool
+	return certtest.WriteFile(t, dir, "cert.pem", leaf.CertPEM), certtest.WriteFile(t, dir, "key.pem", leaf.KeyPEM(t, "pkcs8")), ca.Pool()
 }

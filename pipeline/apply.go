@@ -47,15 +47,6 @@ func Apply(pipelines []*Pipeline, rs *sigma.RuleSet) *Report {
 	return rep
 }
 
-// ApplyRule runs pipelines over one detection rule. The error names the
-// pipeline file and item.
-func ApplyRule(pipelines []*Pipeline, r *sigma.Rule) error {
-	if err := applyRule(pipelines, r, nil); err != nil {
-		return err
-	}
-	return nil
-}
-
 // applyRule runs pipelines over r (rewriteRule); a panic inside becomes
 // the rule's load error.
 func applyRule(pipelines []*Pipeline, r *sigma.Rule, rep *Report) *sigma.LoadError {

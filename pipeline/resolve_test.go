@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch"
 )
 
 const dynVarRule = "    selection: {CommandLine|contains|expand: '%malicious_commands%'}\n    condition: selection\n"
@@ -32,7 +33,7 @@ func resolvedEngine(t *testing.T, sourcesYAML, pipelineYAML, detection string, a
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := source.NewResolver(srcs, source.Options{})
+	res := source.NewResolver(srcs, source.Options{Transports: fetch.Transports()})
 	if err := res.ResolveAll(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,7 @@ func TestRemoteIncludeNeedsFlag(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := source.NewResolver(srcs, source.Options{})
+	res := source.NewResolver(srcs, source.Options{Transports: fetch.Transports()})
 	_ = res.ResolveAll(context.Background())
 	_, err = pl.Resolve(res.Snapshot(), false)
 	if err == nil || !strings.Contains(err.Error(), "remote includes need --allow-remote-include") {

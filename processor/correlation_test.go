@@ -9,28 +9,13 @@ import (
 	"testing"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
-const bruteRules = `title: Failed Logon
-id: failed-logon
-name: failed_logon
-level: low
-logsource: {product: windows, service: security}
-detection:
-    selection: {EventID: 4625}
-    condition: selection
----
-title: Brute Force
-id: brute-force
-level: high
-tags: [attack.t1110]
-correlation:
-    type: event_count
-    rules: [failed_logon]
-    group-by: [TargetUserName]
-    timespan: 5m
-    condition: {gte: 5}
-`
+// bruteRules are a failed-logon detection and a brute-force correlation
+// over it (shared with the engine's tests).
+var bruteRules = fixture("brute.yml")
 
 // runOrdered pushes lines through a one-thread stream with the sigma
 // processor configured by procYAML and returns the outputs in order.
@@ -154,7 +139,7 @@ func TestReloadKeepsCorrelationState(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := NewHub()
+	hub := engine.NewHub()
 	p, err := New(s, service.MockResources(), hub)
 	if err != nil {
 		t.Fatal(err)
@@ -163,7 +148,7 @@ func TestReloadKeepsCorrelationState(t *testing.T) {
 	if out := outputs(t, p, failedLogons(1, 3, "bob")); len(out) != 0 {
 		t.Fatalf("fired early: %q", out)
 	}
-	st, err := LoadState(s)
+	st, err := engine.Load(s)
 	if err != nil {
 		t.Fatal(err)
 	}

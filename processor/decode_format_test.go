@@ -94,7 +94,7 @@ func TestProcessorRejectsBadFormatSettings(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: settings: %v", bad, err)
 		}
-		if _, err := newDecoder(s, func(string, ...any) {}); err == nil {
+		if _, err := New(s, service.MockResources(), nil); err == nil {
 			t.Errorf("%s: want a decoder error", bad)
 		}
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
-	"github.com/rsigma-connect/rsigma-connect/internal/jsontext"
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
 func init() {
@@ -50,7 +50,7 @@ func (d *dlqEntry) Process(_ context.Context, m *service.Message) (service.Messa
 		reason = "sink delivery failure: " + fe
 		d.warnOnce(reason)
 	}
-	m.SetBytes(AppendDLQEntry(nil, original, reason, time.Now()))
+	m.SetBytes(engine.AppendDLQEntry(nil, original, reason, time.Now()))
 	m.SetError(nil)
 	d.count.Incr(1)
 	return service.MessageBatch{m}, nil
@@ -67,19 +67,4 @@ func (d *dlqEntry) warnOnce(reason string) {
 	if !repeated {
 		d.log.Warnf("%s", reason)
 	}
-}
-
-// dlqTimeLayout is RFC 3339 with microseconds and a numeric UTC offset
-// (`2026-06-02T08:15:00.120004+00:00`), as output.md §7 shows.
-const dlqTimeLayout = "2006-01-02T15:04:05.000000-07:00"
-
-// AppendDLQEntry appends the JSON of one DLQ entry (output.md §7).
-func AppendDLQEntry(dst []byte, original, reason string, at time.Time) []byte {
-	dst = append(dst, `{"original_event":`...)
-	dst = jsontext.AppendString(dst, original)
-	dst = append(dst, `,"error":`...)
-	dst = jsontext.AppendString(dst, reason)
-	dst = append(dst, `,"timestamp":`...)
-	dst = jsontext.AppendString(dst, at.UTC().Format(dlqTimeLayout))
-	return append(dst, '}')
 }

@@ -10,6 +10,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/rsigma-connect/rsigma-connect/engine"
+	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
 func writeFile(t *testing.T, dir, name, content string) string {
@@ -143,23 +146,23 @@ func TestHubReloadReResolvesSources(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dyn, err := OpenDynamic(t.Context(), s.Dynamic, nil)
+	dyn, err := engine.OpenDynamic(t.Context(), s.Dynamic, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hub := NewHub()
+	hub := engine.NewHub()
 	hub.SetDynamic(dyn)
-	matches := func(st *State) int {
-		ev := st.jsonEvent()
+	matches := func(st *engine.State) int {
+		ev := sigma.NewJSONEvent(st.Engine.Fields())
 		_ = ev.Reset([]byte(`{"CommandLine":"run malware.exe"}`))
 		return len(st.Engine.Evaluate(ev, nil))
 	}
-	st, err := hub.LoadState(s)
+	st, err := hub.Load(s)
 	if err != nil || matches(st) != 0 {
 		t.Fatalf("initial: %v, %d matches", err, matches(st))
 	}
 	writeFile(t, dir, "list.json", `["malware.exe"]`)
-	if st, err = hub.LoadState(s); err != nil || matches(st) != 1 {
+	if st, err = hub.Load(s); err != nil || matches(st) != 1 {
 		t.Fatalf("after reload: %v", err)
 	}
 }

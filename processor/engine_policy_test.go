@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
 // brokenRegexRule is testRule after an edit that no longer compiles.
@@ -21,7 +23,7 @@ func TestLoadPolicies(t *testing.T) {
 	bad := writeFile(t, dir, "bad.yml", brokenRegexRule)
 	empty := t.TempDir()
 	where := bad + ": Whoami Execution: detection.selection.CommandLine|re: invalid regular expression"
-	settings := func(t *testing.T, strict bool, paths ...string) Settings {
+	settings := func(t *testing.T, strict bool, paths ...string) engine.Settings {
 		t.Helper()
 		s, err := ParseSettingsYAML(fmt.Sprintf("rules: [%s]\nstrict_rules: %v\n", strings.Join(paths, ", "), strict))
 		if err != nil {
@@ -31,7 +33,7 @@ func TestLoadPolicies(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name    string
-		s       Settings
+		s       engine.Settings
 		startup string // "" when the first load serves
 		reload  string // "" when a reload succeeds
 	}{
@@ -42,7 +44,7 @@ func TestLoadPolicies(t *testing.T) {
 		{"no_rules_at_all", settings(t, false, empty), "no rules found in " + empty, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			st, err := LoadState(tc.s)
+			st, err := engine.Load(tc.s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -51,12 +53,12 @@ func TestLoadPolicies(t *testing.T) {
 				switch {
 				case want == "" && err != nil:
 					t.Errorf("%s: %v, want success", what, err)
-				case want != "" && (err == nil || !errors.Is(err, ErrRulesLoad) || !strings.Contains(err.Error(), want)):
+				case want != "" && (err == nil || !errors.Is(err, engine.ErrRulesLoad) || !strings.Contains(err.Error(), want)):
 					t.Errorf("%s: %v, want an ErrRulesLoad containing %q", what, err, want)
 				}
 			}
 			check("startup", st.StartupError(tc.s.StrictRules, tc.s.Rules), tc.startup)
-			_, err = NewHub().LoadState(tc.s)
+			_, err = engine.NewHub().Load(tc.s)
 			check("reload", err, tc.reload)
 			_, err = New(tc.s, service.MockResources(), nil)
 			check("processor", err, tc.startup)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
 // The hub is ready only once a processor has installed its rules and
@@ -27,8 +29,8 @@ func TestHubReadyOnceTheProcessorServes(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	hub := NewHub()
-	st, err := LoadState(s)
+	hub := engine.NewHub()
+	st, err := engine.Load(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +46,7 @@ func TestHubReadyOnceTheProcessorServes(t *testing.T) {
 	if !hub.Ready() {
 		t.Fatal("not ready after the processor attached")
 	}
-	if n := p.State().Correlation.StateEntries(); n != 1 {
+	if n := p.Evaluator().State().Correlation.StateEntries(); n != 1 {
 		t.Fatalf("%d correlation groups when ready, want the restored 1", n)
 	}
 }

@@ -13,18 +13,22 @@ import (
 
 	_ "github.com/redpanda-data/benthos/v4/public/components/pure"
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
-const testRule = `title: Whoami Execution
-id: r-whoami
-level: medium
-tags: [attack.discovery]
-logsource: {category: process_creation, product: windows}
-detection:
-    selection:
-        CommandLine|contains: whoami
-    condition: selection
-`
+// testRule is one detection rule on CommandLine (shared with the engine's
+// tests).
+var testRule = fixture("whoami.yml")
+
+// fixture reads a rule file of the engine's test data.
+func fixture(name string) string {
+	b, err := os.ReadFile(filepath.Join("..", "engine", "testdata", name))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
 // streamed is one message that left a test stream, with its error text.
 type streamed struct {
@@ -158,8 +162,47 @@ func TestProcessorConcurrentThreads(t *testing.T) {
 }
 
 func TestProcessorRejectsUnreadableRulesPath(t *testing.T) {
-	_, err := LoadState(Settings{Rules: []string{filepath.Join(t.TempDir(), "missing")}, InputFormat: "auto"})
+	_, err := engine.Load(engine.Settings{Rules: []string{filepath.Join(t.TempDir(), "missing")}, InputFormat: "auto"})
 	if err == nil || !strings.Contains(err.Error(), "missing") {
-		t.Fatalf("LoadState of a missing path: err = %v, want an error naming the path", err)
+		t.Fatalf("engine.Load of a missing path: err = %v, want an error naming the path", err)
 	}
+}
+
+func newTestProcessor(t testing.TB, conf string) *Processor {
+	t.Helper()
+	s, err := ParseSettingsYAML(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(s, service.MockResources(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close(context.Background()) })
+	return p
+}
+
+// outputs runs one batch and renders each output message with its error.
+func outputs(t *testing.T, p *Processor, lines []string) []string {
+	t.Helper()
+	var batch service.MessageBatch
+	for _, l := range lines {
+		batch = append(batch, service.NewMessage([]byte(l)))
+	}
+	res, err := p.ProcessBatch(context.Background(), batch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, b := range res {
+		for _, m := range b {
+			c, _ := m.AsBytes()
+			e := ""
+			if m.GetError() != nil {
+				e = "ERR " + m.GetError().Error() + ": "
+			}
+			out = append(out, e+string(c))
+		}
+	}
+	return out
 }

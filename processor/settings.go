@@ -4,39 +4,13 @@ import (
 	"fmt"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
-	"github.com/rsigma-connect/rsigma-connect/sigma"
+
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
-// Settings is the parsed configuration of one `sigma` processor.
-type Settings struct {
-	Rules []string
-	// StrictRules makes any rejected rule fail the initial load.
-	StrictRules  bool
-	IncludeEvent bool
-	InputFormat  string
-	// DetectWorkers bounds the goroutines detecting one batch (0 = GOMAXPROCS).
-	DetectWorkers int
-	// BatchSize is the most events evaluated per step (0 = a whole message
-	// batch per step).
-	BatchSize int
-	// Compile carries the evaluation pre-filter switches (spec_prefilter.go).
-	Compile sigma.CompileOptions
-	// Input-format settings (spec_format.go).
-	SyslogTZ       string
-	SyslogStripBOM bool
-	JQ, JSONPath   string
-	// Correlation and state persistence (spec_correlation.go).
-	Correlation CorrelationSettings
-	State       StateSettings
-	// Pipelines, dynamic sources and enrichers (spec_pipeline.go).
-	Dynamic DynamicSettings
-	// Fleet correlation, stage 1 (spec_fleet.go).
-	Fleet FleetSettings
-}
-
 // ParseSettings reads Settings from a parsed `sigma` config.
-func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
-	var s Settings
+func ParseSettings(conf *service.ParsedConfig) (engine.Settings, error) {
+	var s engine.Settings
 	var err error
 	if s.Rules, err = conf.FieldStringList(fieldRules); err != nil {
 		return s, err
@@ -82,10 +56,10 @@ func ParseSettings(conf *service.ParsedConfig) (Settings, error) {
 
 // ParseSettingsYAML parses the YAML body of a `sigma` processor (the mapping
 // under the `sigma:` key) with the processor's spec.
-func ParseSettingsYAML(yamlBody string) (Settings, error) {
+func ParseSettingsYAML(yamlBody string) (engine.Settings, error) {
 	conf, err := Spec().ParseYAML(yamlBody, nil)
 	if err != nil {
-		return Settings{}, err
+		return engine.Settings{}, err
 	}
 	return ParseSettings(conf)
 }

@@ -7,62 +7,30 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/correlation"
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
 // Field names of the `correlation` and `state` objects.
 const (
-	fieldCorrelation          = "correlation"
-	fieldSuppress             = "suppress"
-	fieldAction               = "action"
-	fieldNoDetections         = "no_detections"
-	fieldEventMode            = "event_mode"
-	fieldMaxEvents            = "max_events"
-	fieldMaxStateEntries      = "max_state_entries"
-	fieldMaxGroupEntries      = "max_group_entries"
-	fieldGroupMissing         = "include_missing_groups"
-	fieldTimestampFields      = "timestamp_fields"
-	fieldTimestampFallback    = "timestamp_fallback"
-	fieldState                = "state"
-	fieldStatePath            = "path"
-	fieldStateSaveInterval    = "save_interval"
-	fieldStateRestore         = "restore"
-	fieldReplayFromSequence   = "replay_from_sequence"
-	fieldReplayFromTime       = "replay_from_time"
-	fieldReplayFromLatest     = "replay_from_latest"
-	restoreAuto, restoreNever = "auto", "never"
-	restoreAlways             = "always"
+	fieldCorrelation        = "correlation"
+	fieldSuppress           = "suppress"
+	fieldAction             = "action"
+	fieldNoDetections       = "no_detections"
+	fieldEventMode          = "event_mode"
+	fieldMaxEvents          = "max_events"
+	fieldMaxStateEntries    = "max_state_entries"
+	fieldMaxGroupEntries    = "max_group_entries"
+	fieldGroupMissing       = "include_missing_groups"
+	fieldTimestampFields    = "timestamp_fields"
+	fieldTimestampFallback  = "timestamp_fallback"
+	fieldState              = "state"
+	fieldStatePath          = "path"
+	fieldStateSaveInterval  = "save_interval"
+	fieldStateRestore       = "restore"
+	fieldReplayFromSequence = "replay_from_sequence"
+	fieldReplayFromTime     = "replay_from_time"
+	fieldReplayFromLatest   = "replay_from_latest"
 )
-
-// CorrelationSettings are the engine-wide correlation knobs (daemon.md
-// §3.8). Empty/zero values are "unset": a correlation's rsigma.* custom
-// attribute applies, else the default.
-type CorrelationSettings struct {
-	Suppress        time.Duration
-	Action          correlation.Action
-	NoDetections    bool
-	EventMode       correlation.EventMode
-	MaxEvents       int
-	MaxStateEntries int
-	MaxGroupEntries int
-	// IncludeMissingGroups correlates events lacking a group-by field in
-	// one shared group (rsigma behaviour) instead of skipping them.
-	IncludeMissingGroups bool
-	TimestampFields      []string
-	TimestampFallback    correlation.TimestampFallback
-}
-
-// StateSettings configure correlation state persistence (daemon.md §3.9,
-// §10). Path "" disables it.
-type StateSettings struct {
-	Path         string
-	SaveInterval time.Duration
-	// Restore is auto (decide from the replay settings), always or never.
-	Restore string
-	// The replay position of the input, used by the auto decision.
-	ReplayFromSequence uint64
-	ReplayFromTime     time.Time
-	ReplayFromLatest   bool
-}
 
 // correlationFields are the `correlation` and `state` objects.
 func correlationFields() []*service.ConfigField {
@@ -94,7 +62,7 @@ func correlationFields() []*service.ConfigField {
 				Description("SQLite file holding the correlation state snapshot (created if missing). Empty = no persistence."),
 			service.NewDurationField(fieldStateSaveInterval).Default("30s").
 				Description("Time between snapshots; a final one is written when the processor closes."),
-			service.NewStringEnumField(fieldStateRestore, restoreAuto, restoreAlways, restoreNever).Default(restoreAuto).
+			service.NewStringEnumField(fieldStateRestore, engine.RestoreAuto, engine.RestoreAlways, engine.RestoreNever).Default(engine.RestoreAuto).
 				Description("Whether the stored state is imported at startup: `auto` unless the input replays from an earlier position (see the replay fields), `always`, or `never`."),
 			service.NewIntField(fieldReplayFromSequence).Default(0).Advanced().
 				Description("The input replays from this NATS stream sequence: restore only if it is beyond the stored position."),
@@ -107,7 +75,7 @@ func correlationFields() []*service.ConfigField {
 }
 
 // parseCorrelationSettings reads the `correlation` and `state` objects.
-func parseCorrelationSettings(conf *service.ParsedConfig, s *Settings) error {
+func parseCorrelationSettings(conf *service.ParsedConfig, s *engine.Settings) error {
 	c := conf.Namespace(fieldCorrelation)
 	cs := &s.Correlation
 	text, err := c.FieldString(fieldSuppress)
@@ -165,7 +133,7 @@ func parseCorrelationSettings(conf *service.ParsedConfig, s *Settings) error {
 	return parseStateSettings(conf.Namespace(fieldState), &s.State)
 }
 
-func parseStateSettings(c *service.ParsedConfig, st *StateSettings) error {
+func parseStateSettings(c *service.ParsedConfig, st *engine.StateSettings) error {
 	var err error
 	if st.Path, err = c.FieldString(fieldStatePath); err != nil {
 		return err
@@ -198,19 +166,4 @@ func parseStateSettings(c *service.ParsedConfig, st *StateSettings) error {
 	}
 	st.ReplayFromLatest, err = c.FieldBool(fieldReplayFromLatest)
 	return err
-}
-
-// options converts the settings into engine options.
-func (cs CorrelationSettings) options() correlation.Options {
-	return correlation.Options{
-		Suppress:             cs.Suppress,
-		Action:               cs.Action,
-		EventMode:            cs.EventMode,
-		MaxCorrelationEvents: cs.MaxEvents,
-		MaxStateEntries:      cs.MaxStateEntries,
-		MaxGroupEntries:      cs.MaxGroupEntries,
-		IncludeMissingGroups: cs.IncludeMissingGroups,
-		TimestampFields:      cs.TimestampFields,
-		TimestampFallback:    cs.TimestampFallback,
-	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/redpanda-data/benthos/v4/public/service"
 
+	"github.com/rsigma-connect/rsigma-connect/engine"
 	"github.com/rsigma-connect/rsigma-connect/fleet"
 )
 
@@ -14,15 +15,6 @@ const (
 	fieldFleetPartitions   = "partitions"
 	fieldFleetPositionMeta = "position_metadata"
 )
-
-// FleetSettings make the processor stage 1 of fleet correlation
-// (docs/fleet-correlation.md). Partitions 0 keeps correlation local.
-type FleetSettings struct {
-	Partitions int
-	// PositionMeta is the metadata key holding each event's position in
-	// its source stream (unique, increasing); stage 2 orders by it.
-	PositionMeta string
-}
 
 func fleetFields() []*service.ConfigField {
 	return []*service.ConfigField{
@@ -35,13 +27,13 @@ func fleetFields() []*service.ConfigField {
 					"same count and rules.", fleet.MaxPartitions, fleet.MetaPartition)),
 			service.NewStringField(fieldFleetPositionMeta).Default("nats_sequence").
 				Description("Metadata key holding each event's position in its source stream: a number, unique per event, that "+
-					"grows in stream order (the `nats_jetstream` input's stream sequence). Stage 2 orders each partition's "+
+					"grows in stream order (the `sigma_nats_jetstream` input's stream sequence). Stage 2 orders each partition's "+
 					"batches by it and drops a second copy; an event without it is correlated in arrival order."),
 		).Description("Fleet correlation: several processes sharing one stream's correlations.").Advanced(),
 	}
 }
 
-func parseFleetSettings(conf *service.ParsedConfig, s *Settings) error {
+func parseFleetSettings(conf *service.ParsedConfig, s *engine.Settings) error {
 	c := conf.Namespace(fieldFleet)
 	var err error
 	if s.Fleet.Partitions, err = c.FieldInt(fieldFleetPartitions); err != nil {

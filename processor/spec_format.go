@@ -2,6 +2,8 @@ package processor
 
 import (
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
 // Field names of the input-format settings.
@@ -39,7 +41,7 @@ func formatFields() []*service.ConfigField {
 }
 
 // parseFormatSettings reads the input-format fields into s.
-func parseFormatSettings(conf *service.ParsedConfig, s *Settings) error {
+func parseFormatSettings(conf *service.ParsedConfig, s *engine.Settings) error {
 	var err error
 	if s.InputFormat, err = conf.FieldString(fieldInputFormat); err != nil {
 		return err

@@ -3,7 +3,7 @@ package processor
 import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
-	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
 // Field names of processing pipelines, dynamic sources and enrichers.
@@ -13,23 +13,6 @@ const (
 	fieldAllowRemoteInclude = "allow_remote_include"
 	fieldEnrichers          = "enrichers"
 )
-
-// DynamicSettings configure processing pipelines, dynamic sources and
-// enrichers (daemon.md §3.4-3.5, pipelines.md).
-type DynamicSettings struct {
-	// Pipelines are builtin names or pipeline files, as given (-p).
-	Pipelines []string
-	// Sources are --source files or directories.
-	Sources []string
-	// AllowRemoteInclude permits include: of http/nats sources.
-	AllowRemoteInclude bool
-	// Enrichers is the enrichers file ("" = none).
-	Enrichers string
-	// NATS dials `nats` dynamic sources with the process's NATS auth and
-	// TLS settings; nil dials them with what their URL carries. Set by the
-	// code that runs the stream (the daemon), not by YAML.
-	NATS source.NATSDialer
-}
 
 // pipelineFields are the fields of pipelines, sources and enrichers.
 func pipelineFields() []*service.ConfigField {
@@ -50,7 +33,7 @@ func pipelineFields() []*service.ConfigField {
 	}
 }
 
-func parseDynamicSettings(conf *service.ParsedConfig, s *Settings) error {
+func parseDynamicSettings(conf *service.ParsedConfig, s *engine.Settings) error {
 	var err error
 	d := &s.Dynamic
 	if d.Pipelines, err = conf.FieldStringList(fieldPipelines); err != nil {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
 // Field names of the optional evaluation pre-filters (daemon.md §3.12).
@@ -31,7 +33,7 @@ func prefilterFields() []*service.ConfigField {
 }
 
 // parsePrefilterSettings reads the pre-filter switches into s.Compile.
-func parsePrefilterSettings(conf *service.ParsedConfig, s *Settings) error {
+func parsePrefilterSettings(conf *service.ParsedConfig, s *engine.Settings) error {
 	var err error
 	if s.Compile.BloomPrefilter, err = conf.FieldBool(fieldBloomPrefilter); err != nil {
 		return err

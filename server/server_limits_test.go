@@ -15,6 +15,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/certtest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // limitedServer is a Server on 127.0.0.1:0 behind a ConnLimiter, with
@@ -259,7 +262,7 @@ func TestConnLimiter(t *testing.T) {
 // waitOpen waits until the limiter counts n open connections.
 func waitOpen(t *testing.T, l *ConnLimiter, n int64) {
 	t.Helper()
-	waitFor(t, fmt.Sprintf("%d open connections", n), func() bool { return l.connections() == n })
+	poll.Wait(t, 10*time.Second, fmt.Sprintf("%d open connections", n), func() bool { return l.connections() == n })
 }
 
 // TestServerErrorLogIsJSON: what net/http reports about a connection goes
@@ -267,7 +270,7 @@ func waitOpen(t *testing.T, l *ConnLimiter, n int64) {
 func TestServerErrorLogIsJSON(t *testing.T) {
 	s := startLimitedServer(t, 100, Timeouts{})
 	rawRequest(t, s.addr, "GET /twice HTTP/1.1\r\nHost: x\r\n\r\n")
-	waitFor(t, "the superfluous-WriteHeader report in the log", func() bool {
+	poll.Wait(t, 10*time.Second, "the superfluous-WriteHeader report in the log", func() bool {
 		return strings.Contains(s.log.String(), "superfluous")
 	})
 	var line struct {
@@ -282,7 +285,7 @@ func TestServerErrorLogIsJSON(t *testing.T) {
 // TestConnLimiterUnderTLS: the limiter sits below the TLS listener, and a
 // probe-lane connection is still recognised once wrapped in TLS.
 func TestConnLimiterUnderTLS(t *testing.T) {
-	ca := newTestCA(t, "ca")
+	ca := certtest.NewCA(t, "ca")
 	store, err := NewCertStore(newServerFiles(t, ca, t.TempDir(), "srv"), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
@@ -300,7 +303,7 @@ func TestConnLimiterUnderTLS(t *testing.T) {
 	t.Cleanup(func() { _ = srv.Shutdown(context.Background()) })
 
 	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(ca.pem)
+	pool.AppendCertsFromPEM(ca.PEM)
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true,
 		TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "localhost"}}}
 	base := "https://" + raw.Addr().String()

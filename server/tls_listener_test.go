@@ -15,11 +15,14 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/certtest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // tlsFixture is an http.Server behind a TLSListener on 127.0.0.1:0.
 type tlsFixture struct {
-	ca       *testCA
+	ca       *certtest.CA
 	dir      string
 	opts     TLSOptions
 	store    *CertStore
@@ -27,7 +30,7 @@ type tlsFixture struct {
 	addr     string
 }
 
-func startTLSServer(t *testing.T, opts TLSOptions, ca *testCA, dir string) *tlsFixture {
+func startTLSServer(t *testing.T, opts TLSOptions, ca *certtest.CA, dir string) *tlsFixture {
 	t.Helper()
 	store, err := NewCertStore(opts, slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -47,18 +50,18 @@ func startTLSServer(t *testing.T, opts TLSOptions, ca *testCA, dir string) *tlsF
 }
 
 // newServerFiles writes a leaf issued by ca as cert.pem/key.pem in dir.
-func newServerFiles(t *testing.T, ca *testCA, dir, commonName string) TLSOptions {
+func newServerFiles(t *testing.T, ca *certtest.CA, dir, commonName string) TLSOptions {
 	t.Helper()
-	leaf := ca.issue(t, leafSpec{commonName: commonName, keyKind: "ec"})
+	leaf := ca.Issue(t, certtest.Leaf{CommonName: commonName, KeyKind: "ec"})
 	return TLSOptions{
-		CertFile: writeFile(t, dir, "cert.pem", leaf.certPEM),
-		KeyFile:  writeFile(t, dir, "key.pem", leaf.keyPEM(t, "pkcs8")),
+		CertFile: certtest.WriteFile(t, dir, "cert.pem", leaf.CertPEM),
+		KeyFile:  certtest.WriteFile(t, dir, "key.pem", leaf.KeyPEM(t, "pkcs8")),
 	}
 }
 
 func (f *tlsFixture) clientConfig(t *testing.T) *tls.Config {
 	pool := x509.NewCertPool()
-	pool.AppendCertsFromPEM(f.ca.pem)
+	pool.AppendCertsFromPEM(f.ca.PEM)
 	return &tls.Config{RootCAs: pool, ServerName: "localhost"}
 }
 
@@ -78,17 +81,17 @@ func get(t *testing.T, conn net.Conn) string {
 }
 
 func TestMutualTLS(t *testing.T) {
-	ca := newTestCA(t, "server-ca")
-	clientCA := newTestCA(t, "client-ca")
-	strangerCA := newTestCA(t, "stranger-ca")
+	ca := certtest.NewCA(t, "server-ca")
+	clientCA := certtest.NewCA(t, "client-ca")
+	strangerCA := certtest.NewCA(t, "stranger-ca")
 	dir := t.TempDir()
 	opts := newServerFiles(t, ca, dir, "srv")
-	opts.ClientCAFile = writeFile(t, dir, "client-ca.pem", clientCA.pem)
+	opts.ClientCAFile = certtest.WriteFile(t, dir, "client-ca.PEM", clientCA.PEM)
 	f := startTLSServer(t, opts, ca, dir)
 
-	clientCert := func(issuer *testCA) []tls.Certificate {
-		leaf := issuer.issue(t, leafSpec{commonName: "agent", keyKind: "ec", client: true})
-		pair, err := tls.X509KeyPair(leaf.certPEM, leaf.keyPEM(t, "pkcs8"))
+	clientCert := func(issuer *certtest.CA) []tls.Certificate {
+		leaf := issuer.Issue(t, certtest.Leaf{CommonName: "agent", KeyKind: "ec", Client: true})
+		pair, err := tls.X509KeyPair(leaf.CertPEM, leaf.KeyPEM(t, "pkcs8"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +131,7 @@ func TestMutualTLS(t *testing.T) {
 }
 
 func TestReloadSwitchesCertificateAndKeepsLiveConnections(t *testing.T) {
-	ca := newTestCA(t, "ca")
+	ca := certtest.NewCA(t, "ca")
 	dir := t.TempDir()
 	f := startTLSServer(t, newServerFiles(t, ca, dir, "before"), ca, dir)
 
@@ -162,7 +165,7 @@ func TestReloadSwitchesCertificateAndKeepsLiveConnections(t *testing.T) {
 		t.Fatalf("old connection now reports %q", cn)
 	}
 
-	writeFile(t, dir, "cert.pem", []byte("-----BEGIN CERTIFICATE-----\nZm9v\n-----END CERTIFICATE-----\n"))
+	certtest.WriteFile(t, dir, "cert.pem", []byte("-----BEGIN CERTIFICATE-----\nZm9v\n-----END CERTIFICATE-----\n"))
 	if err := f.store.Reload(); err == nil {
 		t.Fatal("reload of a corrupt certificate succeeded")
 	}
@@ -177,7 +180,7 @@ func TestReloadSwitchesCertificateAndKeepsLiveConnections(t *testing.T) {
 }
 
 func TestALPNServesHTTP2AndHTTP11OnOneSocket(t *testing.T) {
-	ca := newTestCA(t, "ca")
+	ca := certtest.NewCA(t, "ca")
 	dir := t.TempDir()
 	f := startTLSServer(t, newServerFiles(t, ca, dir, "srv"), ca, dir)
 	cases := []struct {
@@ -214,7 +217,7 @@ func protocolsOf(http1, http2 bool) http.Protocols {
 }
 
 func TestMinVersion(t *testing.T) {
-	ca := newTestCA(t, "ca")
+	ca := certtest.NewCA(t, "ca")
 	cases := []struct {
 		name      string
 		server    uint16
@@ -245,7 +248,7 @@ func TestMinVersion(t *testing.T) {
 }
 
 func TestActiveConnectionsCountsHandshakenConnections(t *testing.T) {
-	ca := newTestCA(t, "ca")
+	ca := certtest.NewCA(t, "ca")
 	dir := t.TempDir()
 	f := startTLSServer(t, newServerFiles(t, ca, dir, "srv"), ca, dir)
 
@@ -265,18 +268,18 @@ func TestActiveConnectionsCountsHandshakenConnections(t *testing.T) {
 		get(t, c)
 		conns = append(conns, c)
 	}
-	waitFor(t, "two active connections", func() bool { return f.listener.ActiveConnections() == 2 })
+	poll.Wait(t, 10*time.Second, "two active connections", func() bool { return f.listener.ActiveConnections() == 2 })
 	for _, c := range conns {
 		c.Close()
 	}
-	waitFor(t, "no active connections", func() bool { return f.listener.ActiveConnections() == 0 })
+	poll.Wait(t, 10*time.Second, "no active connections", func() bool { return f.listener.ActiveConnections() == 0 })
 
 	c, err := tls.Dial("tcp", f.addr, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	waitFor(t, "one active connection", func() bool { return f.listener.ActiveConnections() == 1 })
+	poll.Wait(t, 10*time.Second, "one active connection", func() bool { return f.listener.ActiveConnections() == 1 })
 
 	reg := prometheus.NewPedanticRegistry()
 	reg.MustRegister(TLSCollectors(f.store, f.listener)...)
@@ -296,19 +299,8 @@ func TestActiveConnectionsCountsHandshakenConnections(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func TestFailedHandshakeIsLoggedAndDoesNotBlockOthers(t *testing.T) {
-	ca := newTestCA(t, "ca")
+	ca := certtest.NewCA(t, "ca")
 	dir := t.TempDir()
 	store, err := NewCertStore(newServerFiles(t, ca, dir, "srv"), slog.New(slog.DiscardHandler))
 	if err != nil {
@@ -343,7 +335,7 @@ func TestFailedHandshakeIsLoggedAndDoesNotBlockOthers(t *testing.T) {
 	}
 	good.Close()
 	garbage.Close()
-	waitFor(t, "handshake failure WARN", func() bool {
+	poll.Wait(t, 10*time.Second, "handshake failure WARN", func() bool {
 		out := logs.String()
 		return strings.Contains(out, `"level":"WARN"`) && strings.Contains(out, "TLS handshake failed") &&
 			strings.Contains(out, peer)

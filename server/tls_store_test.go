@@ -8,10 +8,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/certtest"
 )
 
 func TestCertStoreLoadsEveryKeyEncoding(t *testing.T) {
-	ca := newTestCA(t, "test-ca")
+	ca := certtest.NewCA(t, "test-ca")
 	cases := []struct {
 		name, keyKind, encoding string
 	}{
@@ -23,10 +25,10 @@ func TestCertStoreLoadsEveryKeyEncoding(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			leaf := ca.issue(t, leafSpec{commonName: tc.name, keyKind: tc.keyKind})
+			leaf := ca.Issue(t, certtest.Leaf{CommonName: tc.name, KeyKind: tc.keyKind})
 			store, err := NewCertStore(TLSOptions{
-				CertFile: writeFile(t, dir, "cert.pem", leaf.certPEM),
-				KeyFile:  writeFile(t, dir, "key.pem", leaf.keyPEM(t, tc.encoding)),
+				CertFile: certtest.WriteFile(t, dir, "cert.pem", leaf.CertPEM),
+				KeyFile:  certtest.WriteFile(t, dir, "key.pem", leaf.KeyPEM(t, tc.encoding)),
 			}, slog.New(slog.DiscardHandler))
 			if err != nil {
 				t.Fatalf("load %s key: %v", tc.encoding, err)
@@ -43,15 +45,15 @@ func TestCertStoreLoadsEveryKeyEncoding(t *testing.T) {
 }
 
 func TestCertStoreRejectsBadMaterialNamingTheFile(t *testing.T) {
-	ca := newTestCA(t, "test-ca")
-	leaf := ca.issue(t, leafSpec{commonName: "srv", keyKind: "ec"})
-	other := ca.issue(t, leafSpec{commonName: "other", keyKind: "ec"})
+	ca := certtest.NewCA(t, "test-ca")
+	leaf := ca.Issue(t, certtest.Leaf{CommonName: "srv", KeyKind: "ec"})
+	other := ca.Issue(t, certtest.Leaf{CommonName: "other", KeyKind: "ec"})
 	dir := t.TempDir()
-	cert := writeFile(t, dir, "cert.pem", leaf.certPEM)
-	key := writeFile(t, dir, "key.pem", leaf.keyPEM(t, "pkcs8"))
-	otherKey := writeFile(t, dir, "other-key.pem", other.keyPEM(t, "sec1"))
-	garbage := writeFile(t, dir, "garbage.pem", []byte("not a pem file\n"))
-	encrypted := writeFile(t, dir, "enc.pem", []byte("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"))
+	cert := certtest.WriteFile(t, dir, "cert.pem", leaf.CertPEM)
+	key := certtest.WriteFile(t, dir, "key.pem", leaf.KeyPEM(t, "pkcs8"))
+	otherKey := certtest.WriteFile(t, dir, "other-key.pem", other.KeyPEM(t, "sec1"))
+	garbage := certtest.WriteFile(t, dir, "garbage.pem", []byte("not a pem file\n"))
+	encrypted := certtest.WriteFile(t, dir, "enc.pem", []byte("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----\n"))
 	cases := []struct {
 		name    string
 		opts    TLSOptions
@@ -64,7 +66,7 @@ func TestCertStoreRejectsBadMaterialNamingTheFile(t *testing.T) {
 		{"key_does_not_match_certificate", TLSOptions{CertFile: cert, KeyFile: otherKey}, "does not match"},
 		{"encrypted_key_points_to_openssl", TLSOptions{CertFile: cert, KeyFile: encrypted}, "openssl rsa -in key.pem"},
 		{"invalid_client_ca_bundle", TLSOptions{CertFile: cert, KeyFile: key, ClientCAFile: garbage}, "invalid client CA bundle " + garbage},
-		{"missing_client_ca_file", TLSOptions{CertFile: cert, KeyFile: key, ClientCAFile: dir + "/ca.pem"}, dir + "/ca.pem"},
+		{"missing_client_ca_file", TLSOptions{CertFile: cert, KeyFile: key, ClientCAFile: dir + "/ca.PEM"}, dir + "/ca.PEM"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -77,27 +79,27 @@ func TestCertStoreRejectsBadMaterialNamingTheFile(t *testing.T) {
 }
 
 func TestCertStoreFailedReloadKeepsPreviousCertificate(t *testing.T) {
-	ca := newTestCA(t, "test-ca")
+	ca := certtest.NewCA(t, "test-ca")
 	dir := t.TempDir()
-	first := ca.issue(t, leafSpec{commonName: "first", keyKind: "ec"})
+	first := ca.Issue(t, certtest.Leaf{CommonName: "first", KeyKind: "ec"})
 	opts := TLSOptions{
-		CertFile: writeFile(t, dir, "cert.pem", first.certPEM),
-		KeyFile:  writeFile(t, dir, "key.pem", first.keyPEM(t, "sec1")),
+		CertFile: certtest.WriteFile(t, dir, "cert.pem", first.CertPEM),
+		KeyFile:  certtest.WriteFile(t, dir, "key.pem", first.KeyPEM(t, "sec1")),
 	}
 	store, err := NewCertStore(opts, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, dir, "cert.pem", []byte("garbage"))
+	certtest.WriteFile(t, dir, "cert.pem", []byte("garbage"))
 	if err := store.Reload(); err == nil {
 		t.Fatal("Reload with a corrupt certificate returned nil")
 	}
 	if cn := store.Config().Certificates[0].Leaf.Subject.CommonName; cn != "first" {
 		t.Fatalf("after failed reload the store serves %q, want the previous certificate", cn)
 	}
-	second := ca.issue(t, leafSpec{commonName: "second", keyKind: "rsa"})
-	writeFile(t, dir, "cert.pem", second.certPEM)
-	writeFile(t, dir, "key.pem", second.keyPEM(t, "pkcs1"))
+	second := ca.Issue(t, certtest.Leaf{CommonName: "second", KeyKind: "rsa"})
+	certtest.WriteFile(t, dir, "cert.pem", second.CertPEM)
+	certtest.WriteFile(t, dir, "key.pem", second.KeyPEM(t, "pkcs1"))
 	if err := store.Reload(); err != nil {
 		t.Fatalf("Reload with valid files: %v", err)
 	}
@@ -107,7 +109,7 @@ func TestCertStoreFailedReloadKeepsPreviousCertificate(t *testing.T) {
 }
 
 func TestCertStoreExpiryGaugeAndWarning(t *testing.T) {
-	ca := newTestCA(t, "test-ca")
+	ca := certtest.NewCA(t, "test-ca")
 	cases := []struct {
 		name     string
 		validFor time.Duration
@@ -120,11 +122,11 @@ func TestCertStoreExpiryGaugeAndWarning(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			leaf := ca.issue(t, leafSpec{commonName: "srv", keyKind: "ec", validFor: tc.validFor})
+			leaf := ca.Issue(t, certtest.Leaf{CommonName: "srv", KeyKind: "ec", ValidFor: tc.validFor})
 			var logs bytes.Buffer
 			store, err := NewCertStore(TLSOptions{
-				CertFile: writeFile(t, dir, "cert.pem", leaf.certPEM),
-				KeyFile:  writeFile(t, dir, "key.pem", leaf.keyPEM(t, "pkcs8")),
+				CertFile: certtest.WriteFile(t, dir, "cert.pem", leaf.CertPEM),
+				KeyFile:  certtest.WriteFile(t, dir, "key.pem", leaf.KeyPEM(t, "pkcs8")),
 			}, slog.New(slog.NewJSONHandler(&logs, nil)))
 			if err != nil {
 				t.Fatal(err)

@@ -1,7 +1,7 @@
 package sigma
 
 import (
-	"math/bits"
+	"unsafe"
 
 	"github.com/bits-and-blooms/bloom/v3"
 )
@@ -10,36 +10,31 @@ import (
 // --bloom-prefilter) lets the candidate index skip an Aho-Corasick scan of a
 // text that cannot contain any of the automaton's needles.
 //
-// For every needle it stores one q-gram of that needle (q = the shortest
-// needle's length, from 2 to 4) in a bloom filter; one-byte needles go into
-// a byte set. A text that contains a needle contains all of its q-grams, so
-// when no window of the text tests positive the scan would have reported
-// nothing and is skipped: the pre-filter never changes a result. A probe is
-// one multiply and one load from a filter small enough to stay in cache,
-// independent of the previous byte, while the automata of the full corpus
-// miss the cache on most bytes. Each needle contributes its rarest-looking
-// q-gram, so everyday text rarely hits. Filters use two hash functions and 64
-// bits per q-gram (about 0.1% false positives per window) and are built while
-// they fit in CompileOptions.BloomMaxBytes; sets without a filter are always
-// scanned.
+// For every needle it adds one q-gram of that needle (q = the shortest
+// needle's length, from 2 to 4) to a bloom filter (bits-and-blooms/bloom);
+// one-byte needles go into a byte set. A text that contains a needle
+// contains all of its q-grams, so when no window of the text tests positive
+// the scan would have reported nothing and is skipped: the pre-filter never
+// changes a result. Each needle contributes its rarest-looking q-gram, so
+// everyday text rarely hits. Filters are sized by the library's estimate for
+// bloomFalsePositive per window and are built while they fit in
+// CompileOptions.BloomMaxBytes; sets without a filter are always scanned.
 
 // DefaultBloomMaxBytes is the memory budget of the bloom pre-filter when
 // CompileOptions.BloomMaxBytes is zero (daemon default --bloom-max-bytes).
 const DefaultBloomMaxBytes = 1 << 20
 
 const (
-	bloomMaxQ       = 4
-	bloomBitsPerKey = 64
-	bloomHashes     = 2
+	bloomMaxQ = 4
+	// bloomFalsePositive is the false-positive rate per tested window.
+	bloomFalsePositive = 0.001
 )
 
 // needleBloom is the pre-filter of one needle set. A nil *needleBloom lets
 // every text through.
 type needleBloom struct {
-	filter *bloom.BloomFilter
-	words  []uint64 // filter's bits
+	filter *bloom.BloomFilter // q-grams; nil when every needle is one byte
 	q      int
-	shift  uint      // 64 - log2(bits)
 	single [4]uint64 // bytes that are whole needles
 	hasOne bool
 }
@@ -66,33 +61,28 @@ func newNeedleBloom(needles []string, budget int) *needleBloom {
 	}
 	if keys == 0 {
 		b.q = 0 // one-byte needles only
-		keys = 1
+		return b
 	}
-	logM := max(9, bits.Len(uint(keys*bloomBitsPerKey-1)))
-	if 1<<logM/8 > budget {
+	m, k := bloom.EstimateParameters(uint(keys), bloomFalsePositive)
+	if int(m/8) > budget {
 		return nil
 	}
-	b.filter = bloom.New(1<<logM, bloomHashes)
-	b.words = b.filter.BitSet().Words()
-	b.shift = uint(64 - logM)
+	b.filter = bloom.New(m, k)
 	for _, nd := range needles {
 		if len(nd) >= 2 {
-			h1, h2 := b.locations(rarestGram(nd, b.q))
-			b.filter.BitSet().Set(h1).Set(h2)
+			b.filter.AddString(rarestGram(nd, b.q))
 		}
 	}
-	b.words = b.filter.BitSet().Words()
 	return b
 }
 
 // bytes is the filter's memory.
-func (b *needleBloom) bytes() int { return int(b.filter.Cap()/8) + len(b.single)*8 }
-
-// locations are the two bit positions of a q-gram key (multiplicative
-// hashing; the top bits of a product are the best mixed).
-func (b *needleBloom) locations(key uint32) (uint, uint) {
-	h := uint64(key) * 0x9E3779B97F4A7C15
-	return uint(h >> b.shift), uint((h * 0xD6E8FEB86659FD93) >> b.shift)
+func (b *needleBloom) bytes() int {
+	n := len(b.single) * 8
+	if b.filter != nil {
+		n += int(b.filter.Cap() / 8)
+	}
+	return n
 }
 
 // mayContain reports whether text may contain a needle of the set: false
@@ -112,38 +102,18 @@ func (b *needleBloom) mayContain(text string) bool {
 	if q == 0 || len(text) < q {
 		return false
 	}
-	words, shift := b.words, b.shift
-	var key uint32
-	for i := 0; i < q-1; i++ {
-		key |= uint32(text[i]) << (8 * i)
-	}
-	top := 8 * uint(q-1)
-	for i := q - 1; i < len(text); i++ {
-		key |= uint32(text[i]) << top
-		h := uint64(key) * 0x9E3779B97F4A7C15
-		if l1 := uint(h >> shift); words[l1/64]&(1<<(l1%64)) != 0 {
-			if l2 := uint((h * 0xD6E8FEB86659FD93) >> shift); words[l2/64]&(1<<(l2%64)) != 0 {
-				return true
-			}
+	for i := 0; i+q <= len(text); i++ {
+		// The filter only reads the window: no copy of the text.
+		if b.filter.Test(unsafe.Slice(unsafe.StringData(text[i:]), q)) {
+			return true
 		}
-		key >>= 8
 	}
 	return false
 }
 
-// gramKey packs s[i:i+q] little-endian into a key, as mayContain's rolling
-// window does.
-func gramKey(s string, i, q int) uint32 {
-	var key uint32
-	for j := 0; j < q; j++ {
-		key |= uint32(s[i+j]) << (8 * j)
-	}
-	return key
-}
-
-// rarestGram returns the key of the q-gram of needle made of the rarest
-// looking bytes (a fixed frequency guess for log text).
-func rarestGram(needle string, q int) uint32 {
+// rarestGram returns the q-gram of needle made of the rarest looking bytes
+// (a fixed frequency guess for log text).
+func rarestGram(needle string, q int) string {
 	best, bestScore := 0, 1<<30
 	for i := 0; i+q <= len(needle); i++ {
 		score := 0
@@ -154,7 +124,7 @@ func rarestGram(needle string, q int) uint32 {
 			best, bestScore = i, score
 		}
 	}
-	return gramKey(needle, best, q)
+	return needle[best : best+q]
 }
 
 // byteCommonness guesses how often a (lower-cased) byte occurs in log text.

@@ -84,7 +84,7 @@ func compileUnguarded(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError) 
 		rs.ApplyFilters()
 	}
 	e := &Engine{fields: NewFieldTable()}
-	compiled, errs := compileRules(rs.Rules, e.fields)
+	compiled, errs := compileRules(rs.Rules, e.fields, rs.plans)
 	for i, r := range rs.Rules {
 		cr, err := compiled[i], errs[i]
 		if err != nil {
@@ -128,7 +128,7 @@ func (e *Engine) HasKeywords() bool { return e.keywords }
 // first, in rule order, so that the table (and every Field.ID) is the same
 // on every run and the parallel part only reads it. A panic while interning
 // or compiling a rule becomes that rule's error.
-func compileRules(rules []*Rule, fields *FieldTable) ([]*compiledRule, []error) {
+func compileRules(rules []*Rule, fields *FieldTable, plans itemPlans) ([]*compiledRule, []error) {
 	errs := make([]error, len(rules))
 	for i, r := range rules {
 		errs[i] = Isolate(func() error { internRuleFields(r, fields); return nil })
@@ -145,7 +145,7 @@ func compileRules(rules []*Rule, fields *FieldTable) ([]*compiledRule, []error) 
 					continue
 				}
 				errs[i] = Isolate(func() (err error) {
-					out[i], err = compileRule(rules[i], fields)
+					out[i], err = compileRule(rules[i], fields, plans)
 					return err
 				})
 			}
@@ -177,8 +177,9 @@ func internRuleFields(r *Rule, fields *FieldTable) {
 	}
 }
 
-// compileRule lowers one rule; fields must already hold its field names.
-func compileRule(r *Rule, fields *FieldTable) (*compiledRule, error) {
+// compileRule lowers one rule; fields must already hold its field names,
+// plans may hold the load-time plans of its items.
+func compileRule(r *Rule, fields *FieldTable, plans itemPlans) (*compiledRule, error) {
 	if r.Detection == nil {
 		return nil, atPath("detection", errors.New("missing detection section"))
 	}
@@ -188,7 +189,7 @@ func compileRule(r *Rule, fields *FieldTable) (*compiledRule, error) {
 		for _, g := range s.Groups {
 			items := make([]*itemNode, 0, len(g.Items))
 			for _, it := range g.Items {
-				n, err := compileItem(it, fields)
+				n, err := compileItem(it, fields, plans)
 				if err != nil {
 					return nil, atPath(it.Path, err)
 				}
@@ -220,8 +221,8 @@ func compileRule(r *Rule, fields *FieldTable) (*compiledRule, error) {
 }
 
 // compileItem builds an item node and binds its fields to the table.
-func compileItem(it *Item, fields *FieldTable) (*itemNode, error) {
-	n, err := plannedNode(it)
+func compileItem(it *Item, fields *FieldTable, plans itemPlans) (*itemNode, error) {
+	n, err := plannedNode(it, plans)
 	if err != nil {
 		return nil, err
 	}

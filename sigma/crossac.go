@@ -1,6 +1,10 @@
 package sigma
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/rsigma-connect/rsigma-connect/sigma/internal/automaton"
+)
 
 // The cross-rule Aho-Corasick pre-filter (CompileOptions.CrossRuleAC, daemon
 // flag --cross-rule-ac) shares substring searching between rules: for every
@@ -29,7 +33,7 @@ type crossRuleAC struct {
 type crossField struct {
 	idx           int
 	field         *Field
-	set           *substringSet
+	set           *automaton.Substrings
 	offset, words int
 }
 
@@ -99,7 +103,7 @@ func applyCrossRuleAC(e *Engine) {
 		for nd, id := range ids {
 			needles[id], idList[id] = nd, id
 		}
-		cf := &crossField{idx: len(x.fields), field: f, set: newSubstringSet(needles, idList),
+		cf := &crossField{idx: len(x.fields), field: f, set: automaton.NewSubstrings(needles, idList),
 			offset: x.words, words: (len(ids) + 63) / 64}
 		x.words += cf.words
 		x.fields = append(x.fields, cf)
@@ -206,7 +210,7 @@ func (ce *crossEvent) scanMembers(cf *crossField, v *Value) {
 			ce.scanMembers(cf, &v.Items[i])
 		}
 	case KindString, KindNumber, KindBool:
-		cf.set.scan(v.Fold, ce.hit)
+		cf.set.Scan(v.Fold, ce.hit)
 	}
 }
 

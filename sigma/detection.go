@@ -44,13 +44,14 @@ type Item struct {
 	Values []*RuleValue
 	// Path is the YAML path of the item, used in error messages.
 	Path string
-
-	// planned is the plan built when the item was validated at load time,
-	// reused by Compile while plannedKey still equals the item's
-	// fingerprint (filters and pipelines may have rewritten the item).
-	planned    *itemPlan
-	plannedKey itemKey
 }
+
+// itemPlans are the plans built while items were validated at load time,
+// by item fingerprint. Compile reuses the plan of an item whose fingerprint
+// is unchanged (filters and pipelines may have rewritten it, a clone has the
+// same one); the table belongs to the RuleSet, not to the items, so that the
+// rule model holds no compiled state. Plans are immutable and shared.
+type itemPlans map[itemKey]*itemPlan
 
 // itemKey is the fingerprint of an item: a 64-bit hash, seeded once per
 // process, of an unambiguous encoding of everything the compiled form of

@@ -16,6 +16,14 @@ type Event interface {
 	// Keywords calls fn with every string leaf of the event (for keyword
 	// detections) until fn returns true; it reports whether fn returned true.
 	Keywords(fn func(v *Value) bool) bool
+
+	// JSONView returns the event's raw JSON view, whose single-pass
+	// extraction the candidate index and the keyword automata read
+	// directly (present fields, raw leaves, memoised field texts), or nil
+	// when the event has none: the engine then asks Field and Keywords,
+	// with the same results. A JSONEvent returns itself; other
+	// implementations return nil.
+	JSONView() *JSONEvent
 }
 
 // Field is a field name referenced by a rule, interned by the compile step.

@@ -44,6 +44,9 @@ func (e *FieldsEvent) value(i int) Value {
 }
 
 // Keywords implements Event: every value, in order.
+// JSONView implements Event: a FieldsEvent has no raw JSON view.
+func (e *FieldsEvent) JSONView() *JSONEvent { return nil }
+
 func (e *FieldsEvent) Keywords(fn func(v *Value) bool) bool {
 	for i := range e.values {
 		v := e.value(i)
@@ -78,6 +81,9 @@ func (e *PlainEvent) Reset(line string) {
 func (e *PlainEvent) Field(*Field) Value { return Value{} }
 
 // Keywords implements Event.
+// JSONView implements Event: a PlainEvent has no raw JSON view.
+func (e *PlainEvent) JSONView() *JSONEvent { return nil }
+
 func (e *PlainEvent) Keywords(fn func(v *Value) bool) bool {
 	if !e.folded {
 		e.line.Fold, e.folded = foldString(e.line.Str), true

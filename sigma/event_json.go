@@ -167,6 +167,9 @@ func (e *JSONEvent) adhocField(f *Field) Value {
 // The extraction pass recorded where they are; each is decoded and folded
 // when a call first reaches it this event (a call that stops early leaves
 // the rest unbuilt).
+// JSONView implements Event: a JSONEvent is its own raw JSON view.
+func (e *JSONEvent) JSONView() *JSONEvent { return e }
+
 func (e *JSONEvent) Keywords(fn func(v *Value) bool) bool {
 	if !e.valid {
 		return false

@@ -1,5 +1,7 @@
 package sigma
 
+import "github.com/rsigma-connect/rsigma-connect/sigma/internal/automaton"
+
 // Keyword needle sets over a JSONEvent's raw leaves. An OR keyword item of
 // plain ASCII substrings (needleSet) asks whether any string leaf's text
 // contains a needle. Event.Keywords answers that by building every leaf's
@@ -14,7 +16,7 @@ package sigma
 // text unless cased) contains a needle of a, as Keywords with a test of
 // containsAny on each leaf would. classes is a.classes when cased, else
 // a.folding.
-func (e *JSONEvent) anyLeafContains(a *substringSet, classes *[256]uint8, cased bool) bool {
+func (e *JSONEvent) anyLeafContains(a *automaton.Substrings, classes *[256]uint8, cased bool) bool {
 	if !e.valid {
 		return false
 	}
@@ -28,13 +30,13 @@ func (e *JSONEvent) anyLeafContains(a *substringSet, classes *[256]uint8, cased 
 			ascii = isASCII(bytesString(content))
 		}
 		if ascii {
-			if a.containsAnyClasses(bytesString(content), classes) {
+			if a.ContainsAnyClasses(bytesString(content), classes) {
 				return true
 			}
 			continue
 		}
 		v := e.vb.value(doc, sp)
-		if s, _ := text(&v, cased); a.containsAny(s) {
+		if s, _ := text(&v, cased); a.ContainsAny(s) {
 			return true
 		}
 	}

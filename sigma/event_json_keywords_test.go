@@ -1,6 +1,10 @@
 package sigma
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/rsigma-connect/rsigma-connect/sigma/internal/automaton"
+)
 
 // The raw-leaf scan must answer exactly what Keywords plus containsAny on
 // each leaf's text answers: plain, escaped, \u-escaped (to ASCII and beyond),
@@ -29,11 +33,11 @@ func TestAnyLeafContainsAgreesWithKeywords(t *testing.T) {
 	}
 	for _, needles := range needleSets {
 		ids := make([]int32, len(needles))
-		set := newSubstringSet(needles, ids)
+		set := automaton.NewSubstrings(needles, ids)
 		for _, cased := range []bool{false, true} {
-			classes := &set.classes
+			classes := &set.Classes
 			if !cased {
-				if classes = set.folding; classes == nil {
+				if classes = set.Folding; classes == nil {
 					continue
 				}
 			}
@@ -41,7 +45,7 @@ func TestAnyLeafContainsAgreesWithKeywords(t *testing.T) {
 				e, _ := jsonEventFor(t, nil, doc)
 				want := e.Keywords(func(v *Value) bool {
 					s, ok := text(v, cased)
-					return ok && set.containsAny(s)
+					return ok && set.ContainsAny(s)
 				})
 				if got := e.anyLeafContains(set, classes, cased); got != want {
 					t.Errorf("needles %q cased=%v doc %s: raw scan %v, Keywords %v", needles, cased, doc, got, want)

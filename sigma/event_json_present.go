@@ -33,8 +33,8 @@ func fieldIndexByID(fields []*fieldIndex) []*fieldIndex {
 // reports false (and does nothing) for other events, which are probed field
 // by field.
 func (x *candidateIndex) visitPresent(ev Event, sc *evalScratch) bool {
-	je, ok := ev.(*JSONEvent)
-	if !ok {
+	je := ev.JSONView()
+	if je == nil {
 		return false
 	}
 	ids, ok := je.presentFields()

@@ -77,6 +77,9 @@ func collectObjectPath(v any, path []string, out []any) []any {
 
 // Keywords implements Event: every string leaf, object members visited in
 // key order so the order is deterministic.
+// JSONView implements Event: an ObjectEvent has no raw JSON view.
+func (e *ObjectEvent) JSONView() *JSONEvent { return nil }
+
 func (e *ObjectEvent) Keywords(fn func(v *Value) bool) bool {
 	if !e.walked {
 		e.leaves = appendObjectLeaves(e.leaves[:0], e.root)

@@ -31,31 +31,6 @@ func foldString(s string) string {
 	return strings.ToLower(s)
 }
 
-// appendLowerASCII appends s lower-cased; s must be ASCII.
-func appendLowerASCII(dst []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		dst = append(dst, c)
-	}
-	return dst
-}
-
-// needsUnquote reports whether the content of a JSON string (without the
-// quotes) differs from its decoded text: it has escapes or invalid UTF-8.
-func needsUnquote(content []byte) bool {
-	high := false
-	for _, c := range content {
-		if c == '\\' {
-			return true
-		}
-		high = high || c >= utf8.RuneSelf
-	}
-	return high && !utf8.Valid(content)
-}
-
 // appendUnescaped appends the decoded text of the content of a valid JSON
 // string. Like encoding/json it replaces invalid UTF-8 and unpaired UTF-16
 // surrogates with U+FFFD.
@@ -122,7 +97,7 @@ func hex4(s []byte) rune {
 // isIntegerLiteral reports whether a valid JSON number literal has neither
 // fraction nor exponent.
 func isIntegerLiteral(lit string) bool {
-	return strings.IndexAny(lit, ".eE") < 0
+	return !strings.ContainsAny(lit, ".eE")
 }
 
 // appendCanonicalNumber appends the canonical text of a valid JSON number

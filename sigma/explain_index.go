@@ -53,7 +53,7 @@ func (e *Engine) explainIndex(cr *compiledRule, candidate bool, ev Event, leaves
 	var clauses [][]witness
 	var vetoes []witness
 	err := Isolate(func() error {
-		fresh, err := compileRule(cr.rule, e.fields)
+		fresh, err := compileRule(cr.rule, e.fields, nil)
 		if err == nil {
 			clauses, vetoes = ruleClauses(fresh), ruleVetoes(fresh)
 		}

@@ -24,7 +24,7 @@ type Filter struct {
 	Detection *Detection
 }
 
-func parseFilter(doc *yaml.Node) (*Filter, error) {
+func parseFilter(doc *yaml.Node, plans itemPlans) (*Filter, error) {
 	f := &Filter{
 		Title: scalarText(mapGet(doc, "title")),
 		ID:    scalarText(mapGet(doc, "id")),
@@ -47,7 +47,7 @@ func parseFilter(doc *yaml.Node) (*Filter, error) {
 	}
 	f.Rules = refs
 	f.AnyRule = len(refs) == 0 || (len(refs) == 1 && strings.EqualFold(refs[0], "any"))
-	d, _, err := parseDetection(body, "filter", "rules")
+	d, _, err := parseDetection(body, plans, "filter", "rules")
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"math/bits"
 	"runtime"
 	"sync"
+
+	"github.com/rsigma-connect/rsigma-connect/sigma/internal/automaton"
 )
 
 // candidateIndex selects, per event, the rules that can possibly match
@@ -40,7 +42,7 @@ type candidateIndex struct {
 	preset   [][]uint64
 	nAlways  int
 	fields   []*fieldIndex
-	keywords *substringSet
+	keywords *automaton.Substrings
 	// keywordNeedles are the needles of keywords; keywordBloom is their
 	// optional pre-filter (bloom.go).
 	keywordNeedles []string
@@ -59,11 +61,11 @@ type fieldIndex struct {
 	field   *Field
 	exact   map[string][]int32
 	numbers map[int64][]int32
-	substr  *substringSet
+	substr  *automaton.Substrings
 	needles []string     // the needles of substr
 	bloom   *needleBloom // optional pre-filter of substr (bloom.go)
-	prefix  *affixSet
-	suffix  *affixSet
+	prefix  *automaton.Affixes
+	suffix  *automaton.Affixes
 	// hexRuns maps the first digits of required hashes to rules
 	// (witnessHexRun).
 	hexRuns map[string][]int32
@@ -123,7 +125,7 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 	}
 	wg.Wait()
 	if len(ib.kwNeedles) > 0 {
-		x.keywords = newSubstringSet(ib.kwNeedles, ib.kwIDs)
+		x.keywords = automaton.NewSubstrings(ib.kwNeedles, ib.kwIDs)
 		x.keywordNeedles = ib.kwNeedles
 	}
 	x.byID = fieldIndexByID(x.fields)
@@ -206,14 +208,14 @@ func (nl *needleList) add(kind witnessKind, key string, pos int32) {
 
 func (fi *fieldIndex) build(nl *needleList) {
 	if len(nl.keys[0]) > 0 {
-		fi.substr = newSubstringSet(nl.keys[0], nl.ids[0])
+		fi.substr = automaton.NewSubstrings(nl.keys[0], nl.ids[0])
 		fi.needles = nl.keys[0]
 	}
 	if len(nl.keys[1]) > 0 {
-		fi.prefix = newAffixSet(nl.keys[1], nl.ids[1], false)
+		fi.prefix = automaton.NewAffixes(nl.keys[1], nl.ids[1], false)
 	}
 	if len(nl.keys[2]) > 0 {
-		fi.suffix = newAffixSet(nl.keys[2], nl.ids[2], true)
+		fi.suffix = automaton.NewAffixes(nl.keys[2], nl.ids[2], true)
 	}
 }
 
@@ -259,7 +261,7 @@ func (x *candidateIndex) markBit(id int32) (int, uint64) {
 
 func (sc *evalScratch) scanLeaf(v *Value) bool {
 	if sc.ix.keywordBloom.mayContain(v.Fold) {
-		sc.ix.keywords.scan(v.Fold, sc.mark)
+		sc.ix.keywords.Scan(v.Fold, sc.mark)
 	}
 	return false
 }
@@ -330,7 +332,7 @@ func (fi *fieldIndex) visit(v *Value, sc *evalScratch) {
 		}
 	}
 	if fi.substr != nil && fi.bloom.mayContain(s) {
-		fi.substr.scan(s, sc.mark)
+		fi.substr.Scan(s, sc.mark)
 	}
 	if fi.hexRuns != nil {
 		forHexRuns(s, func(key string) {
@@ -340,10 +342,10 @@ func (fi *fieldIndex) visit(v *Value, sc *evalScratch) {
 		})
 	}
 	if fi.prefix != nil {
-		fi.prefix.match(s, sc.mark)
+		fi.prefix.Match(s, sc.mark)
 	}
 	if fi.suffix != nil {
-		fi.suffix.match(s, sc.mark)
+		fi.suffix.Match(s, sc.mark)
 	}
 }
 
@@ -370,18 +372,18 @@ func (e *Engine) IndexStats() IndexStats {
 		st.ExactKeys += len(fi.exact) + len(fi.hexRuns)
 		st.NumberKeys += len(fi.numbers)
 		if fi.substr != nil {
-			st.SubstrStates += fi.substr.states()
-			st.SubstrBytes += fi.substr.size()
+			st.SubstrStates += fi.substr.States()
+			st.SubstrBytes += fi.substr.Size()
 		}
-		for _, a := range []*affixSet{fi.prefix, fi.suffix} {
+		for _, a := range []*automaton.Affixes{fi.prefix, fi.suffix} {
 			if a != nil {
-				st.AffixBytes += a.size()
+				st.AffixBytes += a.Size()
 			}
 		}
 	}
 	if x.keywords != nil {
-		st.SubstrStates += x.keywords.states()
-		st.SubstrBytes += x.keywords.size()
+		st.SubstrStates += x.keywords.States()
+		st.SubstrBytes += x.keywords.Size()
 	}
 	return st
 }

@@ -3,39 +3,10 @@ package sigma
 // Folding scans. Keyword witnesses are tested against every string leaf's
 // case-folded text, and building that text (a Value with its lower-cased
 // copy) costs more than the scan for leaves the visit memo cannot answer
-// (GUIDs, times). When no needle contains an upper-case ASCII letter, a
-// class table that sends A-Z to the classes of a-z makes a scan of the raw
-// text find exactly what a scan of its ASCII lower-case form finds, so an
-// ASCII leaf without escapes (whose folded text is its lower-case form) is
-// scanned straight from the document.
-
-// foldClasses returns a's class table with A-Z mapped like a-z, or nil
-// when a needle uses an upper-case letter.
-func (a *substringSet) foldClasses() *[256]uint8 {
-	for b := 'A'; b <= 'Z'; b++ {
-		if a.classes[b] != 0 {
-			return nil
-		}
-	}
-	fc := a.classes
-	for b := 'A'; b <= 'Z'; b++ {
-		fc[b] = a.classes[b+'a'-'A']
-	}
-	return &fc
-}
-
-// scanFolding is scan of text's ASCII lower-case form; a.folding must be
-// set.
-func (a *substringSet) scanFolding(text []byte, hit func(id int32)) {
-	next, classes, end := a.next, a.folding, uint32(a.denseEnd)
-	s := int32(0)
-	for i := 0; i < len(text); i++ {
-		s = next[s+int32(classes[text[i]])]
-		if uint32(s) >= end { // a needle ends here, or a deep state
-			s, i = a.slowScan(bytesString(text), i, s, classes, hit) // index_ac_layout.go
-		}
-	}
-}
+// (GUIDs, times). An automaton whose needles have no upper-case ASCII letter
+// can scan the raw text as if it were lower-cased (automaton's fold.go), so
+// an ASCII leaf without escapes (whose folded text is its lower-case form)
+// is scanned straight from the document.
 
 // scanLeafFolding marks the keyword witnesses of the string leaf at sp from
 // the raw document when the leaf is ASCII without escapes; false when it
@@ -43,13 +14,13 @@ func (a *substringSet) scanFolding(text []byte, hit func(id int32)) {
 // folded text).
 func (m *visitMemo) scanLeafFolding(je *JSONEvent, sp valueSpan) bool {
 	kw := m.owner.keywords
-	if kw.folding == nil || m.owner.keywordBloom != nil {
+	if kw.Folding == nil || m.owner.keywordBloom != nil {
 		return false
 	}
 	content := je.x.buf[sp.start+1 : sp.end-1]
 	if escaped, ascii := classifyString(content); escaped || !ascii {
 		return false
 	}
-	kw.scanFolding(content, m.sc.mark)
+	kw.ScanFolding(content, m.sc.mark)
 	return true
 }

@@ -270,8 +270,8 @@ func (m *visitMemo) scanKeywords(je *JSONEvent) bool {
 
 // memoKeywords is scanKeywords for a JSONEvent; false for other events.
 func (x *candidateIndex) memoKeywords(ev Event, sc *evalScratch) bool {
-	je, ok := ev.(*JSONEvent)
-	return ok && je.visitMemo(x, sc).scanKeywords(je)
+	je := ev.JSONView()
+	return je != nil && je.visitMemo(x, sc).scanKeywords(je)
 }
 
 func (m *visitMemo) scanLeaf(je *JSONEvent, sp valueSpan) {

@@ -49,8 +49,8 @@ func verdictItems(groups [][]*itemNode) [][]bool {
 // evalKept is n.eval(ev), answered from the kept verdicts when ev is a
 // JSONEvent whose text of n's field is in the visit memo.
 func evalKept(n *itemNode, ev Event) bool {
-	je, ok := ev.(*JSONEvent)
-	if !ok {
+	je := ev.JSONView()
+	if je == nil {
 		return n.eval(ev)
 	}
 	m := &je.memo

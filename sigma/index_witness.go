@@ -78,20 +78,6 @@ func lengthCost(l, base int) int {
 	return 6 * base
 }
 
-// ruleWitnesses returns the witness set of a rule (OR over its conditions), or
-// ok=false when some way of matching needs no positive literal.
-func ruleWitnesses(cr *compiledRule) ([]witness, bool) {
-	var all []witness
-	for _, c := range cr.conds {
-		ws, ok := condWitnesses(cr, c)
-		if !ok {
-			return nil, false
-		}
-		all = append(all, ws...)
-	}
-	return all, len(all) > 0
-}
-
 func condWitnesses(cr *compiledRule, c *condEval) ([]witness, bool) {
 	switch c.op {
 	case CondIdent:

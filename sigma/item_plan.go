@@ -15,12 +15,12 @@ func planItem(it *Item) (*itemPlan, error) {
 }
 
 // plannedNode returns an unbound node for it: the plan built at load time
-// when the item is unchanged since, else a fresh one, with the variants the
-// candidate index reads. Plans are immutable and shared; the per-engine
-// bindings are set on the node.
-func plannedNode(it *Item) (*itemNode, error) {
-	plan := it.planned
-	if plan == nil || it.plannedKey != it.fingerprint() {
+// (in plans) when the item is unchanged since, else a fresh one, with the
+// variants the candidate index reads. Plans are immutable and shared; the
+// per-engine bindings are set on the node.
+func plannedNode(it *Item, plans itemPlans) (*itemNode, error) {
+	plan := plans[it.fingerprint()]
+	if plan == nil {
 		var err error
 		if plan, err = buildPlan(it, false); err != nil {
 			return nil, err

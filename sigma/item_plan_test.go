@@ -27,7 +27,7 @@ func TestCompileSeesItemsRewrittenInPlace(t *testing.T) {
 				t.Fatal(rs.Rejected[0])
 			}
 			item := rs.Rules[0].Detection.Searches[0].Groups[0].Items[0]
-			if item.planned == nil {
+			if rs.plans[item.fingerprint()] == nil {
 				t.Fatal("the item was not planned at load time")
 			}
 			if c.name == "value_kind" {
@@ -53,7 +53,7 @@ func TestVariantsFromMatchersEqualParsedVariants(t *testing.T) {
 		for _, s := range r.Detection.Searches {
 			for _, g := range s.Groups {
 				for _, it := range g.Items {
-					derived += compareVariants(t, r, it)
+					derived += compareVariants(t, rs.plans, r, it)
 				}
 			}
 		}
@@ -65,8 +65,9 @@ func TestVariantsFromMatchersEqualParsedVariants(t *testing.T) {
 
 // compareVariants compares both ways of listing the variants of an item's
 // values and returns how many were read off the matcher.
-func compareVariants(t *testing.T, r *Rule, it *Item) int {
-	if it.planned == nil || len(it.planned.values) == 0 {
+func compareVariants(t *testing.T, plans itemPlans, r *Rule, it *Item) int {
+	plan := plans[it.fingerprint()]
+	if plan == nil || len(plan.values) == 0 {
 		return 0
 	}
 	mods, err := parseModifiers(it.Modifiers)
@@ -76,7 +77,7 @@ func compareVariants(t *testing.T, r *Rule, it *Item) int {
 	n := 0
 	for i, v := range it.Values {
 		var lits []StringPart
-		fast, ok := appendMatcherVariant(nil, &lits, it.planned.values[i], it.planned.transforms)
+		fast, ok := appendMatcherVariant(nil, &lits, plan.values[i], plan.transforms)
 		if !ok {
 			continue
 		}

@@ -100,13 +100,10 @@ const (
 	msb8 = 0x8080808080808080
 )
 
-// wordNeedsAttention reports whether any byte of w is '"', '\\' or < 0x20.
-// Classic SWAR: a byte is zero iff (x-1)&^x has its top bit set; bytes with
-// their own top bit set are excluded by &^w so UTF-8 never false-positives.
-func wordNeedsAttention(w uint64) bool { return attentionMask(w) != 0 }
-
-// attentionMask has the top bit set of the bytes of w flagged by
-// wordNeedsAttention. A borrow only runs upwards from a byte that is truly
+// attentionMask has the top bit set of the bytes of w that may be '"', '\\'
+// or < 0x20. Classic SWAR: a byte is zero iff (x-1)&^x has its top bit set;
+// bytes with their own top bit set are excluded by &^w so UTF-8 never
+// false-positives. A borrow only runs upwards from a byte that is truly
 // '"', '\\' or < 0x20, so the lowest flagged byte always is one (bytes
 // above it may be flagged falsely).
 func attentionMask(w uint64) uint64 {

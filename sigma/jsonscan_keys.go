@@ -20,8 +20,6 @@ type keySlot struct {
 	node int32 // -1: empty
 }
 
-func (t *keyTable) len() int { return t.n }
-
 // get returns the child node for key.
 func (t *keyTable) get(key []byte) (int32, bool) {
 	if t.n == 0 {

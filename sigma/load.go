@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rsigma-connect/rsigma-connect/sigma/internal/blockyaml"
 )
 
 // LoadPath loads a rule file or a directory (recursively, `.yml`/`.yaml`
@@ -56,7 +58,7 @@ func loadFiles(files []string) *RuleSet {
 // file: the file buffer, the YAML reader's node slabs and the string table.
 type loadScratch struct {
 	buf  bytes.Buffer
-	yaml blockYAML
+	yaml *blockyaml.Reader
 }
 
 func (sc *loadScratch) loadFile(file string) *RuleSet {
@@ -73,9 +75,7 @@ func (sc *loadScratch) loadFile(file string) *RuleSet {
 }
 
 func newLoadScratch() *loadScratch {
-	sc := &loadScratch{}
-	sc.yaml.strs = stringTable{}
-	return sc
+	return &loadScratch{yaml: blockyaml.NewReader()}
 }
 
 // loadFileIsolated is loadFile with a panic turned into the file's load
@@ -101,7 +101,7 @@ func isRuleFile(p string) bool {
 // is used in error messages. The error is always nil today; per-document
 // problems are in RuleSet.Rejected.
 func LoadBytes(file string, data []byte) (*RuleSet, error) {
-	rs, _ := isolatedLoad(file, func() *RuleSet { return (&loadScratch{}).loadBytes(file, data) })
+	rs, _ := isolatedLoad(file, func() *RuleSet { return (&loadScratch{yaml: &blockyaml.Reader{}}).loadBytes(file, data) })
 	return rs, nil
 }
 
@@ -109,12 +109,12 @@ func LoadBytes(file string, data []byte) (*RuleSet, error) {
 // the RuleSet keeps nothing of it, nor of data.
 func (sc *loadScratch) loadBytes(file string, data []byte) *RuleSet {
 	rs := &RuleSet{}
-	if root, ok := sc.yaml.parse(data); ok { // load_yaml.go
+	if root, ok := sc.yaml.Parse(data); ok { // internal/blockyaml
 		loadDocument(rs, &collection{}, file, 1, root)
 		for _, cd := range rs.Correlations {
 			cd.Node = cloneNode(cd.Node) // the only node kept after loading
 		}
-		sc.yaml.recycle()
+		sc.yaml.Recycle()
 		return rs
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -139,6 +139,14 @@ func (sc *loadScratch) loadBytes(file string, data []byte) *RuleSet {
 		loadDocument(rs, c, file, index, root)
 	}
 	return rs
+}
+
+// itemPlans returns the table the loader records item plans in.
+func (rs *RuleSet) itemPlans() itemPlans {
+	if rs.plans == nil {
+		rs.plans = itemPlans{}
+	}
+	return rs.plans
 }
 
 // loadDocument routes one document (routeDocument); a panic costs only
@@ -190,7 +198,7 @@ func routeDocument(rs *RuleSet, c *collection, file string, index int, root *yam
 			Title: scalarText(mapGet(merged, "title")), ID: scalarText(mapGet(merged, "id")), Name: scalarText(mapGet(merged, "name")),
 		})
 	case mapGet(merged, "filter") != nil:
-		f, err := parseFilter(merged)
+		f, err := parseFilter(merged, rs.itemPlans())
 		if err != nil {
 			reject(docName(merged), err)
 			return
@@ -198,7 +206,7 @@ func routeDocument(rs *RuleSet, c *collection, file string, index int, root *yam
 		f.File, f.DocIndex = file, index
 		rs.Filters = append(rs.Filters, f)
 	default:
-		r, err := parseRule(merged)
+		r, err := parseRule(merged, rs.itemPlans())
 		if err != nil {
 			reject(docName(merged), err)
 			return

@@ -1,5 +1,7 @@
 package sigma
 
+import "github.com/rsigma-connect/rsigma-connect/sigma/internal/automaton"
+
 // minKeywordSet is the number of plain keyword needles from which a keyword
 // item tests each string leaf given by Event.Keywords with one automaton
 // pass instead of one search per value (a pure rewrite: same verdict,
@@ -11,7 +13,7 @@ const minKeywordSet = 4
 
 // needleSet reports whether a text contains any of its needles.
 type needleSet struct {
-	set   *substringSet
+	set   *automaton.Substrings
 	cased bool
 }
 
@@ -19,12 +21,12 @@ type needleSet struct {
 // the raw leaves of a JSONEvent (event_json_keywords.go); ok is false for
 // other events, which are asked through Event.Keywords.
 func (m *needleSet) evalRaw(ev Event) (found, ok bool) {
-	je, isJSON := ev.(*JSONEvent)
-	classes := &m.set.classes
+	je := ev.JSONView()
+	classes := &m.set.Classes
 	if !m.cased {
-		classes = m.set.folding
+		classes = m.set.Folding
 	}
-	if !isJSON || classes == nil {
+	if je == nil || classes == nil {
 		return false, false
 	}
 	return je.anyLeafContains(m.set, classes, m.cased), true
@@ -33,7 +35,7 @@ func (m *needleSet) evalRaw(ev Event) (found, ok bool) {
 // leaf is the Event.Keywords callback of an OR keyword item.
 func (m *needleSet) leaf(v *Value) bool {
 	s, ok := text(v, m.cased)
-	return ok && m.set.containsAny(s)
+	return ok && m.set.ContainsAny(s)
 }
 
 // keywordNeedleSet returns the needle set for an OR keyword item whose every
@@ -51,5 +53,5 @@ func keywordNeedleSet(n *itemNode) *needleSet {
 		needles = append(needles, sm.needle)
 	}
 	ids := make([]int32, len(needles))
-	return &needleSet{set: newSubstringSet(needles, ids), cased: n.cased}
+	return &needleSet{set: automaton.NewSubstrings(needles, ids), cased: n.cased}
 }

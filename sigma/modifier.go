@@ -3,7 +3,6 @@ package sigma
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // modifierClass groups modifiers for the conflict rules of sigma-rules.md §7.2.
@@ -138,13 +137,4 @@ func isNumericCmp(op string) bool {
 		return true
 	}
 	return false
-}
-
-// String renders the modifiers for messages.
-func (m *modifiers) String() string {
-	parts := append([]string{}, m.transforms...)
-	if m.op != "" {
-		parts = append(parts, m.op)
-	}
-	return strings.Join(parts, "|")
 }

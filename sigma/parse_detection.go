@@ -9,8 +9,9 @@ import (
 )
 
 // parseDetection parses a `detection:` mapping (or a filter's `filter:`
-// mapping, where ignore lists extra keys that are not search identifiers).
-func parseDetection(n *yaml.Node, path string, ignore ...string) (*Detection, []string, error) {
+// mapping, where ignore lists extra keys that are not search identifiers),
+// recording the plan of each validated item in plans.
+func parseDetection(n *yaml.Node, plans itemPlans, path string, ignore ...string) (*Detection, []string, error) {
 	if n.Kind != yaml.MappingNode {
 		return nil, nil, atPath(path, errors.New("must be a mapping"))
 	}
@@ -27,7 +28,7 @@ func parseDetection(n *yaml.Node, path string, ignore ...string) (*Detection, []
 			warnings = append(warnings, "detection.timeframe is legacy aggregation syntax and is ignored")
 		case contains(ignore, key):
 		default:
-			s, err := parseSearch(key, val, sub)
+			s, err := parseSearch(key, val, sub, plans)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -68,11 +69,11 @@ func contains(list []string, s string) bool {
 }
 
 // parseSearch parses one search identifier (sigma-rules.md §4.1).
-func parseSearch(name string, n *yaml.Node, path string) (*Search, error) {
+func parseSearch(name string, n *yaml.Node, path string, plans itemPlans) (*Search, error) {
 	s := &Search{Name: name}
 	switch n.Kind {
 	case yaml.MappingNode:
-		g, err := parseGroup(n, path)
+		g, err := parseGroup(n, path, plans)
 		if err != nil {
 			return nil, err
 		}
@@ -82,7 +83,7 @@ func parseSearch(name string, n *yaml.Node, path string) (*Search, error) {
 			return nil, atPath(path, errors.New("empty search identifier"))
 		}
 		if allScalars(n) {
-			it, err := parseItem("", n, path)
+			it, err := parseItem("", n, path, plans)
 			if err != nil {
 				return nil, err
 			}
@@ -94,13 +95,13 @@ func parseSearch(name string, n *yaml.Node, path string) (*Search, error) {
 			cpath := fmt.Sprintf("%s[%d]", path, i)
 			switch c.Kind {
 			case yaml.MappingNode:
-				g, err := parseGroup(c, cpath)
+				g, err := parseGroup(c, cpath, plans)
 				if err != nil {
 					return nil, err
 				}
 				s.Groups = append(s.Groups, g)
 			case yaml.ScalarNode:
-				it, err := parseItem("", c, cpath)
+				it, err := parseItem("", c, cpath, plans)
 				if err != nil {
 					return nil, err
 				}
@@ -110,7 +111,7 @@ func parseSearch(name string, n *yaml.Node, path string) (*Search, error) {
 			}
 		}
 	case yaml.ScalarNode:
-		it, err := parseItem("", n, path)
+		it, err := parseItem("", n, path, plans)
 		if err != nil {
 			return nil, err
 		}
@@ -131,14 +132,14 @@ func allScalars(n *yaml.Node) bool {
 }
 
 // parseGroup parses a mapping of detection items (an AND group).
-func parseGroup(n *yaml.Node, path string) (*Group, error) {
+func parseGroup(n *yaml.Node, path string, plans itemPlans) (*Group, error) {
 	if len(n.Content) == 0 {
 		return nil, atPath(path, errors.New("empty search identifier"))
 	}
 	g := &Group{Items: make([]*Item, 0, len(n.Content)/2)}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		key := n.Content[i].Value
-		it, err := parseItem(key, deref(n.Content[i+1]), joinPath(path, key))
+		it, err := parseItem(key, deref(n.Content[i+1]), joinPath(path, key), plans)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +149,8 @@ func parseGroup(n *yaml.Node, path string) (*Group, error) {
 }
 
 // parseItem parses `Field|mods: value(s)`; key "" is a bare keyword item.
-func parseItem(key string, n *yaml.Node, path string) (*Item, error) {
+// The plan that validates it is recorded in plans (nil: not kept).
+func parseItem(key string, n *yaml.Node, path string, plans itemPlans) (*Item, error) {
 	it := &Item{Field: key, Path: path}
 	if i := strings.IndexByte(key, '|'); i >= 0 {
 		it.Field, it.Modifiers = key[:i], strings.Split(key[i+1:], "|")
@@ -178,8 +180,8 @@ func parseItem(key string, n *yaml.Node, path string) (*Item, error) {
 	if err != nil {
 		return nil, atPath(path, err)
 	}
-	if plan.complete {
-		it.planned, it.plannedKey = plan, it.fingerprint()
+	if plan.complete && plans != nil {
+		plans[it.fingerprint()] = plan
 	}
 	return it, nil
 }

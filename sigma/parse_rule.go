@@ -12,18 +12,8 @@ var validLevels = map[string]bool{"informational": true, "low": true, "medium": 
 
 var validStatus = map[string]bool{"stable": true, "test": true, "experimental": true, "deprecated": true, "unsupported": true}
 
-// knownRuleKeys are the top-level keys with a meaning; any other key is kept
-// as a custom attribute.
-var knownRuleKeys = map[string]bool{
-	"title": true, "id": true, "name": true, "related": true, "taxonomy": true, "status": true,
-	"description": true, "license": true, "author": true, "date": true, "modified": true,
-	"references": true, "logsource": true, "detection": true, "fields": true,
-	"falsepositives": true, "level": true, "tags": true, "scope": true,
-	"custom_attributes": true, "sigma-version": true,
-}
-
 // parseRule builds a detection rule from a merged document mapping.
-func parseRule(doc *yaml.Node) (*Rule, error) {
+func parseRule(doc *yaml.Node, plans itemPlans) (*Rule, error) {
 	r := &Rule{}
 	for i := 0; i+1 < len(doc.Content); i += 2 {
 		key, val := doc.Content[i].Value, deref(doc.Content[i+1])
@@ -47,7 +37,7 @@ func parseRule(doc *yaml.Node) (*Rule, error) {
 	if det == nil {
 		return nil, atPath("detection", errors.New("missing detection section"))
 	}
-	d, warn, err := parseDetection(det, "detection")
+	d, warn, err := parseDetection(det, plans, "detection")
 	if err != nil {
 		return nil, err
 	}

@@ -101,6 +101,7 @@ type RuleSet struct {
 	Rejected     []*LoadError      // documents/rules that could not be loaded
 
 	filtersApplied bool
+	plans          itemPlans // load-time item plans (detection.go); nil: none
 }
 
 // Merge appends other's contents to rs.
@@ -112,6 +113,12 @@ func (rs *RuleSet) Merge(other *RuleSet) {
 	rs.Correlations = append(rs.Correlations, other.Correlations...)
 	rs.Filters = append(rs.Filters, other.Filters...)
 	rs.Rejected = append(rs.Rejected, other.Rejected...)
+	if len(other.plans) > 0 && rs.plans == nil {
+		rs.plans = make(itemPlans, len(other.plans))
+	}
+	for k, p := range other.plans {
+		rs.plans[k] = p
+	}
 }
 
 // CorrelationDoc is a document with a top-level `correlation:` key. Package

@@ -119,6 +119,8 @@ func teCanonical(s string) string {
 	return strconv.FormatFloat(f, 'f', -1, 64)
 }
 
+func (e *testEvent) JSONView() *JSONEvent { return nil }
+
 func (e *testEvent) Keywords(fn func(v *Value) bool) bool {
 	for i := range e.leaves {
 		if fn(&e.leaves[i]) {

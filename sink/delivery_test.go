@@ -19,6 +19,8 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/otlp"
 	"github.com/rsigma-connect/rsigma-connect/server"
 	"github.com/rsigma-connect/rsigma-connect/sink"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // flakyReceiver is the daemon's OTLP receiver on 127.0.0.1 (HTTP/1.1 and
@@ -167,17 +169,6 @@ func readLines(t *testing.T, path string) []string {
 	return out
 }
 
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not reached within 30s: %s", what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // A sink refused twice delivers on the third attempt when it may retry
 // three times, and is dead-lettered with the sink's error when it may
 // retry once.
@@ -222,11 +213,11 @@ func TestDeliveryDropsWhenTheQueueIsFull(t *testing.T) {
 		}
 	}
 	close(r.hold)
-	waitUntil(t, "R1 and R2 delivered", func() bool { return len(r.titles()) == 2 })
+	poll.Wait(t, 30*time.Second, "R1 and R2 delivered", func() bool { return len(r.titles()) == 2 })
 	if err := produce(ctx, result("R5")); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "R5 delivered", func() bool { return len(r.titles()) == 3 })
+	poll.Wait(t, 30*time.Second, "R5 delivered", func() bool { return len(r.titles()) == 3 })
 	if got := strings.Join(r.titles(), ","); got != "R1,R2,R5" {
 		t.Fatalf("delivered %s, want R1,R2,R5", got)
 	}
@@ -240,7 +231,7 @@ func TestDeliveryDropSinkDeadLettersFailures(t *testing.T) {
 	if err := produce(context.Background(), result("R1")); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "a dead-letter line", func() bool { return len(readLines(t, failed)) == 1 })
+	poll.Wait(t, 30*time.Second, "a dead-letter line", func() bool { return len(readLines(t, failed)) == 1 })
 	if l := readLines(t, failed)[0]; !strings.Contains(l, "otlp sink:") {
 		t.Fatalf("dead-lettered %q", l)
 	}

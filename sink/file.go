@@ -1,4 +1,7 @@
-// Package sink holds the daemon's own stream outputs.
+// Package sink holds the daemon's own stream outputs (sigma_stdout,
+// sigma_file) and the sigma_pretty processor of its --pretty stdout. They
+// register only when Register (or one of the Register* functions) is
+// called.
 package sink
 
 import (
@@ -14,12 +17,6 @@ import (
 
 // FileOutputName is the name of the append-only NDJSON file output.
 const FileOutputName = "sigma_file"
-
-func init() {
-	if err := RegisterFile(service.GlobalEnvironment()); err != nil {
-		panic(err)
-	}
-}
 
 // FileSpec is the config spec of the sigma_file output.
 func FileSpec() *service.ConfigSpec {

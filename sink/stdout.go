@@ -20,12 +20,6 @@ const StdoutOutputName = "sigma_stdout"
 // found closed, when they have no closed_resource to go to.
 var ErrStdoutClosed = errors.New("stdout is closed")
 
-func init() {
-	if err := RegisterStdout(service.GlobalEnvironment(), nil); err != nil {
-		panic(err)
-	}
-}
-
 // StdoutSpec is the config spec of the sigma_stdout output.
 func StdoutSpec() *service.ConfigSpec {
 	return service.NewConfigSpec().

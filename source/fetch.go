@@ -8,15 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
-	"os"
-	"regexp"
+	"log/slog"
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/rsigma-connect/rsigma-connect/internal/command"
-	"github.com/rsigma-connect/rsigma-connect/internal/redact"
 )
 
 // ErrorKind classifies a failed resolution (the error_kind metric label).
@@ -43,33 +38,35 @@ func (e *ResolveError) Error() string {
 }
 func (e *ResolveError) Unwrap() error { return e.Err }
 
-var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
-
-// expandEnv replaces ${NAME} with the environment variable NAME; other `$`
-// text is kept as is.
-func expandEnv(s string) string {
-	return envRef.ReplaceAllStringFunc(s, func(m string) string { return os.Getenv(m[2 : len(m)-1]) })
+// Transport fetches the raw value of the sources of one Type. The code
+// that builds a Resolver chooses the transports it wants (package
+// source/fetch has file, http and command; source/fetch/natsfetch has
+// nats), so that this package needs neither a network client nor a
+// process runner. Implementations must be safe for concurrent use.
+type Transport interface {
+	// Fetch returns the raw bytes of s; ctx ends at s.Timeout. A
+	// *ResolveError keeps its kind; any other error is a Fetch error.
+	Fetch(ctx context.Context, s *Source) ([]byte, error)
 }
 
-// stderrCap bounds the stderr kept from a failing command.
-const stderrCap = 64 << 10
+// Pusher is a Transport whose sources can deliver values as they are
+// published (refresh: push).
+type Pusher interface {
+	Transport
+	// Push calls deliver with every value published for s until ctx ends;
+	// problems that end pushing are logged on log.
+	Push(ctx context.Context, s *Source, deliver func(data []byte), log *slog.Logger)
+}
 
-// fetch reads the source's raw bytes.
-func (s *Source) fetch(ctx context.Context, client *http.Client, dial NATSDialer) ([]byte, error) {
+// fetch reads the source's raw bytes through the transport of its type.
+func (s *Source) fetch(ctx context.Context, transports map[Type]Transport) ([]byte, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
 	var data []byte
 	var err error
-	switch s.Type {
-	case TypeFile:
-		data, err = os.ReadFile(s.Path)
-	case TypeHTTP:
-		data, err = s.fetchHTTP(ctx, client)
-	case TypeCommand:
-		data, err = s.runCommand(ctx)
-	case TypeNATS:
-		data, err = s.nextNATSMessage(ctx, dial)
-	default:
+	if t := transports[s.Type]; t != nil {
+		data, err = t.Fetch(ctx, s)
+	} else {
 		err = fmt.Errorf("type %s cannot be fetched", s.Type)
 	}
 	if err == nil {
@@ -83,49 +80,6 @@ func (s *Source) fetch(ctx context.Context, client *http.Client, dial NATSDialer
 		return nil, &ResolveError{ID: s.ID, Kind: KindTimeout, Err: fmt.Errorf("timed out after %s", s.Timeout)}
 	}
 	return nil, &ResolveError{ID: s.ID, Kind: KindFetch, Err: err}
-}
-
-func (s *Source) fetchHTTP(ctx context.Context, client *http.Client) ([]byte, error) {
-	var body io.Reader
-	if s.Body != "" {
-		body = strings.NewReader(expandEnv(s.Body))
-	}
-	req, err := http.NewRequestWithContext(ctx, s.Method, s.URL, body)
-	if err != nil {
-		return nil, err
-	}
-	for k, v := range s.Headers {
-		req.Header.Set(k, expandEnv(v))
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return nil, redact.HTTPError(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		return nil, fmt.Errorf("%s %s: HTTP %d", s.Method, redact.URL(s.URL), resp.StatusCode)
-	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, s.MaxBytes+1))
-	if err == nil && int64(len(data)) > s.MaxBytes {
-		return nil, &ResolveError{ID: s.ID, Kind: KindResourceLimit, Err: fmt.Errorf("body exceeds %d bytes", s.MaxBytes)}
-	}
-	return data, err
-}
-
-// runCommand runs the source's argv; at the timeout its whole process
-// group is killed and reading stops (internal/command).
-func (s *Source) runCommand(ctx context.Context) ([]byte, error) {
-	out, err := command.Run(ctx, s.Command, nil, command.Limits{Stdout: s.MaxBytes, Stderr: stderrCap})
-	if ctx.Err() != nil {
-		return nil, ctx.Err()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v: %s", s.Command[0], err, strings.TrimSpace(string(out.Stderr)))
-	}
-	if out.Overflow {
-		return nil, &ResolveError{ID: s.ID, Kind: KindResourceLimit, Err: fmt.Errorf("stdout exceeds %d bytes", s.MaxBytes)}
-	}
-	return out.Stdout, nil
 }
 
 // decode parses raw bytes in the source's format.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -22,12 +21,11 @@ type Observer interface {
 
 // Options configure a Resolver.
 type Options struct {
-	Client   *http.Client // default: http.DefaultClient semantics with per-source timeouts
-	Observer Observer     // optional
-	Logger   *slog.Logger // optional
-	// NATS connects nats sources (the daemon passes one applying its NATS
-	// auth and TLS flags); default: a plain connection to the source URL.
-	NATS NATSDialer
+	// Transports fetch the sources of each type; a source whose type has
+	// none fails to resolve (a Fetch error). See source/fetch.
+	Transports map[Type]Transport
+	Observer   Observer     // optional
+	Logger     *slog.Logger // optional
 }
 
 // Resolver resolves and caches the values of a fixed set of sources. It is
@@ -49,14 +47,8 @@ type Resolver struct {
 
 // NewResolver returns a resolver for sources (ids must be unique).
 func NewResolver(sources []*Source, opts Options) *Resolver {
-	if opts.Client == nil {
-		opts.Client = &http.Client{}
-	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.NATS == nil {
-		opts.NATS = plainNATS
 	}
 	r := &Resolver{sources: sources, byID: map[string]*Source{}, opts: opts,
 		values: map[string]any{}, cache: map[string]any{}, triggers: make(chan string, 8)}
@@ -106,7 +98,7 @@ func (r *Resolver) Resolve(ctx context.Context, id string) error {
 // resolve fetches, decodes and extracts s, then applies its error policy.
 // The returned error means the source has no usable value.
 func (r *Resolver) resolve(ctx context.Context, s *Source) error {
-	return r.resolveWith(ctx, s, func() ([]byte, error) { return s.fetch(ctx, r.opts.Client, r.opts.NATS) })
+	return r.resolveWith(ctx, s, func() ([]byte, error) { return s.fetch(ctx, r.opts.Transports) })
 }
 
 // resolveWith is resolve with the raw bytes coming from fetch (a pushed

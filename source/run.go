@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"time"
 
@@ -67,6 +68,24 @@ func (r *Resolver) resolveEach(ctx context.Context) error {
 		}
 	}
 	return first
+}
+
+// push keeps the source's transport pushing values (refresh: push): every
+// value published becomes the source's new value. It returns when ctx ends.
+func (r *Resolver) push(ctx context.Context, s *Source) {
+	p, ok := r.opts.Transports[s.Type].(Pusher)
+	if !ok {
+		r.opts.Logger.Warn("dynamic source cannot push, pushes disabled", "source_id", s.ID, "type", string(s.Type))
+		return
+	}
+	p.Push(ctx, s, func(data []byte) {
+		_ = r.resolveWith(ctx, s, func() ([]byte, error) {
+			if int64(len(data)) > s.MaxBytes {
+				return nil, &ResolveError{ID: s.ID, Kind: KindResourceLimit, Err: fmt.Errorf("message exceeds %d bytes", s.MaxBytes)}
+			}
+			return data, nil
+		})
+	}, r.opts.Logger)
 }
 
 func (r *Resolver) every(ctx context.Context, s *Source) {

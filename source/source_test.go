@@ -1,4 +1,4 @@
-package source
+package source_test
 
 import (
 	"context"
@@ -13,6 +13,9 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch"
 )
 
 func write(t *testing.T, dir, name, content string) string {
@@ -42,8 +45,8 @@ func TestParseRejectsInvalidSources(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("s.yml", []byte(tc.src))
-			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, ErrConfig) {
+			_, err := source.Parse("s.yml", []byte(tc.src))
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !errors.Is(err, source.ErrConfig) {
 				t.Fatalf("err = %v, want ErrConfig containing %q", err, tc.want)
 			}
 		})
@@ -54,11 +57,11 @@ func TestLoadPathsRejectsIdsDeclaredTwice(t *testing.T) {
 	dir := t.TempDir()
 	a := write(t, dir, "a.yml", "sources: [{id: shared, type: file, path: x}]")
 	b := write(t, dir, "b.yaml", "sources: [{id: shared, type: file, path: y}]")
-	_, err := LoadPaths([]string{dir})
+	_, err := source.LoadPaths([]string{dir})
 	if err == nil || !strings.Contains(err.Error(), a) || !strings.Contains(err.Error(), b) {
 		t.Fatalf("err = %v, want both files named", err)
 	}
-	srcs, err := LoadPaths([]string{a})
+	srcs, err := source.LoadPaths([]string{a})
 	if err != nil || len(srcs) != 1 || srcs[0].Origin != "external:"+a {
 		t.Fatalf("single file: %v %+v", err, srcs)
 	}
@@ -95,11 +98,11 @@ func TestResolveFormatsAndTransports(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srcs, err := Parse("s.yml", []byte("sources: ["+tc.decl+"]"))
+			srcs, err := source.Parse("s.yml", []byte("sources: ["+tc.decl+"]"))
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := NewResolver(srcs, Options{})
+			r := source.NewResolver(srcs, source.Options{Transports: transports})
 			if err := r.ResolveAll(context.Background()); err != nil {
 				t.Fatal(err)
 			}
@@ -116,14 +119,14 @@ type recorder struct {
 	lastKind               atomic.Value
 }
 
-func (r *recorder) Resolved(_ *Source, _ time.Duration, err *ResolveError) {
+func (r *recorder) Resolved(_ *source.Source, _ time.Duration, err *source.ResolveError) {
 	r.resolved.Add(1)
 	if err != nil {
 		r.errors.Add(1)
 		r.lastKind.Store(err.Kind)
 	}
 }
-func (r *recorder) CacheHit(*Source) { r.hits.Add(1) }
+func (r *recorder) CacheHit(*source.Source) { r.hits.Add(1) }
 
 func TestErrorPolicies(t *testing.T) {
 	dir := t.TempDir()
@@ -140,17 +143,17 @@ func TestErrorPolicies(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srcs, err := Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: file, path: %s, %s}]", missing, tc.decl)))
+			srcs, err := source.Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: file, path: %s, %s}]", missing, tc.decl)))
 			if err != nil {
 				t.Fatal(err)
 			}
 			rec := &recorder{}
-			r := NewResolver(srcs, Options{Observer: rec})
+			r := source.NewResolver(srcs, source.Options{Observer: rec, Transports: transports})
 			err = r.ResolveAll(context.Background())
 			if (err != nil) != tc.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tc.wantErr)
 			}
-			if rec.errors.Load() != 1 || rec.lastKind.Load() != KindFetch {
+			if rec.errors.Load() != 1 || rec.lastKind.Load() != source.KindFetch {
 				t.Fatalf("observer: %d errors, kind %v", rec.errors.Load(), rec.lastKind.Load())
 			}
 			if !tc.wantErr {
@@ -165,9 +168,9 @@ func TestErrorPolicies(t *testing.T) {
 func TestUseCachedKeepsLastValueUntilInvalidated(t *testing.T) {
 	dir := t.TempDir()
 	p := write(t, dir, "list.json", `["malware.exe"]`)
-	srcs, _ := Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: file, path: %s, on_error: use_cached}]", p)))
+	srcs, _ := source.Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: file, path: %s, on_error: use_cached}]", p)))
 	rec := &recorder{}
-	r := NewResolver(srcs, Options{Observer: rec})
+	r := source.NewResolver(srcs, source.Options{Observer: rec, Transports: transports})
 	ctx := context.Background()
 	if err := r.ResolveAll(ctx); err != nil {
 		t.Fatal(err)
@@ -191,23 +194,23 @@ func TestUseCachedKeepsLastValueUntilInvalidated(t *testing.T) {
 func TestCommandTimeoutAndLimits(t *testing.T) {
 	tests := []struct {
 		name, decl string
-		kind       ErrorKind
+		kind       source.ErrorKind
 	}{
-		{"timeout_kills_command", "{id: s, type: command, command: [sleep, '5'], timeout: 100ms}", KindTimeout},
-		{"timeout_kills_a_background_child_holding_stdout", "{id: s, type: command, command: [sh, -c, 'sleep 30 & echo []'], timeout: 100ms}", KindTimeout},
-		{"stdout_cap", "{id: s, type: command, command: [echo, '[1,2,3,4,5,6,7,8]'], max_stdout: 4}", KindResourceLimit},
-		{"non_zero_exit_carries_stderr", "{id: s, type: command, command: [ls, /definitely/missing]}", KindFetch},
-		{"bad_json_is_a_parse_error", "{id: s, type: command, command: [echo, 'not json']}", KindParse},
+		{"timeout_kills_command", "{id: s, type: command, command: [sleep, '5'], timeout: 100ms}", source.KindTimeout},
+		{"timeout_kills_a_background_child_holding_stdout", "{id: s, type: command, command: [sh, -c, 'sleep 30 & echo []'], timeout: 100ms}", source.KindTimeout},
+		{"stdout_cap", "{id: s, type: command, command: [echo, '[1,2,3,4,5,6,7,8]'], max_stdout: 4}", source.KindResourceLimit},
+		{"non_zero_exit_carries_stderr", "{id: s, type: command, command: [ls, /definitely/missing]}", source.KindFetch},
+		{"bad_json_is_a_parse_error", "{id: s, type: command, command: [echo, 'not json']}", source.KindParse},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			srcs, err := Parse("s.yml", []byte("sources: ["+tc.decl+"]"))
+			srcs, err := source.Parse("s.yml", []byte("sources: ["+tc.decl+"]"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			start := time.Now()
-			err = NewResolver(srcs, Options{}).ResolveAll(context.Background())
-			var re *ResolveError
+			err = source.NewResolver(srcs, source.Options{Transports: transports}).ResolveAll(context.Background())
+			var re *source.ResolveError
 			if !errors.As(err, &re) || re.Kind != tc.kind {
 				t.Fatalf("err = %v, want kind %s", err, tc.kind)
 			}
@@ -219,7 +222,7 @@ func TestCommandTimeoutAndLimits(t *testing.T) {
 }
 
 func TestSnapshotTemplating(t *testing.T) {
-	snap := NewSnapshot(map[string]any{
+	snap := source.NewSnapshot(map[string]any{
 		"list": []any{"a", "b*"},
 		"cfg":  map[string]any{"name": "corp", "ports": []any{80, 443}},
 		"none": nil,
@@ -258,8 +261,8 @@ func TestRunReResolvesOnTriggerAndWatch(t *testing.T) {
 	dir := t.TempDir()
 	p := write(t, dir, "list.json", `["one"]`)
 	q := write(t, dir, "other.json", `["uno"]`)
-	srcs, _ := Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: file, path: %s, refresh: watch}, {id: t, type: file, path: %s}]", p, q)))
-	r := NewResolver(srcs, Options{})
+	srcs, _ := source.Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: file, path: %s, refresh: watch}, {id: t, type: file, path: %s}]", p, q)))
+	r := source.NewResolver(srcs, source.Options{Transports: transports})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	if err := r.ResolveAll(ctx); err != nil {
@@ -316,14 +319,17 @@ func TestHTTPErrorsHideURLCredentials(t *testing.T) {
 	withToken := strings.Replace(srv.URL, "http://", "http://t0ken@", 1)
 	for name, u := range map[string]string{"status": withToken + "/x", "dial": "http://u:pa55@127.0.0.1:1/x", "dial_token": "http://t0ken@127.0.0.1:1/x"} {
 		t.Run(name, func(t *testing.T) {
-			srcs, err := Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: http, url: '%s'}]", u)))
+			srcs, err := source.Parse("s.yml", []byte(fmt.Sprintf("sources: [{id: s, type: http, url: '%s'}]", u)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = NewResolver(srcs, Options{}).ResolveAll(context.Background())
+			err = source.NewResolver(srcs, source.Options{Transports: transports}).ResolveAll(context.Background())
 			if err == nil || strings.Contains(err.Error(), "t0ken") || strings.Contains(err.Error(), "pa55") || !strings.Contains(err.Error(), "://***@127.0.0.1:") {
 				t.Fatalf("err = %v, want the URL with its credentials masked", err)
 			}
 		})
 	}
 }
+
+// transports are the transports the tests' resolvers use.
+var transports = fetch.Transports()

@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // authDo sends a request with an optional bearer token and returns status,
@@ -202,7 +203,7 @@ func TestAuthRolesPerRoute(t *testing.T) {
 				t.Errorf("Export with token %q: %v (%v), want %v", tc.token, got, err, tc.want)
 			}
 		}
-		opsEventually(t, 15*time.Second, "the gRPC record's detection", func() bool {
+		poll.Wait(t, 15*time.Second, "the gRPC record's detection", func() bool {
 			return strings.Contains(d.Stdout(), `"value":"malware-over-grpc.exe"`)
 		})
 	})

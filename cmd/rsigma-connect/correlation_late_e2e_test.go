@@ -8,6 +8,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 const failedLogonRule = `title: Failed Logon
@@ -63,7 +64,7 @@ func TestCorrelationLateEventsAreCounted(t *testing.T) {
 	if _, err := d.Stdin.Write([]byte(stream)); err != nil {
 		t.Fatal(err)
 	}
-	opsEventually(t, 10*time.Second, "all six events processed", func() bool {
+	poll.Wait(t, 10*time.Second, "all six events processed", func() bool {
 		return opsMetric(t, base, "rsigma_events_processed_total") == 6
 	})
 	fams := opsScrape(t, base)
@@ -113,9 +114,9 @@ func TestCorrelationLoadWarningsAreLogged(t *testing.T) {
 		return n
 	}
 	loads := func() int { return strings.Count(d.Stderr(), "detection rules (0 rejected)") }
-	opsEventually(t, 5*time.Second, "rules loaded", func() bool { return loads() >= 1 })
+	poll.Wait(t, 5*time.Second, "rules loaded", func() bool { return loads() >= 1 })
 	opsPostReload(t, base)
-	opsEventually(t, 10*time.Second, "rules reloaded", func() bool { return loads() >= 2 })
+	poll.Wait(t, 10*time.Second, "rules reloaded", func() bool { return loads() >= 2 })
 	n := loads()
 	for _, w := range warnings {
 		if got := count(w); got != n {

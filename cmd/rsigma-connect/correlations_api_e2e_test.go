@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // The fixture of cli_daemon_correlations.rs: logins counted per user.
@@ -88,7 +90,7 @@ func TestCorrelationsAPI(t *testing.T) {
 {"EventType":"login","User":"admin","@timestamp":"2026-01-01T00:00:10Z"}
 {"EventType":"login","User":"alice","@timestamp":"2026-01-01T00:00:20Z"}`)
 	var state correlationsBody
-	opsEventually(t, 15*time.Second, "two groups in the state", func() bool {
+	poll.Wait(t, 15*time.Second, "two groups in the state", func() bool {
 		state = getCorrelations(t, base+"/api/v1/correlations/state")
 		return state.Count == 2
 	})

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 )
 
@@ -78,7 +79,7 @@ func TestDaemon(t *testing.T) {
 		if code, body := daemontest.Get(t, "http://"+addr+"/readyz"); code != 200 || !strings.Contains(body, `"ready"`) {
 			t.Errorf("/readyz = %d %s", code, body)
 		}
-		waitFor(t, func() bool {
+		poll.Wait(t, 10*time.Second, "the condition", func() bool {
 			_, m := daemontest.Get(t, "http://"+addr+"/metrics")
 			return strings.Contains(m, "rsigma_events_parse_errors_total 1") && strings.Contains(m, "rsigma_events_processed_total 1")
 		})
@@ -94,7 +95,7 @@ func TestDaemon(t *testing.T) {
 				t.Errorf("framework labels on an rsigma metric: %s", l)
 			}
 		}
-		waitFor(t, func() bool { b, _ := os.ReadFile(dlq); return len(b) > 0 })
+		poll.Wait(t, 10*time.Second, "the condition", func() bool { b, _ := os.ReadFile(dlq); return len(b) > 0 })
 		d.Signal(syscall.SIGTERM)
 		if code := d.Wait(10 * time.Second); code != 0 {
 			t.Fatalf("SIGTERM exit code %d, want 0", code)
@@ -189,17 +190,6 @@ func TestDaemon(t *testing.T) {
 				t.Errorf("stdout not empty: %q", out)
 			}
 		})
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 10s")
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 

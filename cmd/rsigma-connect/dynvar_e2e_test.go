@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // The DYNVAR fixture of daemon-acceptance.md §0 exactly: the rule value
@@ -49,7 +50,7 @@ func dynVarPost(t *testing.T, base string, want float64) {
 	if status, body := opsDo(t, "POST", base+"/api/v1/events", `{"CommandLine":"malware.exe --payload"}`); status != 200 {
 		t.Fatalf("POST /api/v1/events: %d %s", status, body)
 	}
-	opsEventually(t, 10*time.Second, fmt.Sprintf("detection_matches >= %v", want), func() bool {
+	poll.Wait(t, 10*time.Second, fmt.Sprintf("detection_matches >= %v", want), func() bool {
 		return dynVarStatus(t, base, "detection_matches") >= want
 	})
 }
@@ -59,7 +60,7 @@ func dynVarReload(t *testing.T, base string) {
 	t.Helper()
 	before := opsMetric(t, base, "rsigma_reloads_total")
 	opsPostReload(t, base)
-	opsEventually(t, 10*time.Second, "the reload pass", func() bool {
+	poll.Wait(t, 10*time.Second, "the reload pass", func() bool {
 		return opsMetric(t, base, "rsigma_reloads_total") > before
 	})
 	if failed := opsMetric(t, base, "rsigma_reloads_failed_total"); failed != 0 {
@@ -87,7 +88,7 @@ func TestAcceptanceDynamicSourcesWithoutExpand(t *testing.T) {
 		if status, body := opsDo(t, "POST", base+"/api/v1/events", `{"CommandLine":"malware.exe --payload"}`); status != 200 {
 			t.Fatalf("POST /api/v1/events: %d %s", status, body)
 		}
-		opsEventually(t, 10*time.Second, "the event processed", func() bool {
+		poll.Wait(t, 10*time.Second, "the event processed", func() bool {
 			return dynVarStatus(t, base, "events_processed") >= 1
 		})
 		if n := dynVarStatus(t, base, "detection_matches"); n != 0 {
@@ -120,7 +121,7 @@ func TestAcceptanceDynamicSourcesWithoutExpand(t *testing.T) {
 		if status, body := opsDo(t, "POST", base+"/api/v1/sources/resolve", ""); status != 200 {
 			t.Fatalf("POST /api/v1/sources/resolve: %d %s", status, body)
 		}
-		opsEventually(t, 10*time.Second, "resolve activity", func() bool { return activity() > before })
+		poll.Wait(t, 10*time.Second, "resolve activity", func() bool { return activity() > before })
 		dynVarReload(t, base)
 		dynVarPost(t, base, 1)
 		opsStop(t, d)

@@ -19,8 +19,7 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/daemon"
 	"github.com/rsigma-connect/rsigma-connect/fleet/correlate"
 	"github.com/rsigma-connect/rsigma-connect/fleet/natsfleet"
-	_ "github.com/rsigma-connect/rsigma-connect/processor"
-	_ "github.com/rsigma-connect/rsigma-connect/sink"
+	_ "github.com/rsigma-connect/rsigma-connect/processor" // registers sigma and sigma_dlq_entry
 )
 
 // Set at build time with -ldflags "-X main.version=… -X main.date=…".
@@ -35,6 +34,10 @@ func main() {
 	// GODEBUG=memprofilerate=N turns it back on.
 	if !strings.Contains(os.Getenv("GODEBUG"), "memprofilerate") {
 		runtime.MemProfileRate = 0
+	}
+	if err := daemon.Register(service.GlobalEnvironment()); err != nil {
+		fmt.Fprintln(os.Stderr, "error: registering components:", err)
+		os.Exit(1)
 	}
 	// Fleet correlation: stage 2 and the JetStream transport.
 	if err := correlate.Register(service.GlobalEnvironment()); err != nil {

@@ -17,28 +17,23 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/natstest"
 )
 
 // jetStreamServer runs an embedded JetStream server on a random port and
 // returns its URL and a client JetStream context.
 func jetStreamServer(t testing.TB, tweak func(*server.Options), clientOpts ...natsgo.Option) (string, jetstream.JetStream) {
 	t.Helper()
-	opts := &server.Options{Host: "127.0.0.1", Port: -1, JetStream: true, StoreDir: t.TempDir(), NoLog: true, NoSigs: true}
-	if tweak != nil {
-		tweak(opts)
-	}
-	s, err := server.NewServer(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go s.Start()
-	if !s.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats server not ready")
-	}
-	t.Cleanup(s.Shutdown)
-	url := "nats://" + s.Addr().String()
-	if opts.Authorization != "" {
-		clientOpts = append(clientOpts, natsgo.Token(opts.Authorization))
+	var authorization string
+	s := natstest.Start(t, func(o *server.Options) {
+		if tweak != nil {
+			tweak(o)
+		}
+		authorization = o.Authorization
+	})
+	url := natstest.URL(s)
+	if authorization != "" {
+		clientOpts = append(clientOpts, natsgo.Token(authorization))
 	}
 	nc, err := natsgo.Connect(url, clientOpts...)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // Scenarios 22-32 of daemon-acceptance.md §2 (HTTP API and ingest) against
@@ -62,13 +63,13 @@ func TestAcceptanceHTTPAPI(t *testing.T) {
 	})
 	t.Run("30 status counters move", func(t *testing.T) {
 		opsDo(t, "POST", base+"/api/v1/events", `{"CommandLine":"malware.exe"}`)
-		opsEventually(t, 15*time.Second, "events_processed >= 1 and detection_matches >= 1", func() bool {
+		poll.Wait(t, 15*time.Second, "events_processed >= 1 and detection_matches >= 1", func() bool {
 			_, body := get(t, "/api/v1/status")
 			return body["events_processed"].(float64) >= 1 && body["detection_matches"].(float64) >= 1
 		})
 	})
 	t.Run("32 per-rule labels", func(t *testing.T) {
-		opsEventually(t, 15*time.Second, "rsigma_detection_matches_by_rule_total{Test Rule, high}", func() bool {
+		poll.Wait(t, 15*time.Second, "rsigma_detection_matches_by_rule_total{Test Rule, high}", func() bool {
 			f, ok := opsScrape(t, base)["rsigma_detection_matches_by_rule_total"]
 			if !ok {
 				return false
@@ -109,11 +110,11 @@ func TestAcceptanceParseErrorToDLQ(t *testing.T) {
 	if status != 200 || body != `{"accepted":2}` {
 		t.Fatalf("%d %s", status, body)
 	}
-	opsEventually(t, 15*time.Second, "DLQ entry with the line and 'parse error'", func() bool {
+	poll.Wait(t, 15*time.Second, "DLQ entry with the line and 'parse error'", func() bool {
 		lines := opsFileLines(t, dlq)
 		return len(lines) == 1 && strings.Contains(lines[0], "not json") && strings.Contains(lines[0], `"error":"parse error"`)
 	})
-	opsEventually(t, 15*time.Second, "parse errors 1 and processed 1", func() bool {
+	poll.Wait(t, 15*time.Second, "parse errors 1 and processed 1", func() bool {
 		fams := opsScrape(t, base)
 		return opsValue(fams, "rsigma_events_parse_errors_total") == 1 && opsValue(fams, "rsigma_events_processed_total") == 1
 	})

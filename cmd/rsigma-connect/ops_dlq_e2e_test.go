@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 func opsFileLines(t *testing.T, path string) []string {
@@ -34,7 +36,7 @@ func TestDaemonFailingFileSinkGoesToDLQ(t *testing.T) {
 		"--output", "stdout", "--output", "file://"+results, "--dlq", "file://"+dlq)
 
 	opsDetects(t, d, base, `{"CommandLine":"malware.exe 1"}`, 1)
-	opsEventually(t, 15*time.Second, "the file sink got the first result", func() bool {
+	poll.Wait(t, 15*time.Second, "the file sink got the first result", func() bool {
 		return len(opsFileLines(t, results)) == 1
 	})
 
@@ -53,7 +55,7 @@ func TestDaemonFailingFileSinkGoesToDLQ(t *testing.T) {
 		t.Fatalf("POST: %d", status)
 	}
 	var entries []map[string]string
-	opsEventually(t, 15*time.Second, "three sink failures and one parse error in the DLQ", func() bool {
+	poll.Wait(t, 15*time.Second, "three sink failures and one parse error in the DLQ", func() bool {
 		entries = opsDLQEntries(t, dlq)
 		return len(entries) == 4
 	})
@@ -112,7 +114,7 @@ func TestDaemonSingleFailingSinkGoesToDLQ(t *testing.T) {
 		}
 	}
 	var entries []map[string]string
-	opsEventually(t, 15*time.Second, "one sink failure and one parse error in the DLQ", func() bool {
+	poll.Wait(t, 15*time.Second, "one sink failure and one parse error in the DLQ", func() bool {
 		entries = opsDLQEntries(t, dlq)
 		return len(entries) == 2
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/common/model"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // The SIMPLE fixture of daemon-acceptance.md §0.
@@ -62,7 +63,7 @@ func opsStart(t *testing.T, rules string, args ...string) (*daemontest.Daemon, s
 	t.Helper()
 	d := daemontest.Start(t, append([]string{"engine", "daemon", "-r", rules, "--api-addr", "127.0.0.1:0"}, args...)...)
 	base := "http://" + d.APIAddr(10*time.Second)
-	opsEventually(t, 15*time.Second, "daemon answers /readyz", func() bool {
+	poll.Wait(t, 15*time.Second, "daemon answers /readyz", func() bool {
 		resp, err := http.Get(base + "/readyz")
 		if err != nil {
 			return false
@@ -79,17 +80,6 @@ func opsStop(t *testing.T, d *daemontest.Daemon) {
 	d.Signal(syscall.SIGINT)
 	if code := d.Wait(10 * time.Second); code != 0 {
 		t.Fatalf("exit code %d after SIGINT; stderr:\n%s", code, d.Stderr())
-	}
-}
-
-func opsEventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("not reached within %v: %s", timeout, what)
-		}
-		time.Sleep(50 * time.Millisecond)
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // Four concurrent posters send 200 000 events over POST /api/v1/events; the
@@ -52,7 +54,7 @@ func TestDaemonHTTPIngestConcurrentPosters(t *testing.T) {
 		t.Fatalf("accepted %d, want %d", accepted, want)
 	}
 	var processed float64
-	opsEventually(t, 120*time.Second, "events_processed == accepted", func() bool {
+	poll.Wait(t, 120*time.Second, "events_processed == accepted", func() bool {
 		processed = opsMetric(t, base, "rsigma_events_processed_total")
 		return processed == float64(accepted)
 	})

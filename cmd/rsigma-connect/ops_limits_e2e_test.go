@@ -23,6 +23,7 @@ import (
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
 	"github.com/rsigma-connect/rsigma-connect/internal/healthprobe"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // peakRSS is the process's peak resident set (VmHWM) in bytes.
@@ -104,7 +105,7 @@ func TestDaemonIngestBudget(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	opsEventually(t, 60*time.Second, "the accepted records evaluated", func() bool {
+	poll.Wait(t, 60*time.Second, "the accepted records evaluated", func() bool {
 		return opsMetric(t, base, "rsigma_events_processed_total") == float64(answers[`200 Retry-After ""`])
 	})
 	health := probe.Stop()
@@ -159,7 +160,7 @@ func TestDaemonSlowClients(t *testing.T) {
 		}()
 	}
 
-	opsEventually(t, 10*time.Second, "/healthz answered while the slow clients hold the limit", func() bool {
+	poll.Wait(t, 10*time.Second, "/healthz answered while the slow clients hold the limit", func() bool {
 		client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 		resp, err := client.Get(base + "/healthz")
 		if err != nil {

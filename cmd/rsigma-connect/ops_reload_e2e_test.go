@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // opsRuleCount is detection_rules of GET /api/v1/rules.
@@ -54,7 +55,7 @@ func TestDaemonReloadTriggers(t *testing.T) {
 	passes := func(cause string) int { return strings.Count(d.Stderr(), `"cause":"`+cause+`"`) }
 	next := func(t *testing.T, cause string) {
 		t.Helper()
-		opsEventually(t, 15*time.Second, "a reload pass logged with cause "+cause, func() bool { return passes(cause) > 0 })
+		poll.Wait(t, 15*time.Second, "a reload pass logged with cause "+cause, func() bool { return passes(cause) > 0 })
 	}
 	t.Run("file watcher", func(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(rules, "second.yml"), []byte(opsSecondRule), 0o644); err != nil {
@@ -82,7 +83,7 @@ func TestDaemonReloadTriggers(t *testing.T) {
 		}
 	}
 	all := float64(strings.Count(d.Stderr(), `"cause":"`))
-	opsEventually(t, 10*time.Second, "rsigma_reloads_total counts every logged pass", func() bool {
+	poll.Wait(t, 10*time.Second, "rsigma_reloads_total counts every logged pass", func() bool {
 		return opsMetric(t, base, "rsigma_reloads_total") == all
 	})
 	if failed := opsMetric(t, base, "rsigma_reloads_failed_total"); failed != 0 {
@@ -101,7 +102,7 @@ func TestDaemonFailedReloadKeepsOldRules(t *testing.T) {
 	if err := os.RemoveAll(rules); err != nil {
 		t.Fatal(err)
 	}
-	opsEventually(t, 15*time.Second, "a failed reload counted", func() bool {
+	poll.Wait(t, 15*time.Second, "a failed reload counted", func() bool {
 		return opsMetric(t, base, "rsigma_reloads_failed_total") >= 1
 	})
 	if status, body := opsDo(t, "GET", base+"/readyz", ""); status != 503 || body != `{"status":"not_ready","rules_loaded":false}` {
@@ -123,7 +124,7 @@ func TestDaemonFailedReloadKeepsOldRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	opsEventually(t, 15*time.Second, "both rules loaded by a good reload", func() bool {
+	poll.Wait(t, 15*time.Second, "both rules loaded by a good reload", func() bool {
 		return opsRuleCount(t, base) == 2
 	})
 	if status, body := opsDo(t, "GET", base+"/readyz", ""); status != 200 {

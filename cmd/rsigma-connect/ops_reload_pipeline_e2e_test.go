@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 func opsPipeline(target string) string {
@@ -27,13 +29,13 @@ func TestDaemonPipelineFileReload(t *testing.T) {
 	opsDetects(t, d, base, `{"cmd":"malware.exe"}`, 1)
 
 	write(opsPipeline("proc"))
-	opsEventually(t, 15*time.Second, "reload after the pipeline edit", func() bool {
+	poll.Wait(t, 15*time.Second, "reload after the pipeline edit", func() bool {
 		return opsMetric(t, base, "rsigma_reloads_total") >= 1
 	})
 	opsDetects(t, d, base, `{"cmd":"malware.exe"}`+"\n"+`{"proc":"malware.exe"}`, 2)
 
 	write("transformations: [ {type: field_name_mapping, mapping: ")
-	opsEventually(t, 15*time.Second, "failed reload of the broken pipeline", func() bool {
+	poll.Wait(t, 15*time.Second, "failed reload of the broken pipeline", func() bool {
 		return opsMetric(t, base, "rsigma_reloads_failed_total") >= 1
 	})
 	if status, _ := opsDo(t, "GET", base+"/readyz", ""); status != 503 {
@@ -42,7 +44,7 @@ func TestDaemonPipelineFileReload(t *testing.T) {
 	opsDetects(t, d, base, `{"proc":"malware.exe again"}`, 3)
 
 	write(opsPipeline("cmd"))
-	opsEventually(t, 15*time.Second, "ready again after the fix", func() bool {
+	poll.Wait(t, 15*time.Second, "ready again after the fix", func() bool {
 		status, _ := opsDo(t, "GET", base+"/readyz", "")
 		return status == 200
 	})

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 )
 
@@ -228,7 +229,7 @@ func TestDaemonDynamicMetricsAndEnricherReload(t *testing.T) {
 	pipeWrite(t, dir, "enrichers.yml", "enrichers:\n  - {id: rep, kind: detection, type: telepathy, inject_field: verdict}\n")
 	failed := opsMetric(t, base, "rsigma_reloads_failed_total")
 	opsPostReload(t, base)
-	opsEventually(t, 15*time.Second, "failed enrichers reload counted", func() bool {
+	poll.Wait(t, 15*time.Second, "failed enrichers reload counted", func() bool {
 		return opsMetric(t, base, "rsigma_reloads_failed_total") > failed
 	})
 	opsDetects(t, d, base, `{"CommandLine":"malware.exe again"}`, 2)
@@ -264,12 +265,12 @@ func TestDaemonSourcesAPI(t *testing.T) {
 	if status, body := opsDo(t, "POST", base+"/api/v1/sources/resolve", ""); status != 200 || !strings.Contains(body, "resolve_triggered") {
 		t.Fatalf("POST resolve: %d %s", status, body)
 	}
-	opsEventually(t, 15*time.Second, "resolve activity", func() bool {
+	poll.Wait(t, 15*time.Second, "resolve activity", func() bool {
 		_, body := opsDo(t, "GET", base+"/api/v1/status", "")
 		return opsJSON(t, body)["dynamic_sources"].(map[string]any)["resolves_total"].(float64) > before
 	})
 	opsPostReload(t, base)
-	opsEventually(t, 15*time.Second, "reload pass", func() bool { return opsMetric(t, base, "rsigma_reloads_total") >= 1 })
+	poll.Wait(t, 15*time.Second, "reload pass", func() bool { return opsMetric(t, base, "rsigma_reloads_total") >= 1 })
 	opsDetects(t, d, base, `{"CommandLine":"malware.exe again"}`, 2) // use_cached kept the list
 
 	if status, body := opsDo(t, "DELETE", base+"/api/v1/sources/cache/cmd_list", ""); status != 200 || !strings.Contains(body, `"invalidated"`) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // opsSimpleRule after an edit whose regular expression does not compile.
@@ -41,7 +42,7 @@ func TestAcceptanceRuleThatStopsCompilingFailsTheReload(t *testing.T) {
 	if err := os.WriteFile(file, []byte(rulesBrokenRegex), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opsEventually(t, 10*time.Second, "the reload counted as failed", func() bool {
+	poll.Wait(t, 10*time.Second, "the reload counted as failed", func() bool {
 		return opsMetric(t, base, "rsigma_reloads_failed_total") == 1
 	})
 	if status, body := opsDo(t, "GET", base+"/readyz", ""); status != 503 || body != `{"status":"not_ready","rules_loaded":false}` {
@@ -59,7 +60,7 @@ func TestAcceptanceRuleThatStopsCompilingFailsTheReload(t *testing.T) {
 	if err := os.WriteFile(file, []byte(opsSimpleRule), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	opsEventually(t, 10*time.Second, "/readyz 200 after the fix", func() bool {
+	poll.Wait(t, 10*time.Second, "/readyz 200 after the fix", func() bool {
 		status, _ := opsDo(t, "GET", base+"/readyz", "")
 		return status == 200
 	})
@@ -116,7 +117,7 @@ func TestDaemonEmptyBase64OffsetRuleLoads(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(rules, "b64.yml"), []byte(rulesEmptyBase64Offset), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		opsEventually(t, 10*time.Second, "a reload with both rules", func() bool {
+		poll.Wait(t, 10*time.Second, "a reload with both rules", func() bool {
 			return opsMetric(t, base, "rsigma_reloads_total") > reloads && opsRuleCount(t, base) == 2
 		})
 		opsDetects(t, d, base, `{"CommandLine":"malware.exe"}`, 2)
@@ -181,7 +182,7 @@ level: high
 
 	d := daemontest.Start(t, "engine", "daemon", "-r", rules, "--state-db", db, "--input", "http", "--api-addr", "127.0.0.1:0")
 	base := "http://" + d.APIAddr(10*time.Second)
-	opsEventually(t, 30*time.Second, "ready with the restored state", func() bool {
+	poll.Wait(t, 30*time.Second, "ready with the restored state", func() bool {
 		if status, _ := opsDo(t, "GET", base+"/readyz", ""); status != 200 {
 			return false
 		}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // logonOf is a failed logon of user i: each user is one correlation group.
@@ -48,7 +49,7 @@ func feedStdin(t *testing.T, d *daemontest.Daemon) {
 // final snapshot has something to save.
 func waitStateEntries(t *testing.T, base string) {
 	t.Helper()
-	opsEventually(t, 20*time.Second, "correlation state entries", func() bool {
+	poll.Wait(t, 20*time.Second, "correlation state entries", func() bool {
 		return opsMetric(t, base, "rsigma_correlation_state_entries") > 0
 	})
 }

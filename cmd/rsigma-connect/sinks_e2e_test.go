@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // fileLines waits up to 15 s for path to hold at least n non-empty lines
@@ -16,7 +17,7 @@ import (
 func fileLines(t *testing.T, path string, n int) []string {
 	t.Helper()
 	var lines []string
-	opsEventually(t, 15*time.Second, "lines in "+path, func() bool {
+	poll.Wait(t, 15*time.Second, "lines in "+path, func() bool {
 		b, _ := os.ReadFile(path)
 		lines = daemontest.Lines(string(b))
 		return len(lines) >= n

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // malwareEvents are n events the SIMPLE rule detects, "malware 0" … .
@@ -94,7 +95,7 @@ func TestDaemonStdinLineOverTheLimitCostsOnlyItself(t *testing.T) {
 		t.Fatalf("results after the long line: %q", got)
 	}
 	var entries []map[string]string
-	opsEventually(t, 10*time.Second, "the long line in the DLQ", func() bool {
+	poll.Wait(t, 10*time.Second, "the long line in the DLQ", func() bool {
 		entries = opsDLQEntries(t, dlq)
 		return len(entries) == 1
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // startWithClosingStdout starts the daemon with stdout on a pipe, reads the
@@ -79,11 +80,11 @@ func TestDaemonClosedStdout(t *testing.T) {
 		results := filepath.Join(dir, "results.ndjson")
 		d := startWithClosingStdout(t, "engine", "daemon", "-r", bruteForceDir(t), "--api-addr", "127.0.0.1:0",
 			"--output", "stdout", "--output", "file://"+results)
-		opsEventually(t, 20*time.Second, "stdout found closed", func() bool {
+		poll.Wait(t, 20*time.Second, "stdout found closed", func() bool {
 			return strings.Contains(d.Stderr(), "stdout is closed")
 		})
 		after := len(opsFileLines(t, results))
-		opsEventually(t, 20*time.Second, "the file sink keeps receiving results", func() bool {
+		poll.Wait(t, 20*time.Second, "the file sink keeps receiving results", func() bool {
 			return len(opsFileLines(t, results)) > after+1000
 		})
 		loggedOnce(t, d.Stderr(), len(opsFileLines(t, results))-after)

@@ -1,91 +1,52 @@
 package main
 
 import (
-	"crypto"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/rsa"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"fmt"
 	"io"
-	"math/big"
-	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/rsigma-connect/rsigma-connect/internal/certtest"
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
 )
 
-// pki is a CA minted for one test, with helpers to issue PEM files.
+// pki is a CA minted for one test (internal/certtest), writing its PEM
+// files into one directory.
 type pki struct {
 	t    *testing.T
 	dir  string
-	cert *x509.Certificate
-	key  crypto.Signer
+	ca   *certtest.CA
 	pool *x509.CertPool
 }
 
 func newPKI(t *testing.T) *pki {
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "e2e-ca"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(48 * time.Hour),
-		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cert, _ := x509.ParseCertificate(der)
-	p := &pki{t: t, dir: t.TempDir(), cert: cert, key: key, pool: x509.NewCertPool()}
-	p.pool.AddCert(cert)
-	p.write("ca.pem", pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+	ca := certtest.NewCA(t, "e2e-ca")
+	p := &pki{t: t, dir: t.TempDir(), ca: ca, pool: ca.Pool()}
+	certtest.WriteFile(t, p.dir, "ca.pem", ca.PEM)
 	return p
-}
-
-func (p *pki) write(name string, data []byte) string {
-	path := filepath.Join(p.dir, name)
-	if err := os.WriteFile(path, data, 0o600); err != nil {
-		p.t.Fatal(err)
-	}
-	return path
 }
 
 // issue writes <name>.pem and <name>-key.pem (PKCS#1 RSA) for a leaf valid
 // for validFor and returns the parsed key pair.
 func (p *pki) issue(name string, client bool, validFor time.Duration) tls.Certificate {
-	key, _ := rsa.GenerateKey(rand.Reader, 2048)
-	usage := x509.ExtKeyUsageServerAuth
-	if client {
-		usage = x509.ExtKeyUsageClientAuth
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
-		DNSNames: []string{"localhost"}, IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(validFor),
-		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment, ExtKeyUsage: []x509.ExtKeyUsage{usage},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, p.cert, key.Public(), p.key)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
-	keyPEM := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	p.write(name+".pem", certPEM)
-	p.write(name+"-key.pem", keyPEM)
-	pair, err := tls.X509KeyPair(certPEM, keyPEM)
+	leaf := p.ca.Issue(p.t, certtest.Leaf{CommonName: name, KeyKind: "rsa", ValidFor: validFor, Client: client})
+	keyPEM := leaf.KeyPEM(p.t, "pkcs1")
+	certtest.WriteFile(p.t, p.dir, name+".pem", leaf.CertPEM)
+	certtest.WriteFile(p.t, p.dir, name+"-key.pem", keyPEM)
+	pair, err := tls.X509KeyPair(leaf.CertPEM, keyPEM)
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	return pair
+}
+
+func (p *pki) write(name string, data []byte) string {
+	return certtest.WriteFile(p.t, p.dir, name, data)
 }
 
 func (p *pki) path(name string) string { return filepath.Join(p.dir, name) }

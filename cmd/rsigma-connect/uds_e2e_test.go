@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
+	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
 // unixHTTPClient sends every request to the socket at path.
@@ -60,7 +61,7 @@ func TestUnixSocketAPI(t *testing.T) {
 	if status, body := get("/healthz"); status != 200 || body != `{"status":"ok"}` {
 		t.Fatalf("/healthz over the socket: %d %s", status, body)
 	}
-	opsEventually(t, 15*time.Second, "/readyz 200 over the socket", func() bool { s, _ := get("/readyz"); return s == 200 })
+	poll.Wait(t, 15*time.Second, "/readyz 200 over the socket", func() bool { s, _ := get("/readyz"); return s == 200 })
 	resp, err := client.Post("http://rsigma/api/v1/events", "application/json", strings.NewReader(`{"CommandLine":"malware.exe"}`))
 	if err != nil {
 		t.Fatal(err)

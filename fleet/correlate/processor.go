@@ -15,6 +15,7 @@ import (
 	"github.com/redpanda-data/benthos/v4/public/service"
 
 	"github.com/rsigma-connect/rsigma-connect/correlation"
+	"github.com/rsigma-connect/rsigma-connect/engine"
 	"github.com/rsigma-connect/rsigma-connect/fleet"
 	"github.com/rsigma-connect/rsigma-connect/processor"
 )
@@ -79,7 +80,7 @@ func New(conf *service.ParsedConfig, res *service.Resources) (*Processor, error)
 		if err != nil {
 			return nil, err
 		}
-		st, err := processor.LoadState(s)
+		st, err := engine.Load(s)
 		if err == nil {
 			err = st.StartupError(s.StrictRules, s.Rules)
 		}
@@ -184,7 +185,7 @@ func (p *Processor) apply(m *service.Message, f fleet.Frame, alone bool, out ser
 		res.SetBytes(bytes.Clone(buf))
 		res.MetaSetMut(fleet.MetaFiringID, f.ID)
 		out = append(out, res)
-		p.byRule.Incr(1, f.Rule.Title, processor.LevelLabel(f.Rule.Level), f.Rule.Type.String())
+		p.byRule.Incr(1, f.Rule.Title, engine.LevelLabel(f.Rule.Level), f.Rule.Type.String())
 	}
 	return out, buf, firings, r
 }
@@ -213,7 +214,7 @@ func (p *Processor) stateEntries() int {
 
 // appendResult is the result JSON of output.md §4 with firing_id last.
 func appendResult(dst []byte, f *fleet.Firing) []byte {
-	dst = processor.AppendCorrelation(dst, &f.Result, nil)
+	dst = engine.AppendCorrelation(dst, &f.Result, nil)
 	dst = dst[:len(dst)-1] // the closing brace
 	dst = append(dst, `,"firing_id":"`...)
 	dst = append(dst, f.ID...)

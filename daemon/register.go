@@ -1,0 +1,42 @@
+package daemon
+
+import (
+	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/exporter"
+	"github.com/rsigma-connect/rsigma-connect/nats"
+	"github.com/rsigma-connect/rsigma-connect/processor"
+	"github.com/rsigma-connect/rsigma-connect/scanner"
+	"github.com/rsigma-connect/rsigma-connect/sink"
+	"github.com/rsigma-connect/rsigma-connect/source"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch"
+	"github.com/rsigma-connect/rsigma-connect/source/fetch/natsfetch"
+)
+
+// Register registers on env the components that the daemon's stream
+// configuration uses beyond the `sigma` processor (which importing package
+// processor registers): the sigma_lines scanner, the sigma_stdout and
+// sigma_file outputs, the sigma_pretty processor, the sigma_nats_jetstream
+// input and output and the `prometheus` metrics exporter; and it registers
+// `sigma` again with the transport of `nats` dynamic sources. The binary
+// calls it on the global environment so that `rsigma-connect run` runs a
+// printed configuration; the daemon calls it on its own environment, then
+// replaces the ones it wires to itself (stdout, prometheus, sigma).
+func Register(env *service.Environment) error {
+	transports := fetch.Transports()
+	transports[source.TypeNATS] = natsfetch.Transport{}
+	for _, register := range []func(*service.Environment) error{
+		func(env *service.Environment) error {
+			return processor.RegisterWith(env, processor.Options{Transports: transports})
+		},
+		scanner.Register,
+		sink.Register,
+		nats.Register,
+		func(env *service.Environment) error { return exporter.RegisterPrometheus(env, nil) },
+	} {
+		if err := register(env); err != nil {
+			return err
+		}
+	}
+	return nil
+}

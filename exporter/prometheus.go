@@ -1,0 +1,275 @@
+// Package exporter holds the `prometheus` metrics exporter of the
+// rsigma-connect binary. The framework core has no exporter of that name;
+// Redpanda Connect's is not ours to ship, so this one registers only when
+// the binary (or the daemon) calls RegisterPrometheus, never on import.
+package exporter
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redpanda-data/benthos/v4/public/service"
+)
+
+// frameworkLabels are the labels the framework's component layer puts in
+// front of every metric; they are dropped from rsigma_* metrics so that our
+// names and label sets are exactly those of spec/metrics.md.
+var frameworkLabels = map[string]bool{"label": true, "path": true}
+
+// histogramBuckets holds the fixed buckets (in seconds, or plain counts for
+// rsigma_batch_size) of the histograms in spec/metrics.md. Timers not listed
+// get prometheus.DefBuckets.
+var histogramBuckets = map[string][]float64{
+	"rsigma_event_processing_seconds":    {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1},
+	"rsigma_pipeline_latency_seconds":    {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5},
+	"rsigma_batch_size":                  {1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
+	"rsigma_source_resolve_seconds":      {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+	"rsigma_enrichment_duration_seconds": {0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+}
+
+// countHistograms observe raw values instead of nanoseconds converted to
+// seconds: the framework only has timers, so a histogram of counts is fed
+// through Timing(count).
+var countHistograms = map[string]bool{"rsigma_batch_size": true}
+
+// PrometheusSpec is the config spec of the `prometheus` metrics exporter.
+func PrometheusSpec() *service.ConfigSpec {
+	return service.NewConfigSpec().
+		Beta().
+		Summary("Exposes metrics in the Prometheus text format (client_golang) on the service's /metrics endpoint.").
+		Description("Metric names are kept verbatim. The framework's `label` and `path` labels are dropped from " +
+			"`rsigma_*` metrics so that their names and labels are exactly those documented for the daemon. " +
+			"Timers become histograms in seconds. `rsigma_uptime_seconds` is set on every scrape.").
+		Field(service.NewBoolField("add_process_metrics").
+			Description("Also export the Go runtime and process collectors.").
+			Default(false))
+}
+
+// RegisterPrometheus registers the `prometheus` exporter on env. Every
+// exporter built from it writes into reg, so that a caller that owns reg (the
+// daemon) can add collectors of its own and serve them on the same endpoint.
+// A nil reg gives each exporter a fresh registry.
+func RegisterPrometheus(env *service.Environment, reg *prometheus.Registry) error {
+	return env.RegisterMetricsExporter("prometheus", PrometheusSpec(),
+		func(conf *service.ParsedConfig, _ *service.Logger) (service.MetricsExporter, error) {
+			r := reg
+			if r == nil {
+				r = prometheus.NewRegistry()
+			}
+			addProc, err := conf.FieldBool("add_process_metrics")
+			if err != nil {
+				return nil, err
+			}
+			return NewPrometheusExporter(r, addProc), nil
+		})
+}
+
+// PrometheusExporter implements service.MetricsExporter over a client_golang
+// registry. One metric name maps to one collector; a name seen again with
+// another label set is projected onto the first label set.
+type PrometheusExporter struct {
+	reg   *prometheus.Registry
+	mu    sync.Mutex
+	vecs  map[string]*promVec
+	start time.Time
+}
+
+type promVec struct {
+	keys      []string
+	counter   *prometheus.CounterVec
+	gauge     *prometheus.GaugeVec
+	histogram *prometheus.HistogramVec
+	seconds   bool // histogram observes ns/1e9
+}
+
+// NewPrometheusExporter returns an exporter writing into reg.
+func NewPrometheusExporter(reg *prometheus.Registry, processMetrics bool) *PrometheusExporter {
+	e := &PrometheusExporter{reg: reg, vecs: map[string]*promVec{}, start: time.Now()}
+	up := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "rsigma_uptime_seconds", Help: "Seconds since the process started.",
+	}, func() float64 { return time.Since(e.start).Seconds() })
+	_ = reg.Register(up) // already present when a registry is shared by two exporters
+	if processMetrics {
+		_ = reg.Register(collectors.NewGoCollector())
+		_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	return e
+}
+
+// Registry returns the registry metrics are written into.
+func (e *PrometheusExporter) Registry() *prometheus.Registry { return e.reg }
+
+// HandlerFunc serves the registry in the Prometheus text format; the
+// framework mounts it at /metrics and /stats.
+func (e *PrometheusExporter) HandlerFunc() http.HandlerFunc {
+	return promhttp.HandlerFor(e.reg, promhttp.HandlerOpts{}).ServeHTTP
+}
+
+// ownKeys drops the framework labels from rsigma_* metrics and returns the
+// kept keys with the positions of their values.
+func ownKeys(name string, keys []string) ([]string, []int) {
+	kept := make([]string, 0, len(keys))
+	pos := make([]int, 0, len(keys))
+	for i, k := range keys {
+		if strings.HasPrefix(name, "rsigma_") && frameworkLabels[k] {
+			continue
+		}
+		kept = append(kept, k)
+		pos = append(pos, i)
+	}
+	return kept, pos
+}
+
+// vec returns the collector for name, creating it with mk on first use.
+func (e *PrometheusExporter) vec(name string, keys []string, mk func(keys []string) *promVec) *promVec {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if v, ok := e.vecs[name]; ok {
+		return v
+	}
+	v := mk(keys)
+	v.keys = keys
+	e.vecs[name] = v
+	return v
+}
+
+// values projects label values given for keys onto v's label keys.
+func (v *promVec) values(keys []string, pos []int, given []string) []string {
+	out := make([]string, len(v.keys))
+	for i, k := range v.keys {
+		for j, gk := range keys {
+			if gk == k && pos[j] < len(given) {
+				out[i] = given[pos[j]]
+				break
+			}
+		}
+	}
+	return out
+}
+
+func help(name string) string { return "rsigma-connect metric " + name + "." }
+
+// NewCounterCtor implements service.MetricsExporter.
+func (e *PrometheusExporter) NewCounterCtor(name string, labelKeys ...string) service.MetricsExporterCounterCtor {
+	keys, pos := ownKeys(name, labelKeys)
+	v := e.vec(name, keys, func(keys []string) *promVec {
+		cv := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help(name)}, keys)
+		cv, _ = e.register(cv).(*prometheus.CounterVec)
+		return &promVec{counter: cv}
+	})
+	if v.counter == nil {
+		return func(...string) service.MetricsExporterCounter { return nopMetric{} }
+	}
+	if len(v.keys) == 0 {
+		c := v.counter.WithLabelValues()                    // rendered at 0 from now on
+		m := service.MetricsExporterCounter(promCounter{c}) // boxed once, not per update
+		return func(...string) service.MetricsExporterCounter { return m }
+	}
+	return func(lv ...string) service.MetricsExporterCounter {
+		return promCounter{v.counter.WithLabelValues(v.values(keys, pos, lv)...)}
+	}
+}
+
+// NewGaugeCtor implements service.MetricsExporter.
+func (e *PrometheusExporter) NewGaugeCtor(name string, labelKeys ...string) service.MetricsExporterGaugeCtor {
+	keys, pos := ownKeys(name, labelKeys)
+	v := e.vec(name, keys, func(keys []string) *promVec {
+		gv := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help(name)}, keys)
+		gv, _ = e.register(gv).(*prometheus.GaugeVec)
+		return &promVec{gauge: gv}
+	})
+	if v.gauge == nil {
+		return func(...string) service.MetricsExporterGauge { return nopMetric{} }
+	}
+	if len(v.keys) == 0 {
+		g := v.gauge.WithLabelValues()
+		m := service.MetricsExporterGauge(promGauge{g}) // boxed once, not per update
+		return func(...string) service.MetricsExporterGauge { return m }
+	}
+	return func(lv ...string) service.MetricsExporterGauge {
+		return promGauge{v.gauge.WithLabelValues(v.values(keys, pos, lv)...)}
+	}
+}
+
+// NewTimerCtor implements service.MetricsExporter. Timers become histograms
+// in seconds (the framework reports nanoseconds), except the count
+// histograms listed in countHistograms.
+func (e *PrometheusExporter) NewTimerCtor(name string, labelKeys ...string) service.MetricsExporterTimerCtor {
+	keys, pos := ownKeys(name, labelKeys)
+	v := e.vec(name, keys, func(keys []string) *promVec {
+		buckets, ok := histogramBuckets[name]
+		if !ok {
+			buckets = prometheus.DefBuckets
+		}
+		hv := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help(name), Buckets: buckets}, keys)
+		hv, _ = e.register(hv).(*prometheus.HistogramVec)
+		return &promVec{histogram: hv, seconds: !countHistograms[name]}
+	})
+	if v.histogram == nil {
+		return func(...string) service.MetricsExporterTimer { return nopMetric{} }
+	}
+	if len(v.keys) == 0 {
+		h := v.histogram.WithLabelValues()
+		m := service.MetricsExporterTimer(promTimer{h, v.seconds}) // boxed once, not per update
+		return func(...string) service.MetricsExporterTimer { return m }
+	}
+	return func(lv ...string) service.MetricsExporterTimer {
+		return promTimer{v.histogram.WithLabelValues(v.values(keys, pos, lv)...), v.seconds}
+	}
+}
+
+// register adds c and returns the collector to use: c itself, or the one
+// already registered under the same name by another exporter sharing the
+// registry. It returns nil when the name is taken with another type or label
+// set, in which case the metric is dropped rather than crashing the stream.
+func (e *PrometheusExporter) register(c prometheus.Collector) prometheus.Collector {
+	err := e.reg.Register(c)
+	if err == nil {
+		return c
+	}
+	if are, ok := err.(prometheus.AlreadyRegisteredError); ok {
+		return are.ExistingCollector
+	}
+	return nil
+}
+
+// Close implements service.MetricsExporter.
+func (e *PrometheusExporter) Close(context.Context) error { return nil }
+
+type promCounter struct{ c prometheus.Counter }
+
+func (p promCounter) Incr(n int64)          { p.c.Add(float64(n)) }
+func (p promCounter) IncrFloat64(n float64) { p.c.Add(n) }
+func (p promCounter) Set(int64)             {}
+func (p promCounter) Timing(int64)          {}
+func (p promCounter) SetFloat64(float64)    {}
+
+type promGauge struct{ g prometheus.Gauge }
+
+func (p promGauge) Set(n int64)          { p.g.Set(float64(n)) }
+func (p promGauge) SetFloat64(n float64) { p.g.Set(n) }
+
+type promTimer struct {
+	h       prometheus.Observer
+	seconds bool
+}
+
+func (p promTimer) Timing(n int64) {
+	if p.seconds {
+		p.h.Observe(float64(n) / 1e9)
+		return
+	}
+	p.h.Observe(float64(n))
+}
+
+type nopMetric struct{}
+
+func (nopMetric) Incr(int64)   {}
+func (nopMetric) Set(int64)    {}
+func (nopMetric) Timing(int64) {}

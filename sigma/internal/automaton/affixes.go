@@ -1,0 +1,158 @@
+package automaton
+
+import (
+	"slices"
+	"strings"
+)
+
+// Affixes finds which needles are prefixes (or, built reversed, suffixes) of
+// a text by walking a trie from one end of the text: the cost is bounded by
+// the longest needle, not by the text length, which makes anchored witnesses
+// (startswith/endswith literals) much cheaper than substring scanning.
+type Affixes struct {
+	reverse bool
+	root    [256]int32 // first byte → node, 0 = none
+	// Node n's edges are edgeBytes/edgeKids[edgeStart[n]:edgeStart[n+1]],
+	// its outputs outIDs[outStart[n]:outStart[n+1]]: flat arrays, built
+	// once all needles are in (NewAffixes).
+	edgeStart, outStart []int32
+	edgeBytes           []byte
+	edgeKids, outIDs    []int32
+}
+
+// NewAffixes builds the set; with reverse, needles are matched as suffixes.
+// The needles are inserted in sorted order, so that each one shares with
+// the trie exactly its common prefix with the previous one: no child is
+// ever searched for, and building is linear in the needles' bytes (plus
+// the sort), however many children a node has.
+func NewAffixes(needles []string, ids []int32, reverse bool) *Affixes {
+	keys := make([]string, len(needles))
+	order := make([]int32, 0, len(needles))
+	for i, nd := range needles {
+		if nd == "" {
+			continue
+		}
+		keys[i] = nd
+		if reverse {
+			keys[i] = reversed(nd)
+		}
+		order = append(order, int32(i))
+	}
+	slices.SortStableFunc(order, func(x, y int32) int { return strings.Compare(keys[x], keys[y]) })
+	// Node 0 is the root; nodes are numbered in creation order, which puts
+	// every node's children in byte order and the outputs in node order.
+	b := affixBuild{parent: []int32{0}, label: []byte{0}}
+	path := []int32{0} // path[d]: the node of the previous key's first d bytes
+	prev := ""
+	for _, i := range order {
+		k := keys[i]
+		common := 0
+		for common < len(k) && common < len(prev) && k[common] == prev[common] {
+			common++
+		}
+		path = path[:common+1]
+		for d := common; d < len(k); d++ {
+			path = append(path, int32(len(b.parent)))
+			b.parent = append(b.parent, path[d])
+			b.label = append(b.label, k[d])
+		}
+		end := path[len(k)]
+		if n := len(b.outNode); n == 0 || b.outNode[n-1] != end || b.outIDs[n-1] != ids[i] {
+			b.outNode = append(b.outNode, end)
+			b.outIDs = append(b.outIDs, ids[i])
+		}
+		prev = k
+	}
+	a := &Affixes{reverse: reverse}
+	a.flatten(&b)
+	return a
+}
+
+// affixBuild is the trie while it is built: each node's parent and the byte
+// of its edge, and the outputs as (node, id) pairs in node order.
+type affixBuild struct {
+	parent  []int32
+	label   []byte
+	outNode []int32
+	outIDs  []int32
+}
+
+func reversed(s string) string {
+	b := make([]byte, len(s))
+	for i := range len(s) {
+		b[i] = s[len(s)-1-i]
+	}
+	return string(b)
+}
+
+// flatten lays the built trie out in the flat arrays: the root's children
+// in root, every other node's children (in byte order) contiguous.
+func (a *Affixes) flatten(b *affixBuild) {
+	n := len(b.parent)
+	a.edgeStart = make([]int32, n+1)
+	for m := 1; m < n; m++ {
+		if p := b.parent[m]; p != 0 {
+			a.edgeStart[p+1]++
+		}
+	}
+	for m := 1; m <= n; m++ {
+		a.edgeStart[m] += a.edgeStart[m-1]
+	}
+	a.edgeBytes = make([]byte, a.edgeStart[n])
+	a.edgeKids = make([]int32, a.edgeStart[n])
+	fill := slices.Clone(a.edgeStart[:n])
+	for m := 1; m < n; m++ {
+		p := b.parent[m]
+		if p == 0 {
+			a.root[b.label[m]] = int32(m)
+			continue
+		}
+		a.edgeBytes[fill[p]], a.edgeKids[fill[p]] = b.label[m], int32(m)
+		fill[p]++
+	}
+	a.outIDs = b.outIDs
+	a.outStart = make([]int32, n+1)
+	k := 0
+	for m := 0; m <= n; m++ {
+		for k < len(b.outNode) && int(b.outNode[k]) < m {
+			k++
+		}
+		a.outStart[m] = int32(k)
+	}
+}
+
+// match calls hit for every needle that is a prefix (suffix) of text.
+func (a *Affixes) Match(text string, hit func(id int32)) {
+	if len(text) == 0 {
+		return
+	}
+	at := func(i int) byte {
+		if a.reverse {
+			return text[len(text)-1-i]
+		}
+		return text[i]
+	}
+	node := a.root[at(0)]
+	for i := 1; node != 0; i++ {
+		for _, id := range a.outIDs[a.outStart[node]:a.outStart[node+1]] {
+			hit(id)
+		}
+		if i == len(text) {
+			return
+		}
+		b, next := at(i), int32(0)
+		start := a.edgeStart[node]
+		for k, e := range a.edgeBytes[start:a.edgeStart[node+1]] {
+			if e == b {
+				next = a.edgeKids[int(start)+k]
+				break
+			}
+		}
+		node = next
+	}
+}
+
+// size returns the approximate memory of the trie in bytes.
+func (a *Affixes) Size() int {
+	return 4*(256+len(a.edgeStart)+len(a.outStart)+len(a.edgeKids)+len(a.outIDs)) + len(a.edgeBytes)
+}

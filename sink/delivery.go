@@ -74,6 +74,9 @@ type Delivery struct {
 	stop    chan struct{}
 	stopped chan struct{}
 	once    sync.Once
+
+	prime    sync.Once // the owned output consumes from the first Connect
+	primeErr error
 }
 
 func newDelivery(conf *service.ParsedConfig, res *service.Resources) (*Delivery, error) {
@@ -128,8 +131,16 @@ func newDelivery(conf *service.ParsedConfig, res *service.Resources) (*Delivery,
 	return d, nil
 }
 
-// Connect implements service.BatchOutput; the sink connects on its own.
-func (d *Delivery) Connect(context.Context) error { return nil }
+// Connect implements service.BatchOutput: it starts the output the sink
+// owns (which then connects on its own). An owned output that was never
+// started cannot be closed (its Close waits for a consumer that never ran),
+// so a sink that receives no result must still have started it.
+func (d *Delivery) Connect(context.Context) error { return d.primeOutput() }
+
+func (d *Delivery) primeOutput() error {
+	d.prime.Do(func() { d.primeErr = d.out.Prime() })
+	return d.primeErr
+}
 
 // WriteBatch delivers batch (block) or queues it (drop).
 func (d *Delivery) WriteBatch(ctx context.Context, batch service.MessageBatch) error {
@@ -242,6 +253,9 @@ func (d *Delivery) Close(ctx context.Context) error {
 			<-d.stopped
 		}
 	})
+	if err := d.primeOutput(); err != nil { // closed before any Connect
+		return err
+	}
 	return d.out.Close(ctx)
 }
 

@@ -236,3 +236,48 @@ func TestDeliveryDropSinkDeadLettersFailures(t *testing.T) {
 		t.Fatalf("dead-lettered %q", l)
 	}
 }
+
+// A stream whose sigma_sink never received a result stops when its input
+// ends: the sink closes the output it owns even though it was never written
+// to (a daemon fed an empty stdin exits).
+func TestDeliveryClosesWithoutAnyResult(t *testing.T) {
+	for _, onFull := range []string{sink.OnFullBlock, sink.OnFullDrop} {
+		t.Run(onFull, func(t *testing.T) {
+			env := service.GlobalEnvironment().Clone()
+			for _, register := range []func(*service.Environment) error{sink.RegisterDelivery, sink.RegisterFile} {
+				if err := register(env); err != nil {
+					t.Fatal(err)
+				}
+			}
+			sb := env.NewStreamBuilder()
+			sb.SetLogger(slog.New(slog.DiscardHandler))
+			// One message, dropped before the output: the input ends with
+			// nothing delivered.
+			if err := sb.AddInputYAML(`generate: {count: 1, interval: "", mapping: 'root = "x"'}`); err != nil {
+				t.Fatal(err)
+			}
+			if err := sb.AddProcessorYAML(`mapping: 'root = deleted()'`); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), "out.ndjson")
+			if err := sb.AddOutputYAML(fmt.Sprintf("sigma_sink: {sink: file, on_full: %s, output: {sigma_file: {path: %q}}}", onFull, path)); err != nil {
+				t.Fatal(err)
+			}
+			strm, err := sb.Build()
+			if err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- strm.Run(context.Background()) }()
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("the stream ended with %v", err)
+				}
+			case <-time.After(20 * time.Second):
+				_ = strm.StopWithin(time.Second)
+				t.Fatal("the stream did not stop within 20s of its input's end")
+			}
+		})
+	}
+}

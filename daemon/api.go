@@ -74,6 +74,7 @@ func (d *daemon) mountOperations() error {
 	})
 	server.HandleSources(d.mux, nil)
 	d.mountCorrelations() // api_correlations.go
+	d.mountExplain()      // api_explain.go
 	return nil
 }
 

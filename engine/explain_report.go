@@ -17,7 +17,13 @@ type ExplainReport struct {
 
 // ExplainedEvent is one decoded event of the line.
 type ExplainedEvent struct {
+	// Input is the number of the input the event came from (1-based; set
+	// by the caller that explains several).
+	Input int             `json:"input,omitempty"`
 	Event json.RawMessage `json:"event"`
+	// Error is why the input could not be explained (it did not decode);
+	// nothing else is set then.
+	Error string `json:"error,omitempty"`
 	// Matched lists the ids (else titles) of the rules that matched, in rule
 	// order: the detections the engine emits for the event.
 	Matched []string `json:"matched"`

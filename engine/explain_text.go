@@ -30,6 +30,13 @@ func WriteExplainText(w io.Writer, r ExplainReport) error {
 }
 
 func writeEventText(b *bufio.Writer, n int, ev ExplainedEvent) {
+	if ev.Input > 0 {
+		n = ev.Input
+	}
+	if ev.Error != "" {
+		fmt.Fprintf(b, "event %d: not explained: %s\n", n, ev.Error)
+		return
+	}
 	s := ev.Summary
 	fmt.Fprintf(b, "event %d: %s\n", n, ev.Event)
 	fmt.Fprintf(b, "  %d rules: %d matched, %d evaluated without a match, %d skipped by the candidate index, %d skipped by logsource routing\n",

@@ -147,6 +147,7 @@ func TestAuthRolesPerRoute(t *testing.T) {
 		{"GET", "/api/v1/correlations", "", []string{"grafana", "ops", "root", "bot"}},
 		{"GET", "/api/v1/correlations/state", "", []string{"grafana", "ops", "root", "bot"}},
 		{"POST", "/api/v1/reload", "", []string{"root"}},
+		{"POST", "/api/v1/explain", `{"CommandLine":"malware.exe"}`, []string{"ops", "root"}},
 		{"POST", "/api/v1/events", `{"CommandLine":"notepad.exe"}`, []string{"shipper", "root"}},
 		{"POST", "/v1/logs", otlpJSON, []string{"shipper", "root"}},
 	}

@@ -59,7 +59,8 @@ func TestAuthAPITokenEnv(t *testing.T) {
 	for _, r := range []struct{ method, path, body string }{
 		{"GET", "/metrics", ""}, {"GET", "/api/v1/status", ""}, {"GET", "/api/v1/rules", ""},
 		{"POST", "/api/v1/reload", ""}, {"POST", "/api/v1/events", `{"CommandLine":"malware.exe"}`},
-		{"GET", "/api/v1/sources", ""},
+		{"GET", "/api/v1/sources", ""}, {"GET", "/api/v1/correlations", ""}, {"GET", "/api/v1/correlations/state", ""},
+		{"POST", "/api/v1/explain", `{"CommandLine":"malware.exe"}`},
 	} {
 		for _, bad := range []string{"", "wrong-token"} {
 			status, body, challenge := authDo(t, r.method, base+r.path, bad, r.body)
@@ -75,9 +76,9 @@ func TestAuthAPITokenEnv(t *testing.T) {
 		t.Fatalf("the authenticated event gave %d detections", len(lines))
 	}
 	_, metrics, _ := authDo(t, "GET", base+"/metrics", "e2e-admin-secret", "")
-	if !strings.Contains(metrics, `rsigma_api_auth_failures_total{reason="unauthorized"} 12`) ||
+	if !strings.Contains(metrics, `rsigma_api_auth_failures_total{reason="unauthorized"} 18`) ||
 		!strings.Contains(metrics, `rsigma_api_auth_failures_total{reason="forbidden"} 0`) {
-		t.Errorf("/metrics lacks the 12 refusals:\n%s", grepLines(metrics, "rsigma_api_auth"))
+		t.Errorf("/metrics lacks the 18 refusals:\n%s", grepLines(metrics, "rsigma_api_auth"))
 	}
 	if strings.Contains(d.Stderr(), "e2e-admin-secret") || strings.Contains(d.Stderr(), "wrong-token") {
 		t.Error("a token appears in the log")

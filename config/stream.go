@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
 // StreamYAML translates validated Options into the stream configuration the
@@ -46,12 +48,12 @@ func StreamYAML(o *Options) ([]byte, error) {
 }
 
 // httpSection serves the framework's endpoints on --api-addr when the config
-// runs under `rsigma-connect run` (except with --input http, whose input
-// serves that address); the daemon replaces this server with its own
-// listener and mux.
+// runs under `rsigma-connect run`; the daemon replaces this server with its
+// own listener and mux. With --input http the sigma_http_events input
+// serves --api-addr itself under `run`; the framework's server binds TCP
+// only, so a unix:///path address leaves it off under `run`.
 func httpSection(o *Options) omap {
-	if o.Input == "http" {
-		// Under `run` the sigma_http_events input serves --api-addr itself.
+	if _, unix := server.UnixSocketPath(o.APIAddr); unix || o.Input == "http" {
 		return omap{{"enabled", false}}
 	}
 	return omap{{"enabled", true}, {"address", o.APIAddr}}

@@ -14,7 +14,6 @@ import (
 // (TestNotSupportedYetListsNoDefinedFlag keeps the two apart).
 var notSupportedYet = []string{
 	"alert-pipeline",
-	"api-token-env",
 	"config",
 	"discover-schemas",
 	"disposition-source",
@@ -37,11 +36,8 @@ var notSupportedYet = []string{
 	"schema-config",
 	"schema-partition-rules",
 	"schema-routing",
-	"sink-backoff-base-ms",
-	"sink-backoff-max-ms",
 	"sink-batch-flush-ms",
 	"sink-batch-max",
-	"sink-retry-max",
 	"syslog-strip-bom",
 	"webhook",
 }

@@ -83,7 +83,16 @@ type Evaluator struct {
 type scratch struct {
 	matches []sigma.Match
 	buf     []byte
-	hits    ruleHits // detections per rule in the batch, counted once at its end
+	hits    ruleHits        // detections per rule in the batch, counted once at its end
+	chunks  []detectedChunk // a parallel step's chunks (detect.go)
+}
+
+// takeScratch takes working memory from the pool.
+func (e *Evaluator) takeScratch() *scratch {
+	if sc, ok := e.scratch.Get().(*scratch); ok {
+		return sc
+	}
+	return &scratch{}
 }
 
 // New builds an evaluator, loading the rules unless o.Hub holds a preloaded
@@ -154,10 +163,7 @@ func (e *Evaluator) State() *State { return e.state.Load() }
 // (detect.go), while correlation and result assembly stay sequential, in
 // order. Each step uses the rules active when it starts.
 func (e *Evaluator) Evaluate(ctx context.Context, lines []Line, out []Output) []Output {
-	sc, _ := e.scratch.Get().(*scratch)
-	if sc == nil {
-		sc = &scratch{}
-	}
+	sc := e.takeScratch()
 	defer e.scratch.Put(sc)
 	events := 0
 	for _, s := range steps(len(lines), e.settings.BatchSize) {
@@ -256,6 +262,15 @@ func (e *Evaluator) parseError(line int, err error, out []Output) []Output {
 // input line, at source position pos) to out, then the correlation results
 // d triggers.
 func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded, matches []sigma.Match, out []Output) []Output {
+	out = e.appendDetections(st, sc, line, d, matches, out)
+	return e.corr.apply(st, line, pos, d, matches, out)
+}
+
+// appendDetections appends one output per detection of d (matches, from
+// Evaluate; of input line) to out, except those --no-detections hides,
+// and counts them in sc.hits. It is safe to call from several goroutines
+// with distinct scratches.
+func (e *Evaluator) appendDetections(st *State, sc *scratch, line int, d decoded, matches []sigma.Match, out []Output) []Output {
 	for i := range matches {
 		match := &matches[i]
 		if e.corr.hidden(st, match.Rule) {
@@ -269,7 +284,7 @@ func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded
 		out = append(out, Output{Line: line, JSON: bytes.Clone(sc.buf)})
 		sc.hits.add(match.Rule)
 	}
-	return e.corr.apply(st, line, pos, d, matches, out)
+	return out
 }
 
 // observeStep records the per-step histograms (spec/metrics.md §2: batch

@@ -138,3 +138,27 @@ func outputs(t *testing.T, e *Evaluator, lines []string) []string {
 	}
 	return out
 }
+
+// TestParallelDetectionReleasesEventsAtOnce: on the parallel path an event
+// whose matches feed no correlation goes back to the pool as soon as its
+// results are encoded, so a step keeps about one JSON event per worker
+// alive, not one per line.
+func TestParallelDetectionReleasesEventsAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "whoami.yml"), []byte(fixture(t, "whoami.yml")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := Settings{Rules: []string{dir}, InputFormat: "json", DetectWorkers: 4}
+	var lines []string
+	for i := 0; i < 512; i++ {
+		lines = append(lines, fmt.Sprintf(`{"CommandLine":"whoami /%d"}`, i))
+	}
+	e := newTestEvaluator(t, s)
+	if got := outputs(t, e, lines); len(got) != len(lines) {
+		t.Fatalf("%d outputs for %d matching lines", len(got), len(lines))
+	}
+	// A collection during the step may empty the pool once or twice.
+	if made := e.State().eventsMade.Load(); made > 64 {
+		t.Errorf("%d JSON events made for a step of %d lines on 4 workers, want at most 64", made, len(lines))
+	}
+}

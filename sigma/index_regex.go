@@ -15,17 +15,42 @@ const maxLiteralSet = 16
 // regular expression contains at least one of them, or nil when no useful
 // set exists. `-(W|R)\s` gives {"-w", "-r"}; `ami\s+/all$` gives {"/all"}.
 func regexLiterals(expr string) []string {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return nil
+	set, _ := literalsOf(expr, foldedLiterals)
+	return set
+}
+
+// regexWitnessLiterals is regexLiterals, except that the literals keep
+// their case (cased) when the expression matches case-sensitively
+// throughout and they are ASCII: `-(W|R)\s` gives {"-W", "-R"}, which
+// texts holding only "-w" or "-r" lack.
+func regexWitnessLiterals(expr string) (lits []string, cased bool) {
+	set, re := literalsOf(expr, casedLiterals)
+	if re == nil || foldsCase(re) {
+		return regexLiterals(expr), false
 	}
-	set := requiredSet(re.Simplify(), foldedLiterals)
 	for _, lit := range set {
-		if lit == "" {
-			return nil
+		if !asciiOnly(lit) {
+			return regexLiterals(expr), false
 		}
 	}
-	return set
+	return set, set != nil
+}
+
+// literalsOf returns the required literal set of expr (see regexLiterals)
+// and the parsed expression, nil when it does not parse.
+func literalsOf(expr string, lc literalCase) ([]string, *syntax.Regexp) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil, nil
+	}
+	re = re.Simplify()
+	set := requiredSet(re, lc)
+	for _, lit := range set {
+		if lit == "" {
+			return nil, re
+		}
+	}
+	return set, re
 }
 
 // regexRequirements returns literal sets that every match of the regular

@@ -26,6 +26,10 @@ type witness struct {
 	field *Field // nil for keyword witnesses
 	key   string // folded literal
 	num   int64
+	// cased, for a witnessSubstring of a case-sensitive regular
+	// expression, is key as written: the member's text itself (not its
+	// folded text) must contain it (index_cased.go).
+	cased string
 }
 
 // maxNeedle bounds substring needles: any window of a required substring is
@@ -163,13 +167,16 @@ func presenceWitness(n *itemNode) []witness {
 
 func valueWitnesses(n *itemNode, i int) ([]witness, bool) {
 	if re, ok := n.values[i].(*regexMatcher); ok {
-		lits := regexLiterals(re.re.String())
+		lits, cased := regexWitnessLiterals(re.re.String())
 		if len(lits) == 0 {
 			return nil, false
 		}
 		ws := make([]witness, len(lits))
 		for k, lit := range lits {
 			ws[k] = substringWitness(n, lit)
+			if cased {
+				ws[k] = casedWitness(ws[k], lit) // index_cased.go
+			}
 		}
 		return ws, true
 	}

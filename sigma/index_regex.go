@@ -159,7 +159,7 @@ func concatRequired(subs []*syntax.Regexp, lc literalCase) []string {
 		}
 	}
 	var run []string
-	for _, sub := range subs {
+	for j, sub := range subs {
 		exact := exactSet(sub, lc)
 		if exact != nil {
 			if run == nil {
@@ -170,10 +170,96 @@ func concatRequired(subs []*syntax.Regexp, lc literalCase) []string {
 			consider(run)
 			continue
 		}
+		if run != nil { // the run and the character that follows it
+			if next := firstChars(subs[j:], lc); next != nil {
+				consider(crossProduct(run, next))
+			}
+		}
 		run = nil
 		consider(requiredSet(sub, lc))
 	}
 	return best
+}
+
+// firstChars returns the characters (as one-character literals) one of
+// which starts every match of the concatenation subs, or nil when subs
+// can match the empty text, the set is unknown or larger than
+// maxLiteralSet: `\s?(\s|"|')` gives the whitespace characters and the
+// quotes.
+func firstChars(subs []*syntax.Regexp, lc literalCase) []string {
+	set, nullable, ok := firstOfConcat(subs, lc)
+	if !ok || nullable {
+		return nil
+	}
+	return set
+}
+
+// firstOf returns the first characters of re's non-empty matches and
+// whether re matches the empty text; ok is false when they are not known.
+func firstOf(re *syntax.Regexp, lc literalCase) (set []string, nullable, ok bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return nil, true, true
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 && !lowerCoversFold(re.Rune[:1]) {
+			return nil, false, false
+		}
+		return []string{lc.text(re.Rune[:1])}, false, true
+	case syntax.OpCharClass:
+		set := exactSet(re, lc)
+		return set, false, set != nil
+	case syntax.OpCapture, syntax.OpPlus:
+		return firstOf(re.Sub[0], lc)
+	case syntax.OpQuest, syntax.OpStar:
+		set, _, ok := firstOf(re.Sub[0], lc)
+		return set, true, ok
+	case syntax.OpRepeat:
+		set, nullable, ok := firstOf(re.Sub[0], lc)
+		return set, nullable || re.Min == 0, ok
+	case syntax.OpConcat:
+		return firstOfConcat(re.Sub, lc)
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			s, n, ok := firstOf(sub, lc)
+			if !ok {
+				return nil, false, false
+			}
+			if set = unionLimited(set, s); set == nil && len(s) > 0 {
+				return nil, false, false
+			}
+			nullable = nullable || n
+		}
+		return set, nullable, true
+	}
+	return nil, false, false
+}
+
+// firstOfConcat is firstOf for the concatenation subs.
+func firstOfConcat(subs []*syntax.Regexp, lc literalCase) (set []string, nullable, ok bool) {
+	for _, sub := range subs {
+		s, n, ok := firstOf(sub, lc)
+		if !ok {
+			return nil, false, false
+		}
+		if set = unionLimited(set, s); set == nil && len(s) > 0 {
+			return nil, false, false
+		}
+		if !n {
+			return set, false, true
+		}
+	}
+	return set, true, true
+}
+
+// unionLimited adds b's literals to a; nil when the union exceeds
+// maxLiteralSet.
+func unionLimited(a, b []string) []string {
+	for _, s := range b {
+		if a = appendUnique(a, s); len(a) > maxLiteralSet {
+			return nil
+		}
+	}
+	return a
 }
 
 // literalSetScore prefers sets whose shortest literal is longest, then

@@ -15,7 +15,7 @@ func TestRegexLiteralsAreRequired(t *testing.T) {
 		`(?i)\\(cmd|pwrx)\.exe$`:          `\cmd.exe \pwrx.exe`,
 		`a*b`:                             "b",
 		`(foo|bar)`:                       "foo bar",
-		`x{2,}yz`:                         "yz",
+		`x{2,}yz`:                         "xx", // as long as "yz": the first found wins
 		`(?i)invoke-mimikatz`:             "invoke-mimikatz",
 		`-(W|R)\s?([0-9a-f]{2}\s?){2,20}`: "-r -w",
 		`[ab]c[de]`:                       "acd ace bcd bce",
@@ -161,7 +161,7 @@ func candidatesAgreeing(t *testing.T, on, off *Engine, event string) int {
 // in another case leaves the rule out of the candidates; matches stay the
 // same with the index on and off.
 func TestCaseSensitiveRegexWitnessKeepsCase(t *testing.T) {
-	doc := "title: pnscan\nlogsource: {product: linux}\ndetection:\n  sel:\n    CommandLine|re: '-(W|R)\\s?([0-9a-f]{2}\\s?){2,20}'\n  condition: sel\n"
+	doc := "title: pnscan\nlogsource: {product: linux}\ndetection:\n  sel:\n    CommandLine|re: '-(W|R)\\s?(\\s|\"|'')([0-9a-fA-F]{2}\\s?){2,20}(\\s|\"|'')'\n  condition: sel\n"
 	on, off, err := compileDoc(t, doc)
 	if err != nil {
 		t.Fatal(err)
@@ -171,11 +171,12 @@ func TestCaseSensitiveRegexWitnessKeepsCase(t *testing.T) {
 		candidates int
 		matches    int
 	}{
-		{`pnscan -w 0a0b0c 10.0.0.0/8`, 0, 0}, // "-w" in lower case only
+		{`pnscan -w "0a 0b 0c" 10.0.0.0/8`, 0, 0}, // "-w" in lower case only
 		{`tar -rf x.tar -p`, 0, 0},
-		{`pnscan -W 0a0b0c 10.0.0.0/8`, 1, 1},
-		{`pnscan -R ff ee dd`, 1, 1},
-		{`pnscan -Wx`, 1, 0}, // witnessed, the expression decides
+		{`Start-Process x -Wait`, 0, 0}, // "-W" not followed by a space or quote
+		{`pnscan -W "0a 0b 0c" 10.0.0.0/8`, 1, 1},
+		{`pnscan -R 'ff ee dd' x`, 1, 1},
+		{`pnscan -W 'zz'`, 1, 0}, // witnessed, the expression decides
 	}
 	for _, c := range cases {
 		js := fmt.Sprintf(`{"CommandLine":%q}`, c.cmd)

@@ -157,8 +157,11 @@ func TestParallelDetectionReleasesEventsAtOnce(t *testing.T) {
 	if got := outputs(t, e, lines); len(got) != len(lines) {
 		t.Fatalf("%d outputs for %d matching lines", len(got), len(lines))
 	}
-	// A collection during the step may empty the pool once or twice.
-	if made := e.State().eventsMade.Load(); made > 64 {
-		t.Errorf("%d JSON events made for a step of %d lines on 4 workers, want at most 64", made, len(lines))
+	// Holding every event until assembly makes one per line. Released at
+	// once, they come back from the pool: a few are made, plus what
+	// collections during the step take from the pool, plus, under the race
+	// detector, the quarter of Puts that sync.Pool drops on purpose.
+	if made := e.State().eventsMade.Load(); made > int64(len(lines)/2) {
+		t.Errorf("%d JSON events made for a step of %d lines on 4 workers, want at most %d", made, len(lines), len(lines)/2)
 	}
 }

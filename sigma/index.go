@@ -177,7 +177,7 @@ func (ib *indexBuilder) add(w witness, id int32) {
 			nl = &needleList{}
 			ib.needles[w.field] = nl
 		}
-		if w.cased != "" {
+		if w.kind == witnessCasedSubstring {
 			fi.addCased(nl, w, id) // index_cased.go
 			return
 		}

@@ -27,7 +27,7 @@ func casedWitness(w witness, lit string) witness {
 	if w.kind != witnessSubstring || len(w.key) > len(lit) {
 		return w
 	}
-	w.cased = lit[len(lit)-len(w.key):] // substringWitness keeps a suffix
+	w.kind, w.key = witnessCasedSubstring, lit[len(lit)-len(w.key):] // substringWitness keeps a suffix
 	return w
 }
 
@@ -41,12 +41,12 @@ func (fi *fieldIndex) addCased(nl *needleList, w witness, id int32) {
 	if fi.casedKeys == nil {
 		fi.casedKeys = map[string]int{}
 	}
-	k, ok := fi.casedKeys[w.cased]
+	k, ok := fi.casedKeys[w.key]
 	if !ok {
 		k = len(fi.confirm)
-		fi.casedKeys[w.cased] = k
-		fi.confirm = append(fi.confirm, casedConfirm{cased: w.cased})
-		nl.add(witnessSubstring, w.key, confirmID(k))
+		fi.casedKeys[w.key] = k
+		fi.confirm = append(fi.confirm, casedConfirm{cased: w.key})
+		nl.add(witnessSubstring, strings.ToLower(w.key), confirmID(k))
 	}
 	fi.confirm[k].ids = appendPos(fi.confirm[k].ids, id)
 }

@@ -8,14 +8,15 @@ import (
 type witnessKind uint8
 
 const (
-	witnessExact     witnessKind = iota // a field member's folded text equals key
-	witnessNumber                       // a field member parses as the integer num
-	witnessSubstring                    // a field member's folded text contains key
-	witnessPrefix                       // a field member's folded text starts with key
-	witnessSuffix                       // a field member's folded text ends with key
-	witnessKeyword                      // some string leaf's folded text contains key
-	witnessHexRun                       // a maximal hex-digit run of a field member starts with key
-	witnessPresent                      // the field is present and not null
+	witnessExact          witnessKind = iota // a field member's folded text equals key
+	witnessNumber                            // a field member parses as the integer num
+	witnessSubstring                         // a field member's folded text contains key
+	witnessPrefix                            // a field member's folded text starts with key
+	witnessSuffix                            // a field member's folded text ends with key
+	witnessKeyword                           // some string leaf's folded text contains key
+	witnessHexRun                            // a maximal hex-digit run of a field member starts with key
+	witnessPresent                           // the field is present and not null
+	witnessCasedSubstring                    // a field member's text as written contains key (index_cased.go)
 )
 
 // witness is one piece of evidence: if a rule matches an event, at least one
@@ -24,12 +25,8 @@ const (
 type witness struct {
 	kind  witnessKind
 	field *Field // nil for keyword witnesses
-	key   string // folded literal
+	key   string // folded literal (as written for witnessCasedSubstring)
 	num   int64
-	// cased, for a witnessSubstring of a case-sensitive regular
-	// expression, is key as written: the member's text itself (not its
-	// folded text) must contain it (index_cased.go).
-	cased string
 }
 
 // maxNeedle bounds substring needles: any window of a required substring is

@@ -78,13 +78,17 @@ func (e *Evaluator) evaluateParallel(st *State, sc *scratch, lines []Line, lo, h
 		wg.Add(1)
 		go func(ws *scratch) {
 			defer wg.Done()
+			ws.phases.start()
 			work(ws)
 		}(helpers[i])
 	}
 	work(sc)
 	wg.Wait()
+	sc.phases.lap(PhaseDecodeMerge) // the caller's wait for the other workers
 	for _, ws := range helpers {
 		sc.hits.merge(&ws.hits)
+		sc.phases.merge(&ws.phases)
+		ws.phases = phaseClock{}
 		e.scratch.Put(ws)
 	}
 
@@ -96,7 +100,9 @@ func (e *Evaluator) evaluateParallel(st *State, sc *scratch, lines []Line, lo, h
 			h := &c.held[j]
 			out = append(out, c.out[from:h.at]...)
 			from = h.at
+			sc.phases.lap(PhaseResultMerge)
 			out = e.corr.apply(st, h.line, h.pos, h.d, h.matches, out)
+			sc.phases.lap(PhaseObserve)
 			h.d.release()
 			*h = heldEvent{}
 		}
@@ -104,6 +110,7 @@ func (e *Evaluator) evaluateParallel(st *State, sc *scratch, lines []Line, lo, h
 		clear(c.out) // the outputs now belong to out
 		events += c.events
 	}
+	sc.phases.lap(PhaseResultMerge)
 	return out, events
 }
 
@@ -124,9 +131,9 @@ func (sc *scratch) cut(lo, hi, parts int) []detectedChunk {
 	return chunks
 }
 
-// detectChunk decodes and detects the lines of c with ws's buffers, as
-// evaluateSequential does line by line, holding back only the correlation
-// step.
+// detectChunk decodes and detects the lines of c with ws's buffers and
+// phase clock, as evaluateSequential does line by line, holding back only
+// the correlation step.
 func (e *Evaluator) detectChunk(st *State, ws *scratch, lines []Line, c *detectedChunk) {
 	for i := c.lo; i < c.hi; i++ {
 		l := &lines[i]
@@ -138,8 +145,11 @@ func (e *Evaluator) detectChunk(st *State, ws *scratch, lines []Line, c *detecte
 			continue
 		}
 		n, err := e.decodeEach(st, l, raw, func(d decoded) {
+			ws.phases.lap(PhaseParse)
 			ws.matches = st.Engine.Evaluate(d.event, ws.matches[:0])
+			ws.phases.lap(PhaseEvaluate)
 			c.out = e.appendDetections(st, ws, i, d, ws.matches, c.out)
+			ws.phases.lap(PhaseResultMerge)
 			if !e.corr.feeds(st, ws.matches) {
 				d.release()
 				return
@@ -149,6 +159,7 @@ func (e *Evaluator) detectChunk(st *State, ws *scratch, lines []Line, c *detecte
 			c.held = append(c.held, heldEvent{at: len(c.out), line: i, pos: l.Position, d: d, matches: ws.matches})
 			ws.matches = nil
 		})
+		ws.phases.lap(PhaseParse)
 		c.events += n
 		if err != nil {
 			c.out = e.parseError(i, err, c.out)

@@ -83,7 +83,8 @@ type Evaluator struct {
 type scratch struct {
 	matches []sigma.Match
 	buf     []byte
-	hits    ruleHits        // detections per rule in the batch, counted once at its end
+	hits    ruleHits // detections per rule in the batch, counted once at its end
+	phases  phaseClock
 	chunks  []detectedChunk // a parallel step's chunks (detect.go)
 }
 
@@ -166,6 +167,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, lines []Line, out []Output) []
 	sc := e.takeScratch()
 	defer e.scratch.Put(sc)
 	events := 0
+	sc.phases.start()
 	for _, s := range steps(len(lines), e.settings.BatchSize) {
 		var n int
 		out, n = e.evaluateStep(ctx, sc, lines, s[0], s[1], out)
@@ -178,6 +180,8 @@ func (e *Evaluator) Evaluate(ctx context.Context, lines []Line, out []Output) []
 	}
 	sc.hits.flush(e.metrics)
 	e.corr.observe()
+	sc.phases.lap(PhaseDispatch)
+	sc.phases.flush(e.metrics.batchPhase)
 	return out
 }
 
@@ -207,7 +211,9 @@ func (e *Evaluator) evaluateStep(ctx context.Context, sc *scratch, lines []Line,
 		out, events = e.evaluateSequential(st, sc, lines, lo, hi, out)
 	}
 	e.observeStep(start, hi-lo, events)
-	return e.enrichResults(ctx, out, from), events // enrich.go
+	out = e.enrichResults(ctx, out, from) // enrich.go
+	sc.phases.lap(PhaseDispatch)
+	return out, events
 }
 
 // evaluateSequential decodes, detects and assembles each line in turn.
@@ -223,10 +229,13 @@ func (e *Evaluator) evaluateSequential(st *State, sc *scratch, lines []Line, lo,
 			continue
 		}
 		n, err := e.decodeEach(st, l, raw, func(d decoded) {
+			sc.phases.lap(PhaseParse)
 			sc.matches = st.Engine.Evaluate(d.event, sc.matches[:0])
+			sc.phases.lap(PhaseEvaluate)
 			out = e.emit(st, sc, i, l.Position, d, sc.matches, out)
 			d.release()
 		})
+		sc.phases.lap(PhaseParse)
 		events += n
 		if err != nil {
 			out = e.parseError(i, err, out)
@@ -263,7 +272,10 @@ func (e *Evaluator) parseError(line int, err error, out []Output) []Output {
 // d triggers.
 func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded, matches []sigma.Match, out []Output) []Output {
 	out = e.appendDetections(st, sc, line, d, matches, out)
-	return e.corr.apply(st, line, pos, d, matches, out)
+	sc.phases.lap(PhaseResultMerge)
+	out = e.corr.apply(st, line, pos, d, matches, out)
+	sc.phases.lap(PhaseObserve)
+	return out
 }
 
 // appendDetections appends one output per detection of d (matches, from

@@ -20,6 +20,7 @@ type Options struct {
 	Pretty       bool
 
 	Pipelines          []string
+	LogsourceRouting   bool
 	Sources            []string
 	AllowRemoteInclude bool
 	Enrichers          string

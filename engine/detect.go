@@ -89,7 +89,7 @@ func (e *Evaluator) detectLine(st *State, l *Line) detectedLine {
 	}
 	var line detectedLine
 	_, line.err = e.decodeEach(st, l, raw, func(d decoded) {
-		line.events = append(line.events, detectedEvent{d: d, matches: st.Engine.Evaluate(d.event, nil)})
+		line.events = append(line.events, detectedEvent{d: d, matches: st.detect(d.event, nil)})
 	})
 	return line
 }

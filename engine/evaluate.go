@@ -72,11 +72,12 @@ type Evaluator struct {
 	log      Logger
 	metrics  *metrics
 	state    atomic.Pointer[State]
-	scratch  sync.Pool        // *scratch
-	decoder  *decoders        // decode.go
-	corr     *correlationStep // correlation.go
-	dyn      *Dynamic         // sources and enrichers (dynamic_hub.go); nil when unused
-	stopDyn  func()           // stops a Dynamic this evaluator opened itself
+	scratch  sync.Pool          // *scratch
+	decoder  *decoders          // decode.go
+	corr     *correlationStep   // correlation.go
+	dyn      *Dynamic           // sources and enrichers (dynamic_hub.go); nil when unused
+	stopDyn  func()             // stops a Dynamic this evaluator opened itself
+	watch    contradictionWatch // routing_watch.go
 }
 
 // scratch is per-call working memory reused across batches.
@@ -140,6 +141,7 @@ func (e *Evaluator) install(st *State) {
 	e.metrics.detectionRules.Set(int64(n))
 	e.metrics.rulesRejected.Set(int64(len(st.Rejected)))
 	e.log.Infof("loaded %d detection rules (%d rejected) in %v", n, len(st.Rejected), st.Took)
+	e.log.Infof("the detection rules form %d logsource groups; logsource routing %s", st.LogsourceGroups(), onOff(st.routing.on))
 	e.corr.install(st)
 	e.state.Store(st)
 }
@@ -201,6 +203,9 @@ func (e *Evaluator) evaluateStep(ctx context.Context, sc *scratch, lines []Line,
 		out, events = e.evaluateSequential(st, sc, lines, lo, hi, out)
 	}
 	e.observeStep(start, hi-lo, events)
+	if st.routing.on {
+		st.routing.flushProducts(e.metrics)
+	}
 	return e.enrichResults(ctx, out, from), events // enrich.go
 }
 
@@ -217,7 +222,7 @@ func (e *Evaluator) evaluateSequential(st *State, sc *scratch, lines []Line, lo,
 			continue
 		}
 		n, err := e.decodeEach(st, l, raw, func(d decoded) {
-			sc.matches = st.Engine.Evaluate(d.event, sc.matches[:0])
+			sc.matches = st.detect(d.event, sc.matches[:0])
 			out = e.emit(st, sc, i, l.Position, d, sc.matches, out)
 			d.release()
 		})
@@ -256,6 +261,7 @@ func (e *Evaluator) parseError(line int, err error, out []Output) []Output {
 // input line, at source position pos) to out, then the correlation results
 // d triggers.
 func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded, matches []sigma.Match, out []Output) []Output {
+	e.watch.observe(st, d.event, matches, e.log) // routing_watch.go
 	for i := range matches {
 		match := &matches[i]
 		if e.corr.hidden(st, match.Rule) {
@@ -286,6 +292,13 @@ func (e *Evaluator) observeStep(start time.Time, batchLen, events int) {
 	e.metrics.batchSize.Timing(int64(batchLen))
 }
 
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
 // includeEventAttr reports the rule attribute `rsigma.include_event: "true"`.
 func includeEventAttr(r *sigma.Rule) bool {
 	v, _ := r.CustomAttribute("rsigma.include_event")
@@ -296,6 +309,7 @@ func includeEventAttr(r *sigma.Rule) bool {
 // Close stops what the evaluator runs in the background and writes the
 // final correlation state snapshot; call it once no Evaluate is running.
 func (e *Evaluator) Close() error {
+	e.watch.finish(e.log)
 	e.stopDynamic()
 	return e.corr.close()
 }

@@ -30,6 +30,8 @@ type State struct {
 	LoadedAt time.Time
 	Took     time.Duration
 
+	routing *routing // logsource recognition and routing (routing.go)
+
 	events sync.Pool // *sigma.JSONEvent bound to Engine.Fields()
 }
 
@@ -67,6 +69,10 @@ func loadState(s Settings, dyn *Dynamic) (*State, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}
+	declared, err := LoadRecognition(s.Dynamic.Pipelines) // recognition_files.go
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
+	}
 	eng, rejected, err := sigma.Compile(all, s.Compile)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
@@ -78,9 +84,19 @@ func loadState(s Settings, dyn *Dynamic) (*State, error) {
 		Rejected:    append(append(all.Rejected, rejected...), corrRejected...),
 		Warnings:    append(warnings, placeholders...),
 		LoadedAt:    time.Now(),
+		routing:     newRouting(eng, declared, s.LogsourceRouting),
 	}
 	st.Took = st.LoadedAt.Sub(start)
 	return st, nil
+}
+
+// LogsourceGroups returns the number of distinct rule logsources
+// (product, service, category) the detection rules form.
+func (st *State) LogsourceGroups() int { return st.routing.groups() }
+
+// detect evaluates ev against the rules that may fire on it (routing.go).
+func (st *State) detect(ev sigma.Event, dst []sigma.Match) []sigma.Match {
+	return st.routing.detect(ev, dst)
 }
 
 // jsonEvent takes a reusable JSON event bound to this state's field table.

@@ -94,3 +94,17 @@ func (r *routing) flushProducts(m *metrics) {
 		}
 	}
 }
+
+// candidates returns the number of rules whose matchers run on ev (for
+// measurements): the candidate index's selection, within the routed subset
+// when routing is on.
+func (r *routing) candidates(ev sigma.Event) int {
+	if !r.on {
+		return r.eng.Candidates(ev, nil)
+	}
+	sel := r.router.Select(r.rec.Recognize(ev))
+	if sel.ID() == 0 {
+		return r.eng.Candidates(ev, nil)
+	}
+	return r.eng.Candidates(ev, r.subset(sel))
+}

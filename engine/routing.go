@@ -13,11 +13,17 @@ import (
 // event is recognized once and evaluated only against the rules whose
 // logsource it does not contradict, a sigma.RuleSubset per
 // logsource.Selection, made on first use.
+//
+// Rules are routed by the logsource written in their file: a pipeline's
+// change_logsource retargets a rule for a backend and does not take part
+// (the builtin sysmon pipeline sets `service: sysmon` on every Windows rule,
+// pipelines.md §11, which would keep Security rules off Security events).
 type routing struct {
-	on     bool
-	rec    *logsource.Recognizer
-	router *logsource.Router
-	eng    *sigma.Engine
+	on      bool
+	rec     *logsource.Recognizer
+	router  *logsource.Router
+	eng     *sigma.Engine
+	written map[*sigma.Rule]sigma.Logsource
 
 	mu      sync.Mutex
 	subsets atomic.Pointer[[]*sigma.RuleSubset] // by Selection.ID; nil entries not made yet
@@ -31,18 +37,38 @@ type routing struct {
 // newRouting builds the recognizer on eng's field table, so the JSON
 // extractor reads the recognizer's fields in its single pass, and buckets
 // eng's rules by logsource.
-func newRouting(eng *sigma.Engine, declared []logsource.Mapping, on bool) *routing {
+func newRouting(eng *sigma.Engine, written map[*sigma.Rule]sigma.Logsource, declared []logsource.Mapping, on bool) *routing {
 	rec := logsource.New(logsource.Options{Field: eng.Fields().Intern, Declared: declared})
+	r := &routing{on: on, rec: rec, eng: eng, written: written}
 	rules := eng.Rules()
 	ls := make([]sigma.Logsource, len(rules))
-	for i, r := range rules {
-		ls[i] = r.Logsource
+	for i, rule := range rules {
+		ls[i] = r.logsource(rule)
 	}
-	r := &routing{on: on, rec: rec, router: logsource.NewRouter(rec, ls), eng: eng, labels: rec.ProductLabels()}
+	r.router, r.labels = logsource.NewRouter(rec, ls), rec.ProductLabels()
 	r.products = make([]atomic.Int64, len(r.labels))
 	empty := []*sigma.RuleSubset{}
 	r.subsets.Store(&empty)
 	return r
+}
+
+// writtenLogsources records each rule's logsource as written, before the
+// pipelines run.
+func writtenLogsources(rs *sigma.RuleSet) map[*sigma.Rule]sigma.Logsource {
+	out := make(map[*sigma.Rule]sigma.Logsource, len(rs.Rules))
+	for _, r := range rs.Rules {
+		out[r] = r.Logsource
+	}
+	return out
+}
+
+// logsource returns the logsource rule is routed by: as written, else (a
+// rule the State did not load) its current one.
+func (r *routing) logsource(rule *sigma.Rule) sigma.Logsource {
+	if ls, ok := r.written[rule]; ok {
+		return ls
+	}
+	return rule.Logsource
 }
 
 // Groups returns the number of distinct rule logsources (product, service,

@@ -27,13 +27,13 @@ func (v RoutingVerdict) Skipped() bool { return v.Routing && v.Contradicts }
 
 // ExplainRouting recognizes ev with the State's recognizer (builtin tables
 // and the -p recognition files it was loaded with) and says whether rule's
-// logsource fits it. ev may be any sigma.Event; rule need not be one of the
-// State's. It is safe for concurrent use.
+// logsource (as written in its file, RuleLogsource) fits it. ev may be any
+// sigma.Event; rule need not be one of the State's. It is safe for concurrent use.
 func (st *State) ExplainRouting(ev sigma.Event, rule *sigma.Rule) RoutingVerdict {
 	r := st.routing
 	k := r.rec.Recognize(ev)
 	v := RoutingVerdict{Recognized: r.rec.Describe(k), Routing: r.on}
-	v.Reason = r.rec.Contradiction(rule.Logsource, k)
+	v.Reason = r.rec.Contradiction(r.logsource(rule), k)
 	v.Contradicts = v.Reason != ""
 	return v
 }

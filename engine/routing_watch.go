@@ -45,7 +45,7 @@ func (w *contradictionWatch) observe(st *State, ev sigma.Event, matches []sigma.
 		for i := range matches {
 			w.detections++
 			r := matches[i].Rule
-			if why := st.routing.rec.Contradiction(r.Logsource, k); why != "" {
+			if why := st.routing.rec.Contradiction(st.routing.logsource(r), k); why != "" {
 				if w.byRule == nil {
 					w.byRule, w.reason = map[*sigma.Rule]int{}, map[*sigma.Rule]string{}
 				}

@@ -65,7 +65,7 @@ func loadState(s Settings, dyn *Dynamic) (*State, error) {
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}
 	warnings := append(all.Warnings(), all.ApplyFilters()...)
-	written := writtenLogsources(all) // before pipelines change them (routing.go)
+	written := writtenLogsources(all)                        // before pipelines change them (routing.go)
 	placeholders, err := applyPipelines(s.Dynamic, dyn, all) // dynamic.go
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)

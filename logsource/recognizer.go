@@ -62,6 +62,9 @@ type Recognizer struct {
 	windows  windowsIndex
 	shapes   []mappingGroup
 	ecs      ecsIndex
+	// triggers are fields one of which an event must have for any source
+	// to reveal something (triggers.go).
+	triggers *sigma.FieldSet
 }
 
 // New returns a Recognizer for the builtin tables and o.Declared.
@@ -87,6 +90,7 @@ func New(o Options) *Recognizer {
 	r.compileShapes(Shapes)
 	r.compileECS()
 	r.compileExplicit()
+	r.compileTriggers()
 	return r
 }
 
@@ -121,6 +125,9 @@ func (r *Recognizer) intern(l Recognized) Key {
 // is still unknown: shapes are what names it) the first builtin shape that
 // matches, then ECS host.os.type and event.category.
 func (r *Recognizer) Recognize(ev sigma.Event) Key {
+	if je := ev.JSONView(); je != nil && !je.MayHaveAny(r.triggers) {
+		return Key{} // triggers.go: no source can reveal anything
+	}
 	var k Key
 	for i := range r.declared {
 		if r.declared[i].matches(ev, nil) {

@@ -185,3 +185,43 @@ func TestContradictionWarning(t *testing.T) {
 		}
 	}
 }
+
+// TestRoutingFeedsCorrelation: correlation rules count the routed
+// detections unchanged: Security failed logons reach the brute-force
+// correlation with routing on as with it off, and the same failed-logon
+// EventID on a Sysmon event (which the Security rule's logsource excludes)
+// feeds it only with routing off.
+func TestRoutingFeedsCorrelation(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "rules.yml"), []byte(fixture(t, "brute.yml")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var security, sysmon []string
+	for i := 0; i < 6; i++ {
+		at := fmt.Sprintf("2026-01-01T00:00:%02dZ", i)
+		security = append(security, `{"Channel":"Security","EventID":4625,"TargetUserName":"bob","@timestamp":"`+at+`"}`)
+		sysmon = append(sysmon, `{"Channel":"Microsoft-Windows-Sysmon/Operational","EventID":4625,"TargetUserName":"eve","@timestamp":"`+at+`"}`)
+	}
+	count := func(on bool, lines []string) (detections, correlations int) {
+		e := newTestEvaluator(t, Settings{Rules: []string{dir}, InputFormat: "json", LogsourceRouting: on})
+		for _, o := range outputs(t, e, lines) {
+			if strings.Contains(o, `"correlation_type"`) {
+				correlations++
+			} else {
+				detections++
+			}
+		}
+		return detections, correlations
+	}
+	for _, on := range []bool{false, true} {
+		if d, c := count(on, security); d != 6 || c != 2 {
+			t.Errorf("routing %s, Security events: %d detections, %d correlations; want 6 and 2", onOff(on), d, c)
+		}
+	}
+	if d, c := count(false, sysmon); d != 6 || c != 2 {
+		t.Errorf("routing off, Sysmon events: %d detections, %d correlations; want 6 and 2", d, c)
+	}
+	if d, c := count(true, sysmon); d != 0 || c != 0 {
+		t.Errorf("routing on, Sysmon events: %d detections, %d correlations; want none", d, c)
+	}
+}

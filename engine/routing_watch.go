@@ -4,6 +4,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/rsigma-connect/rsigma-connect/logsource"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
 
@@ -25,7 +26,8 @@ type contradictionWatch struct {
 	detections  int
 	contradicts int
 	byRule      map[*sigma.Rule]int
-	reason      map[*sigma.Rule]string
+	key         map[*sigma.Rule]logsource.Key // an event the rule contradicted, for the message
+	st          *State                        // the state of those Keys
 }
 
 // observe looks at one event and its detections under st; it reports
@@ -45,13 +47,13 @@ func (w *contradictionWatch) observe(st *State, ev sigma.Event, matches []sigma.
 		for i := range matches {
 			w.detections++
 			r := matches[i].Rule
-			if why := st.routing.rec.Contradiction(st.routing.logsource(r), k); why != "" {
-				if w.byRule == nil {
-					w.byRule, w.reason = map[*sigma.Rule]int{}, map[*sigma.Rule]string{}
+			if !st.routing.rec.Fits(st.routing.logsource(r), k) {
+				if w.byRule == nil || w.st != st { // a reload: Keys of the old state mean nothing to the new
+					w.byRule, w.key, w.st = map[*sigma.Rule]int{}, map[*sigma.Rule]logsource.Key{}, st
 				}
 				w.contradicts++
 				w.byRule[r]++
-				w.reason[r] = why
+				w.key[r] = k
 			}
 		}
 	}
@@ -83,6 +85,7 @@ func (w *contradictionWatch) reportLocked(log Logger) {
 	log.Warnf("logsource: %d of the %d detections in the first %d events contradict their event's recognized logsource; "+
 		"most come from rule %q (id %s, %s): %d detections, e.g. %s. "+
 		"--logsource-routing (processor field logsource_routing: true) evaluates a rule only on events its logsource fits",
-		w.contradicts, w.detections, w.events, top.Title, top.ID, top.File, w.byRule[top], w.reason[top])
-	w.byRule, w.reason = nil, nil
+		w.contradicts, w.detections, w.events, top.Title, top.ID, top.File, w.byRule[top],
+		w.st.routing.rec.Contradiction(w.st.routing.logsource(top), w.key[top]))
+	w.byRule, w.key, w.st = nil, nil, nil
 }

@@ -25,6 +25,9 @@ func Flags() []cli.Flag {
 		&cli.StringFlag{Name: "dlq", Usage: "dead-letter sink: file://path or nats://host:port/subject", Category: "Output"},
 		&cli.BoolFlag{Name: "include-event", Usage: "add the decoded event to every detection result", Category: "Output"},
 		&cli.BoolFlag{Name: "pretty", Usage: "pretty-print JSON on the stdout sink", Category: "Output"},
+		&cli.IntFlag{Name: "sink-retry-max", Value: d.SinkRetryMax, Usage: "retries of a failing sink write before the DLQ", Category: "Output"},
+		&cli.IntFlag{Name: "sink-backoff-base-ms", Value: d.SinkBackoffBaseMS, Usage: "first retry delay in ms; doubles per retry", Category: "Output"},
+		&cli.IntFlag{Name: "sink-backoff-max-ms", Value: d.SinkBackoffMaxMS, Usage: "longest retry delay in ms", Category: "Output"},
 
 		&cli.StringSliceFlag{Name: "pipeline", Aliases: []string{"p"}, Usage: "processing pipeline: builtin name or YAML file (repeatable)", Category: "Pipelines"},
 		&cli.StringSliceFlag{Name: "source", Usage: "dynamic source file or directory (repeatable)", Category: "Pipelines"},
@@ -32,7 +35,9 @@ func Flags() []cli.Flag {
 		&cli.BoolFlag{Name: "logsource-routing", Usage: "evaluate each event only against the rules whose logsource fits its recognized logsource", Category: "Rules"},
 		&cli.StringFlag{Name: "enrichers", Usage: "enrichers YAML file", Category: "Enrichment"},
 
-		&cli.StringFlag{Name: "api-addr", Value: d.APIAddr, Usage: "listener of probes, metrics and the API (IP:port)", Category: "API"},
+		&cli.StringFlag{Name: "api-addr", Value: d.APIAddr, Usage: "listener of probes, metrics and the API (IP:port or unix:///path)", Category: "API"},
+		&cli.StringFlag{Name: "api-token-env", Usage: "environment variable holding the API's one bearer token (every permission)", Category: "API"},
+		&cli.StringFlag{Name: "api-auth", Usage: "YAML file of API bearer tokens and their roles", Category: "API"},
 		&cli.StringFlag{Name: "tls-cert", Usage: "PEM certificate of the API listener", Category: "TLS"},
 		&cli.StringFlag{Name: "tls-key", Usage: "PEM private key of the API listener", Category: "TLS"},
 		&cli.StringFlag{Name: "tls-key-password", EnvVars: []string{"RSIGMA_TLS_KEY_PASSWORD"}, Usage: "unsupported: encrypted keys are refused", Category: "TLS"},
@@ -102,12 +107,17 @@ func FromContext(c *cli.Context) *Options {
 	o.DLQ = c.String("dlq")
 	o.IncludeEvent = c.Bool("include-event")
 	o.Pretty = c.Bool("pretty")
+	o.SinkRetryMax = c.Int("sink-retry-max")
+	o.SinkBackoffBaseMS = c.Int("sink-backoff-base-ms")
+	o.SinkBackoffMaxMS = c.Int("sink-backoff-max-ms")
 	o.Pipelines = c.StringSlice("pipeline")
 	o.Sources = c.StringSlice("source")
 	o.AllowRemoteInclude = c.Bool("allow-remote-include")
 	o.LogsourceRouting = c.Bool("logsource-routing")
 	o.Enrichers = c.String("enrichers")
 	o.APIAddr = c.String("api-addr")
+	o.APITokenEnv = c.String("api-token-env")
+	o.APIAuth = c.String("api-auth")
 	o.TLSCert = c.String("tls-cert")
 	o.TLSKey = c.String("tls-key")
 	o.TLSKeyPassword = c.String("tls-key-password")

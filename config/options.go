@@ -19,6 +19,14 @@ type Options struct {
 	IncludeEvent bool
 	Pretty       bool
 
+	// SinkOptions are the ?options of Outputs (same index), DLQOptions
+	// those of DLQ; Validate cuts them off the URLs (sink_url.go).
+	SinkOptions       []SinkOptions
+	DLQOptions        SinkOptions
+	SinkRetryMax      int
+	SinkBackoffBaseMS int
+	SinkBackoffMaxMS  int
+
 	Pipelines          []string
 	LogsourceRouting   bool
 	Sources            []string
@@ -26,6 +34,8 @@ type Options struct {
 	Enrichers          string
 
 	APIAddr        string
+	APITokenEnv    string // names the variable holding the one admin token
+	APIAuth        string // the API auth file (tokens and roles)
 	TLSCert        string
 	TLSKey         string
 	TLSKeyPassword string
@@ -108,6 +118,9 @@ func Defaults() *Options {
 		BufferSize:           10000,
 		BatchSize:            1,
 		DrainTimeout:         5 * time.Second,
+		SinkRetryMax:         3,
+		SinkBackoffBaseMS:    100,
+		SinkBackoffMaxMS:     5000,
 		BloomMaxBytes:        1048576,
 		Fleet:                FleetOptions{LeaseTTL: defaultLeaseTTL * time.Second, CheckpointInterval: defaultCheckpointInterval * time.Second},
 	}

@@ -1,14 +1,9 @@
 package config
 
+import "time"
+
 // dlqLabel is the output resource every dead-lettered message goes to.
 const dlqLabel = "dlq"
-
-// Per-sink retry before a result is dead-lettered (spec/daemon.md §5).
-const (
-	sinkRetries      = 3
-	sinkBackoffStart = "100ms"
-	sinkBackoffMax   = "5s"
-)
 
 // outputSection routes results to every --output (fan-out), each sink
 // falling back to the DLQ after its retries, and events the processor marked
@@ -22,11 +17,11 @@ const (
 func outputSection(o *Options) omap {
 	var results omap
 	if len(o.Outputs) == 1 {
-		results = retried(o, o.Outputs[0])
+		results = delivered(o, 0)
 	} else {
 		var outs []any
-		for _, u := range o.Outputs {
-			outs = append(outs, sinkWithFallback(o, u))
+		for i := range o.Outputs {
+			outs = append(outs, sinkWithFallback(o, i))
 		}
 		results = omap{{"broker", omap{{"pattern", "fan_out"}, {"outputs", outs}}}}
 	}
@@ -48,36 +43,104 @@ func failedTier(o *Options) omap {
 	}}}}}
 }
 
-// sinkWithFallback is one sink with bounded retries, then the DLQ.
-func sinkWithFallback(o *Options, u string) omap {
-	return omap{{"fallback", []any{retried(o, u), omap{{"resource", dlqLabel}}}}}
+// sinkWithFallback is --output i with its delivery, then the DLQ.
+func sinkWithFallback(o *Options, i int) omap {
+	return omap{{"fallback", []any{delivered(o, i), omap{{"resource", dlqLabel}}}}}
 }
 
-// retried is one sink with bounded retries (spec/daemon.md §5).
-func retried(o *Options, u string) omap {
-	return omap{{"retry", omap{
-		{"max_retries", sinkRetries},
-		{"backoff", omap{{"initial_interval", sinkBackoffStart}, {"max_interval", sinkBackoffMax}}},
-		{"output", sink(o, u, o.Pretty)},
+// delivered is --output i behind sigma_sink: bounded retries with
+// exponential backoff (--sink-retry-max, --sink-backoff-*-ms), its
+// ?on_full= policy and the per-sink metrics (spec/daemon.md §5).
+func delivered(o *Options, i int) omap {
+	u, opts := o.Outputs[i], outputOptions(o, i)
+	onFull := opts.OnFull
+	if onFull == "" {
+		onFull = "block"
+	}
+	return omap{{"sigma_sink", omap{
+		{"sink", sinkKind(u)},
+		{"on_full", onFull},
+		{"queue_size", o.BufferSize},
+		{"max_retries", o.SinkRetryMax},
+		{"backoff_base", millis(o.SinkBackoffBaseMS)},
+		{"backoff_max", millis(o.SinkBackoffMaxMS)},
+		{"dead_letter", dlqLabel},
+		{"drain_timeout", o.DrainTimeout.String()},
+		{"output", sink(o, u, opts, o.Pretty)},
 	}}}
 }
 
-// sink is the framework output for one sink URL. Only stdout is ever
-// pretty-printed.
-func sink(o *Options, u string, pretty bool) omap {
-	if u == "stdout" {
+// outputOptions are the options of --output i (none before Validate).
+func outputOptions(o *Options, i int) SinkOptions {
+	if i < len(o.SinkOptions) {
+		return o.SinkOptions[i]
+	}
+	return SinkOptions{}
+}
+
+func millis(ms int) string { return (time.Duration(ms) * time.Millisecond).String() }
+
+// sinkKind is a sink's label in the rsigma_sink_* metrics.
+func sinkKind(u string) string {
+	switch {
+	case u == "stdout":
+		return "stdout"
+	case IsNATS(u):
+		return "nats"
+	}
+	if _, _, otlp := OTLPScheme(u); otlp {
+		return "otlp"
+	}
+	return "file"
+}
+
+// sink is the framework output for one sink URL and its options. Only
+// stdout is ever pretty-printed; ?format=ocsf turns each result into a
+// finding first.
+func sink(o *Options, u string, opts SinkOptions, pretty bool) omap {
+	var procs []any
+	if opts.Format == "ocsf" {
+		procs = append(procs, omap{{"sigma_ocsf", omap{}}})
+	}
+	var out omap
+	switch {
+	case u == "stdout":
 		// One write per batch; once stdout is closed its results go to the
 		// DLQ, logged once (sink/stdout.go).
-		out := omap{{"sigma_stdout", omap{{"closed_resource", dlqLabel}}}}
+		out = omap{{"sigma_stdout", omap{{"closed_resource", dlqLabel}}}}
 		if pretty {
-			out = append(out, kv{"processors", []any{omap{{"sigma_pretty", omap{}}}}})
+			procs = append(procs, omap{{"sigma_pretty", omap{}}})
 		}
-		return out
+	case IsNATS(u):
+		out = natsOutput(o, u) // nats_stream.go
+	default:
+		if _, _, otlp := OTLPScheme(u); otlp {
+			out = otlpOutput(u, opts)
+		} else {
+			out = omap{{"sigma_file", omap{{"path", FilePath(u)}}}} // reopens a rotated file; fails (→ DLQ) when it cannot
+		}
 	}
-	if IsNATS(u) {
-		return natsOutput(o, u) // nats_stream.go
+	if len(procs) > 0 {
+		out = append(out, kv{"processors", procs})
 	}
-	return omap{{"sigma_file", omap{{"path", FilePath(u)}}}} // reopens a rotated file; fails (→ DLQ) when it cannot
+	return out
+}
+
+// otlpOutput is the sigma_otlp output of an OTLP sink URL.
+func otlpOutput(u string, opts SinkOptions) omap {
+	protocol, tls, _ := OTLPScheme(u)
+	endpoint, path := OTLPEndpoint(u)
+	m := omap{{"endpoint", endpoint}, {"protocol", protocol}}
+	if tls {
+		m = append(m, kv{"tls", true})
+	}
+	for _, f := range []kv{{"ca_file", opts.CA}, {"cert_file", opts.ClientCert}, {"key_file", opts.ClientKey},
+		{"server_name", opts.TLSDomain}, {"compression", opts.Compression}, {"url_path", path}} {
+		if f.Value != "" {
+			m = append(m, f)
+		}
+	}
+	return omap{{"sigma_otlp", m}}
 }
 
 // dlqResource is the dead-letter output. Without --dlq it still exists, as a
@@ -88,7 +151,7 @@ func dlqResource(o *Options) omap {
 	if o.DLQ == "" {
 		target = omap{{"drop", omap{}}}
 	} else {
-		target = sink(o, o.DLQ, false)
+		target = sink(o, o.DLQ, o.DLQOptions, false)
 	}
 	return append(omap{{"label", dlqLabel}}, append(target, kv{"processors", []any{omap{{"sigma_dlq_entry", omap{}}}}})...)
 }

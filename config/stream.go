@@ -5,6 +5,8 @@ import (
 	"fmt"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
 // StreamYAML translates validated Options into the stream configuration the
@@ -47,8 +49,12 @@ func StreamYAML(o *Options) ([]byte, error) {
 
 // httpSection serves the framework's endpoints on --api-addr when the config
 // runs under `rsigma-connect run`; the daemon replaces this server with its
-// own listener and mux.
+// own listener and mux. The framework's server binds TCP only, so a
+// unix:///path address leaves it off under `run`.
 func httpSection(o *Options) omap {
+	if _, unix := server.UnixSocketPath(o.APIAddr); unix {
+		return omap{{"enabled", false}}
+	}
 	return omap{{"enabled", true}, {"address", o.APIAddr}}
 }
 

@@ -30,6 +30,12 @@ func TestStreamYAML(t *testing.T) {
 			o.InputFormat = "json"
 		},
 		"strict_rules": func(o *Options) { o.StrictRules = true },
+		"sink_options": func(o *Options) {
+			o.Outputs = []string{"file:///var/log/rsigma/findings.ocsf?format=ocsf&on_full=drop", "stdout?format=ndjson",
+				"otlphttps://collector:4318/custom/logs?ca=/etc/ca.pem&tls_domain=collector.internal&compression=gzip", "otlp://127.0.0.1:4317"}
+			o.DLQ = "otlphttp://collector:4318"
+			o.SinkRetryMax, o.SinkBackoffBaseMS, o.SinkBackoffMaxMS = 0, 50, 2000
+		},
 		"batched_input": func(o *Options) {
 			o.BatchSize = 64
 			o.BufferSize = 500

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/redact"
+	"github.com/rsigma-connect/rsigma-connect/server"
 )
 
 // Validate checks o against the rules of spec/daemon.md that need no I/O and
@@ -37,18 +38,31 @@ func validateInput(o *Options) error {
 }
 
 func validateOutputs(o *Options) error {
+	o.SinkOptions = make([]SinkOptions, len(o.Outputs))
 	for i, out := range o.Outputs {
-		norm, err := checkSinkURL("--output", out)
+		base, opts, err := splitSinkURL("--output", out, false) // sink_url.go
 		if err != nil {
 			return err
 		}
-		o.Outputs[i] = norm
+		norm, err := checkSinkURL("--output", base, opts)
+		if err != nil {
+			return err
+		}
+		o.Outputs[i], o.SinkOptions[i] = norm, opts
+	}
+	if err := validateSinkRetry(o); err != nil {
+		return err
 	}
 	if o.DLQ != "" {
-		norm, err := checkSinkURL("--dlq", o.DLQ)
+		base, opts, err := splitSinkURL("--dlq", o.DLQ, true)
 		if err != nil {
 			return err
 		}
+		norm, err := checkSinkURL("--dlq", base, opts)
+		if err != nil {
+			return err
+		}
+		o.DLQOptions = opts
 		if norm == "stdout" {
 			return Configf("--dlq %q: the DLQ cannot share stdout with the results", redact.URL(o.DLQ))
 		}
@@ -57,8 +71,12 @@ func validateOutputs(o *Options) error {
 	return nil
 }
 
-// checkSinkURL validates one sink URL and returns its normal form.
-func checkSinkURL(flag, u string) (string, error) {
+// checkSinkURL validates one sink URL (options cut off) and returns its
+// normal form.
+func checkSinkURL(flag, u string, opts SinkOptions) (string, error) {
+	if _, _, otlp := OTLPScheme(u); otlp {
+		return u, checkOTLPSink(flag, u, opts)
+	}
 	switch {
 	case u == "stdout" || u == "stdout://":
 		return "stdout", nil
@@ -70,7 +88,7 @@ func checkSinkURL(flag, u string) (string, error) {
 	case strings.HasPrefix(u, "nats://"):
 		return checkNATSSink(flag, u)
 	}
-	return "", Configf("%s %q: unsupported sink (want stdout, file://path or nats://host:port/subject)", flag, redact.URL(u))
+	return "", Configf("%s %q: unsupported sink (want stdout, file://path, nats://host:port/subject, or otlp://, otlps://, otlphttp://, otlphttps:// host:port)", flag, redact.URL(u))
 }
 
 // FilePath returns the path of a file:// sink URL: everything after the
@@ -78,8 +96,14 @@ func checkSinkURL(flag, u string) (string, error) {
 func FilePath(u string) string { return strings.TrimPrefix(u, "file://") }
 
 func validateAPIAddr(o *Options) error {
+	if err := validateAPIAuth(o); err != nil { // validate_api.go
+		return err
+	}
+	if path, ok := server.UnixSocketPath(o.APIAddr); ok {
+		return validateUnixAPI(o, path)
+	}
 	if _, err := netip.ParseAddrPort(o.APIAddr); err != nil {
-		return Configf("--api-addr %q: want a literal IP:port such as 127.0.0.1:9090 or [::1]:9090", o.APIAddr)
+		return Configf("--api-addr %q: want a literal IP:port such as 127.0.0.1:9090 or [::1]:9090, or unix:///path", o.APIAddr)
 	}
 	return validateTLS(o) // TLS flags and the plaintext refusal rule (validate_tls.go)
 }

@@ -73,6 +73,8 @@ func (d *daemon) mountOperations() error {
 		Reload: func() bool { return ops.reload.Trigger("POST /api/v1/reload") },
 	})
 	server.HandleSources(d.mux, nil)
+	d.mountCorrelations() // api_correlations.go
+	d.mountExplain()      // api_explain.go
 	return nil
 }
 

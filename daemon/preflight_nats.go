@@ -54,8 +54,11 @@ func preflightNATS(ctx context.Context, o *config.Options, log *slog.Logger) err
 	return nil
 }
 
-// slogPrintf adapts a *slog.Logger to the printf-style nats.Logger.
+// slogPrintf adapts a *slog.Logger to the printf-style nats.Logger and
+// engine.Logger.
 type slogPrintf struct{ l *slog.Logger }
 
-func (s slogPrintf) Infof(format string, args ...any) { s.l.Info(fmt.Sprintf(format, args...)) }
-func (s slogPrintf) Warnf(format string, args ...any) { s.l.Warn(fmt.Sprintf(format, args...)) }
+func (s slogPrintf) Debugf(format string, args ...any) { s.l.Debug(fmt.Sprintf(format, args...)) }
+func (s slogPrintf) Infof(format string, args ...any)  { s.l.Info(fmt.Sprintf(format, args...)) }
+func (s slogPrintf) Warnf(format string, args ...any)  { s.l.Warn(fmt.Sprintf(format, args...)) }
+func (s slogPrintf) Errorf(format string, args ...any) { s.l.Error(fmt.Sprintf(format, args...)) }

@@ -165,11 +165,15 @@ func newDaemon(o *config.Options, st *engine.State, log *slog.Logger) (*daemon, 
 	if _, err := d.mountOTLP(d.ops.ingest); err != nil { // otlp.go
 		return nil, err
 	}
+	handler, err := d.apiHandler() // the mux, behind bearer tokens if configured (auth.go)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := d.listenAPI() // plain or TLS (tls.go)
 	if err != nil {
 		return nil, err
 	}
-	d.api = server.New(ln, d.mux, server.Options{Log: d.log, Connections: d.conns})
+	d.api = server.New(ln, handler, server.Options{Log: d.log, Connections: d.conns})
 	return d, nil
 }
 

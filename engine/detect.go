@@ -46,17 +46,23 @@ func (e *Evaluator) evaluateParallel(st *State, sc *scratch, lines []Line, lo, h
 	detected := make([]detectedLine, hi-lo)
 	var wg sync.WaitGroup
 	per := (hi - lo + workers - 1) / workers
+	clocks := make([]phaseClock, (hi-lo+per-1)/per)
 	for from := lo; from < hi; from += per {
-		to := min(from+per, hi)
+		to, clock := min(from+per, hi), &clocks[(from-lo)/per]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			clock.start()
 			for i := from; i < to; i++ {
-				detected[i-lo] = e.detectLine(st, &lines[i])
+				detected[i-lo] = e.detectLine(st, &lines[i], clock)
 			}
 		}()
 	}
 	wg.Wait()
+	sc.phases.lap(PhaseDecodeMerge)
+	for i := range clocks {
+		sc.phases.merge(&clocks[i])
+	}
 
 	events := 0
 	for k, line := range detected {
@@ -81,15 +87,18 @@ func (e *Evaluator) evaluateParallel(st *State, sc *scratch, lines []Line, lo, h
 
 // detectLine decodes one line and evaluates its events, keeping them for
 // the assembly phase (as evaluateSequential does, events decoded before a
-// decode error still produce results).
-func (e *Evaluator) detectLine(st *State, l *Line) detectedLine {
+// decode error still produce results); clock times parse and evaluate.
+func (e *Evaluator) detectLine(st *State, l *Line, clock *phaseClock) detectedLine {
 	raw, ok := e.readLine(l)
 	if !ok {
 		return detectedLine{skip: true}
 	}
 	var line detectedLine
 	_, line.err = e.decodeEach(st, l, raw, func(d decoded) {
+		clock.lap(PhaseParse)
 		line.events = append(line.events, detectedEvent{d: d, matches: st.detect(d.event, nil)})
+		clock.lap(PhaseEvaluate)
 	})
+	clock.lap(PhaseParse)
 	return line
 }

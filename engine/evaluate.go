@@ -85,6 +85,7 @@ type scratch struct {
 	matches []sigma.Match
 	buf     []byte
 	hits    ruleHits // detections per rule in the batch, counted once at its end
+	phases  phaseClock
 }
 
 // New builds an evaluator, loading the rules unless o.Hub holds a preloaded
@@ -162,6 +163,7 @@ func (e *Evaluator) Evaluate(ctx context.Context, lines []Line, out []Output) []
 	}
 	defer e.scratch.Put(sc)
 	events := 0
+	sc.phases.start()
 	for _, s := range steps(len(lines), e.settings.BatchSize) {
 		var n int
 		out, n = e.evaluateStep(ctx, sc, lines, s[0], s[1], out)
@@ -174,6 +176,8 @@ func (e *Evaluator) Evaluate(ctx context.Context, lines []Line, out []Output) []
 	}
 	sc.hits.flush(e.metrics)
 	e.corr.observe()
+	sc.phases.lap(PhaseDispatch)
+	sc.phases.flush(e.metrics.batchPhase)
 	return out
 }
 
@@ -206,7 +210,9 @@ func (e *Evaluator) evaluateStep(ctx context.Context, sc *scratch, lines []Line,
 	if st.routing.on {
 		st.routing.flushProducts(e.metrics)
 	}
-	return e.enrichResults(ctx, out, from), events // enrich.go
+	out = e.enrichResults(ctx, out, from) // enrich.go
+	sc.phases.lap(PhaseDispatch)
+	return out, events
 }
 
 // evaluateSequential decodes, detects and assembles each line in turn.
@@ -222,10 +228,13 @@ func (e *Evaluator) evaluateSequential(st *State, sc *scratch, lines []Line, lo,
 			continue
 		}
 		n, err := e.decodeEach(st, l, raw, func(d decoded) {
+			sc.phases.lap(PhaseParse)
 			sc.matches = st.detect(d.event, sc.matches[:0])
+			sc.phases.lap(PhaseEvaluate)
 			out = e.emit(st, sc, i, l.Position, d, sc.matches, out)
 			d.release()
 		})
+		sc.phases.lap(PhaseParse)
 		events += n
 		if err != nil {
 			out = e.parseError(i, err, out)
@@ -275,7 +284,10 @@ func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded
 		out = append(out, Output{Line: line, JSON: bytes.Clone(sc.buf)})
 		sc.hits.add(match.Rule)
 	}
-	return e.corr.apply(st, line, pos, d, matches, out)
+	sc.phases.lap(PhaseResultMerge)
+	out = e.corr.apply(st, line, pos, d, matches, out)
+	sc.phases.lap(PhaseObserve)
+	return out
 }
 
 // observeStep records the per-step histograms (spec/metrics.md §2: batch

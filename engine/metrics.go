@@ -44,6 +44,7 @@ type metrics struct {
 	eventProcessing  Timer
 	pipelineLatency  Timer
 	batchSize        Timer
+	batchPhase       Timer // phase (phases.go)
 	inputQueueDepth  Gauge
 	outputQueueDepth Gauge
 	backPressure     Counter
@@ -73,6 +74,7 @@ func newMetrics(m Metrics) *metrics {
 		eventProcessing:  m.NewTimer("rsigma_event_processing_seconds"),
 		pipelineLatency:  m.NewTimer("rsigma_pipeline_latency_seconds"),
 		batchSize:        m.NewTimer("rsigma_batch_size"),
+		batchPhase:       m.NewTimer("rsigma_batch_phase_duration_seconds", "phase"),
 		inputQueueDepth:  m.NewGauge("rsigma_input_queue_depth"),
 		outputQueueDepth: m.NewGauge("rsigma_output_queue_depth"),
 		backPressure:     m.NewCounter("rsigma_back_pressure_events_total"),

@@ -15,6 +15,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redpanda-data/benthos/v4/public/service"
+
+	"github.com/rsigma-connect/rsigma-connect/engine"
 )
 
 // frameworkLabels are the labels the framework's component layer puts in
@@ -26,17 +28,25 @@ var frameworkLabels = map[string]bool{"label": true, "path": true}
 // rsigma_batch_size) of the histograms in spec/metrics.md. Timers not listed
 // get prometheus.DefBuckets.
 var histogramBuckets = map[string][]float64{
-	"rsigma_event_processing_seconds":    {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1},
-	"rsigma_pipeline_latency_seconds":    {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5},
-	"rsigma_batch_size":                  {1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
-	"rsigma_source_resolve_seconds":      {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
-	"rsigma_enrichment_duration_seconds": {0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+	"rsigma_event_processing_seconds":     {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1},
+	"rsigma_pipeline_latency_seconds":     {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5},
+	"rsigma_batch_phase_duration_seconds": {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5},
+	"rsigma_batch_size":                   {1, 2, 4, 8, 16, 32, 64, 128, 256, 512},
+	"rsigma_source_resolve_seconds":       {0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
+	"rsigma_enrichment_duration_seconds":  {0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
 }
 
 // countHistograms observe raw values instead of nanoseconds converted to
 // seconds: the framework only has timers, so a histogram of counts is fed
 // through Timing(count).
 var countHistograms = map[string]bool{"rsigma_batch_size": true}
+
+// precreatedSeries are the label values of series that exist from the
+// moment their histogram is created, before any observation (metrics.md
+// §6: every phase of rsigma_batch_phase_duration_seconds at startup).
+var precreatedSeries = map[string][]string{
+	"rsigma_batch_phase_duration_seconds": engine.BatchPhases[:],
+}
 
 // PrometheusSpec is the config spec of the `prometheus` metrics exporter.
 func PrometheusSpec() *service.ConfigSpec {
@@ -209,6 +219,11 @@ func (e *PrometheusExporter) NewTimerCtor(name string, labelKeys ...string) serv
 		}
 		hv := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help(name), Buckets: buckets}, keys)
 		hv, _ = e.register(hv).(*prometheus.HistogramVec)
+		if hv != nil && len(keys) == 1 {
+			for _, value := range precreatedSeries[name] {
+				hv.WithLabelValues(value)
+			}
+		}
 		return &promVec{histogram: hv, seconds: !countHistograms[name]}
 	})
 	if v.histogram == nil {

@@ -46,21 +46,35 @@ func (m *Mux) Paths() []string {
 	return paths
 }
 
+// Routed reports whether a request for path reaches a handler (ServeHTTP
+// does not answer it 404).
+func (m *Mux) Routed(path string) bool {
+	_, ok := m.handler(path)
+	return ok
+}
+
+// handler is the handler of the exact path, else of the longest registered
+// prefix pattern ending in '/'.
+func (m *Mux) handler(path string) (http.Handler, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if h, ok := m.routes[path]; ok {
+		return h, true
+	}
+	best := ""
+	var h http.Handler
+	for p, ph := range m.routes {
+		if strings.HasSuffix(p, "/") && strings.HasPrefix(path, p) && len(p) > len(best) {
+			best, h = p, ph
+		}
+	}
+	return h, best != ""
+}
+
 // ServeHTTP dispatches to the exact path, else to the longest registered
 // prefix pattern ending in '/', else answers 404.
 func (m *Mux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	m.mu.RLock()
-	h, ok := m.routes[r.URL.Path]
-	if !ok {
-		best := ""
-		for p, ph := range m.routes {
-			if strings.HasSuffix(p, "/") && strings.HasPrefix(r.URL.Path, p) && len(p) > len(best) {
-				best, h = p, ph
-			}
-		}
-		ok = best != ""
-	}
-	m.mu.RUnlock()
+	h, ok := m.handler(r.URL.Path)
 	if !ok {
 		w.WriteHeader(http.StatusNotFound) // empty body (http-api.md §1)
 		return

@@ -51,11 +51,6 @@ type Server struct {
 	srv *http.Server
 }
 
-// Listen binds addr (a literal IP:port; port 0 picks one).
-func Listen(addr string) (net.Listener, error) {
-	return net.Listen("tcp", addr)
-}
-
 // New returns a server of h on ln.
 func New(ln net.Listener, h http.Handler, o Options) *Server {
 	if o.Log == nil {
@@ -147,4 +142,10 @@ func (s *Server) Serve() error {
 }
 
 // Shutdown stops accepting and waits for in-flight requests until ctx ends.
-func (s *Server) Shutdown(ctx context.Context) error { return s.srv.Shutdown(ctx) }
+// It closes the listener also when Serve never ran, so that a Unix socket
+// file goes with it.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.srv.Shutdown(ctx)
+	_ = s.ln.Close() // already closed when Serve ran
+	return err
+}

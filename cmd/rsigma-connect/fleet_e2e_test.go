@@ -30,6 +30,9 @@ type fleetRun struct {
 	lines  []string
 	events int
 	last   uint64 // stream sequence of the last event published
+	// leaseTTL is --fleet-lease-ttl of members, in seconds: short where
+	// a test kills a member and waits for its partitions to move.
+	leaseTTL int
 }
 
 const (
@@ -40,7 +43,7 @@ const (
 func newFleetRun(t testing.TB, events int) *fleetRun {
 	url, js := jetStreamServer(t, nil)
 	r := &fleetRun{t: t, url: url, js: js, events: events, lines: fleettest.Events(11, events),
-		rules: filepath.Join(t.TempDir(), "fleet.yml")}
+		rules: filepath.Join(t.TempDir(), "fleet.yml"), leaseTTL: 2}
 	if err := os.WriteFile(r.rules, []byte(fleettest.Rules), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +89,7 @@ func (r *fleetRun) args(group string, extra ...string) []string {
 // member starts a fleet daemon checkpointing every checkpoint seconds.
 func (r *fleetRun) member(name string, checkpoint int) *daemontest.Daemon {
 	return daemontest.Start(r.t, r.args("fleet", "--correlation-partitions", fmt.Sprint(fleetPartitions),
-		"--fleet-member", name, "--fleet-lease-ttl", "2", "--fleet-checkpoint-interval", fmt.Sprint(checkpoint))...)
+		"--fleet-member", name, "--fleet-lease-ttl", fmt.Sprint(r.leaseTTL), "--fleet-checkpoint-interval", fmt.Sprint(checkpoint))...)
 }
 
 // ackFloor is the ack floor of durable on the event stream (0 if absent).
@@ -198,6 +201,18 @@ func incidents(members ...*daemontest.Daemon) []string {
 	return out
 }
 
+// leasesMoved counts the partitions members report as taken over by
+// another member while they still ran.
+func leasesMoved(members ...*daemontest.Daemon) int {
+	n := 0
+	for _, l := range incidents(members...) {
+		if strings.Contains(l, "its lease moved to another member") {
+			n++
+		}
+	}
+	return n
+}
+
 // stop drains the members and returns their outputs.
 func stopAll(t testing.TB, members []*daemontest.Daemon) []string {
 	var outs []string
@@ -219,6 +234,10 @@ func stopAll(t testing.TB, members []*daemontest.Daemon) []string {
 // keys, no firing lost, none repeated.
 func TestFleetMatchesSingleDaemon(t *testing.T) {
 	r := newFleetRun(t, fleetEvents())
+	// No member dies here: a lease long enough that a member starved of
+	// CPU (-race on a loaded machine) still renews it, so no partition
+	// moves and nothing may be repeated.
+	r.leaseTTL = 30
 	r.publish(0, r.events)
 	single := r.single()
 
@@ -228,7 +247,14 @@ func TestFleetMatchesSingleDaemon(t *testing.T) {
 	fleet := collectFirings(t, stopAll(t, members)...)
 
 	if n := fleet.Repeats(); n != 0 {
-		t.Errorf("%d firings emitted twice without a failover", n)
+		if moved := leasesMoved(members...); moved > 0 {
+			// A member missed its renewals (starved of CPU): its partitions
+			// moved and were replayed, as the design note says; the repeats
+			// carry the same firing_id and were dropped by it above.
+			t.Logf("%d firings repeated after %d lease moves", n, moved)
+		} else {
+			t.Errorf("%d firings emitted twice without a failover", n)
+		}
 	}
 	if t.Failed() || !slices.Equal(fleet.Lines, single.Lines) {
 		t.Logf("member warnings:\n%s", strings.Join(incidents(members...), "\n"))

@@ -55,7 +55,7 @@ func main() {
 	)
 }
 
-// engineCommand is `engine daemon`.
+// engineCommand is `engine daemon` and `engine explain` (explain.go).
 func engineCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "engine",
@@ -79,6 +79,6 @@ func engineCommand() *cli.Command {
 				}
 				return nil
 			},
-		}},
+		}, explainCommand()},
 	}
 }

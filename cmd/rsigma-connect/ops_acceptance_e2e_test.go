@@ -47,6 +47,11 @@ func TestAcceptanceHTTPAPI(t *testing.T) {
 		if status != 200 || !strings.Contains(body, "rsigma_events_processed_total") {
 			t.Fatalf("%d\n%s", status, body)
 		}
+		for _, phase := range []string{"parse", "decode_merge", "observe", "evaluate", "result_merge", "dispatch"} { // [N]
+			if series := `rsigma_batch_phase_duration_seconds_sum{phase="` + phase + `"}`; !strings.Contains(body, series) {
+				t.Errorf("no %s in\n%s", series, body)
+			}
+		}
 	})
 	t.Run("27 reload triggered", func(t *testing.T) { opsPostReload(t, base) })
 	t.Run("28 single event accepted", func(t *testing.T) {

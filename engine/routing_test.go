@@ -225,3 +225,27 @@ func TestRoutingFeedsCorrelation(t *testing.T) {
 		t.Errorf("routing on, Sysmon events: %d detections, %d correlations; want none", d, c)
 	}
 }
+
+// TestExplainSaysSkippedByRouting: engine explain reports, per rule, that
+// logsource routing skipped it and why, or that it fits.
+func TestExplainSaysSkippedByRouting(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		e := newTestEvaluator(t, Settings{Rules: []string{filepath.Join("testdata", "routing")}, InputFormat: "json", LogsourceRouting: on})
+		xs, err := e.Explain(Line{Text: []byte(routingLines(t)[1])}, nil)
+		if err != nil || len(xs) != 1 {
+			t.Fatalf("Explain: %v, %d events", err, len(xs))
+		}
+		reasons := map[string]string{}
+		for i, r := range xs[0].Rules {
+			if xs[0].Routing[i].Skipped != (on && r.Rule.Title != "Windows Image Load From System32") {
+				t.Errorf("routing %s, %q: skipped %v", onOff(on), r.Rule.Title, xs[0].Routing[i].Skipped)
+			}
+			reasons[r.Rule.Title] = xs[0].Routing[i].Reason
+		}
+		want := map[bool]string{false: routingOff,
+			true: `skipped by logsource routing: category "process_creation" is not in the event's {image_load}`}[on]
+		if got := reasons["Windows Process Creation Of A DLL Path"]; got != want {
+			t.Errorf("routing %s: reason %q, want %q", onOff(on), got, want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/correlation"
@@ -32,7 +33,8 @@ type State struct {
 
 	routing *routing // logsource recognition and routing (routing.go)
 
-	events sync.Pool // *sigma.JSONEvent bound to Engine.Fields()
+	events     sync.Pool    // *sigma.JSONEvent bound to Engine.Fields()
+	eventsMade atomic.Int64 // JSON events made because the pool had none
 }
 
 // Load reads and compiles the rules of s. A rule that cannot be loaded
@@ -110,6 +112,7 @@ func (st *State) jsonEvent() *sigma.JSONEvent {
 	if ev, ok := st.events.Get().(*sigma.JSONEvent); ok {
 		return ev
 	}
+	st.eventsMade.Add(1)
 	return sigma.NewJSONEvent(st.Engine.Fields())
 }
 

@@ -78,10 +78,11 @@ func ruleFields() []*service.ConfigField {
 			Description("Add the decoded event under the key `event` of every detection result.").
 			Default(false),
 		service.NewIntField(fieldDetectWorkers).
-			Description("Goroutines that detect the messages of one batch in parallel (correlation and results stay in input order). " +
-				"`0` uses every CPU. Only batches of at least 8 messages per worker are split. On two cores the stream's own " +
-				"goroutines need the second core, and one worker measured fastest; raise it on larger machines.").
-			Default(1).
+			Description("Goroutines that decode and detect the messages of one evaluation step in parallel; correlation sees the " +
+				"events and results leave in input order. `0` (the default) uses every CPU (GOMAXPROCS). A step is split only " +
+				"at 8 or more messages per worker, so light traffic (small batches) is evaluated on the pipeline's goroutine " +
+				"with no hand-over; `1` never splits.").
+			Default(0).
 			Advanced(),
 		service.NewIntField(fieldBatchSize).
 			Description("The most events evaluated in one step: a larger message batch is evaluated in consecutive steps of " +

@@ -32,6 +32,7 @@ func Flags() []cli.Flag {
 		&cli.StringSliceFlag{Name: "pipeline", Aliases: []string{"p"}, Usage: "processing pipeline: builtin name or YAML file (repeatable)", Category: "Pipelines"},
 		&cli.StringSliceFlag{Name: "source", Usage: "dynamic source file or directory (repeatable)", Category: "Pipelines"},
 		&cli.BoolFlag{Name: "allow-remote-include", Usage: "allow pipeline include: directives from http and nats sources", Category: "Pipelines"},
+		&cli.BoolFlag{Name: "logsource-routing", Usage: "evaluate each event only against the rules whose logsource fits its recognized logsource", Category: "Rules"},
 		&cli.StringFlag{Name: "enrichers", Usage: "enrichers YAML file", Category: "Enrichment"},
 
 		&cli.StringFlag{Name: "api-addr", Value: d.APIAddr, Usage: "listener of probes, metrics and the API (IP:port or unix:///path)", Category: "API"},
@@ -112,6 +113,7 @@ func FromContext(c *cli.Context) *Options {
 	o.Pipelines = c.StringSlice("pipeline")
 	o.Sources = c.StringSlice("source")
 	o.AllowRemoteInclude = c.Bool("allow-remote-include")
+	o.LogsourceRouting = c.Bool("logsource-routing")
 	o.Enrichers = c.String("enrichers")
 	o.APIAddr = c.String("api-addr")
 	o.APITokenEnv = c.String("api-token-env")

@@ -28,6 +28,7 @@ type Options struct {
 	SinkBackoffMaxMS  int
 
 	Pipelines          []string
+	LogsourceRouting   bool
 	Sources            []string
 	AllowRemoteInclude bool
 	Enrichers          string

@@ -68,6 +68,7 @@ func ProcessorSection(o *Options) omap {
 	}
 	return append(append(m, omap{
 		{"include_event", o.IncludeEvent},
+		{"logsource_routing", o.LogsourceRouting}, // always written: the processor's default is on
 		{"input_format", o.InputFormat},
 		{"batch_size", batchSize(o)},
 	}...), append(append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...), fleetSection(o)...)...)

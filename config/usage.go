@@ -24,7 +24,6 @@ var notSupportedYet = []string{
 	"enable-tap",
 	"event-logsource",
 	"logsource-field-map",
-	"logsource-routing",
 	"match-detail",
 	"max-group-entries",
 	"max-state-entries",

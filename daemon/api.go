@@ -152,7 +152,11 @@ func (d *daemon) rulesInfo() server.RulesInfo {
 	}
 	if st := d.hub.Active(); st != nil {
 		for _, r := range st.Engine.Rules() {
-			info.Rules = append(info.Rules, server.RuleInfo{RuleID: r.ID, RuleTitle: r.Title, Author: r.Author, File: r.File})
+			ri := server.RuleInfo{RuleID: r.ID, RuleTitle: r.Title, Author: r.Author, File: r.File}
+			if ls := st.RuleLogsource(r); ls.Product != "" || ls.Service != "" || ls.Category != "" {
+				ri.Logsource = &server.RuleLogsource{Product: ls.Product, Service: ls.Service, Category: ls.Category}
+			}
+			info.Rules = append(info.Rules, ri)
 		}
 	}
 	return info

@@ -146,7 +146,7 @@ func (e *Evaluator) detectChunk(st *State, ws *scratch, lines []Line, c *detecte
 		}
 		n, err := e.decodeEach(st, l, raw, func(d decoded) {
 			ws.phases.lap(PhaseParse)
-			ws.matches = st.Engine.Evaluate(d.event, ws.matches[:0])
+			ws.matches = st.detect(d.event, ws.matches[:0])
 			ws.phases.lap(PhaseEvaluate)
 			c.out = e.appendDetections(st, ws, i, d, ws.matches, c.out)
 			ws.phases.lap(PhaseResultMerge)

@@ -40,7 +40,7 @@ func OpenDynamic(ctx context.Context, s DynamicSettings, log *slog.Logger) (*Dyn
 		log = slog.New(slog.DiscardHandler)
 	}
 	d := &Dynamic{settings: s, obs: &dynamicObserver{}}
-	if _, err := pipeline.OpenAll(s.Pipelines); err != nil {
+	if err := OpenPipelineArgs(s.Pipelines); err != nil { // recognition_files.go
 		return nil, fmt.Errorf("%w: %v", ErrDynamic, err)
 	}
 	if len(s.Sources) > 0 {
@@ -110,10 +110,11 @@ func (d *Dynamic) snapshot() *source.Snapshot {
 // rs after its filters; it returns the pipelines' warnings. An error fails
 // the load.
 func applyPipelines(s DynamicSettings, dyn *Dynamic, rs *sigma.RuleSet) ([]string, error) {
-	if len(s.Pipelines) == 0 {
+	names, _ := SplitPipelineArgs(s.Pipelines) // recognition files are read by loadState
+	if len(names) == 0 {
 		return nil, nil
 	}
-	pls, err := pipeline.OpenAll(s.Pipelines)
+	pls, err := pipeline.OpenAll(names)
 	if err != nil {
 		return nil, err
 	}

@@ -78,11 +78,12 @@ type Evaluator struct {
 	log      Logger
 	metrics  *metrics
 	state    atomic.Pointer[State]
-	scratch  sync.Pool        // *scratch
-	decoder  *decoders        // decode.go
-	corr     *correlationStep // correlation.go
-	dyn      *Dynamic         // sources and enrichers (dynamic_hub.go); nil when unused
-	stopDyn  func()           // stops a Dynamic this evaluator opened itself
+	scratch  sync.Pool          // *scratch
+	decoder  *decoders          // decode.go
+	corr     *correlationStep   // correlation.go
+	dyn      *Dynamic           // sources and enrichers (dynamic_hub.go); nil when unused
+	stopDyn  func()             // stops a Dynamic this evaluator opened itself
+	watch    contradictionWatch // routing_watch.go
 }
 
 // scratch is per-call working memory reused across batches.
@@ -156,6 +157,7 @@ func (e *Evaluator) install(st *State) {
 	e.metrics.detectionRules.Set(int64(n))
 	e.metrics.rulesRejected.Set(int64(len(st.Rejected)))
 	e.log.Infof("loaded %d detection rules (%d rejected) in %v", n, len(st.Rejected), st.Took)
+	e.log.Infof("the detection rules form %d logsource groups; logsource routing %s", st.LogsourceGroups(), onOff(st.routing.on))
 	e.corr.install(st)
 	e.state.Store(st)
 }
@@ -217,6 +219,9 @@ func (e *Evaluator) evaluateStep(ctx context.Context, sc *scratch, lines []Line,
 		out, events = e.evaluateSequential(st, sc, lines, lo, hi, out)
 	}
 	e.observeStep(start, hi-lo, events)
+	if st.routing.on {
+		st.routing.flushProducts(e.metrics)
+	}
 	out = e.enrichResults(ctx, out, from) // enrich.go
 	sc.phases.lap(PhaseDispatch)
 	return out, events
@@ -236,7 +241,7 @@ func (e *Evaluator) evaluateSequential(st *State, sc *scratch, lines []Line, lo,
 		}
 		n, err := e.decodeEach(st, l, raw, func(d decoded) {
 			sc.phases.lap(PhaseParse)
-			sc.matches = st.Engine.Evaluate(d.event, sc.matches[:0])
+			sc.matches = st.detect(d.event, sc.matches[:0])
 			sc.phases.lap(PhaseEvaluate)
 			out = e.emit(st, sc, i, l.Position, d, sc.matches, out)
 			d.release()
@@ -289,6 +294,7 @@ func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded
 // and counts them in sc.hits. It is safe to call from several goroutines
 // with distinct scratches.
 func (e *Evaluator) appendDetections(st *State, sc *scratch, line int, d decoded, matches []sigma.Match, out []Output) []Output {
+	e.watch.observe(st, d.event, matches, e.log) // routing_watch.go
 	for i := range matches {
 		match := &matches[i]
 		if e.corr.hidden(st, match.Rule) {
@@ -319,6 +325,13 @@ func (e *Evaluator) observeStep(start time.Time, batchLen, events int) {
 	e.metrics.batchSize.Timing(int64(batchLen))
 }
 
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
 // includeEventAttr reports the rule attribute `rsigma.include_event: "true"`.
 func includeEventAttr(r *sigma.Rule) bool {
 	v, _ := r.CustomAttribute("rsigma.include_event")
@@ -329,6 +342,7 @@ func includeEventAttr(r *sigma.Rule) bool {
 // Close stops what the evaluator runs in the background and writes the
 // final correlation state snapshot; call it once no Evaluate is running.
 func (e *Evaluator) Close() error {
+	e.watch.finish(e.log)
 	e.stopDynamic()
 	return e.corr.close()
 }

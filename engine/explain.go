@@ -63,15 +63,22 @@ func (e *Evaluator) Explain(l Line, keep func(*sigma.Rule) bool) ([]EventExplana
 	return out, err
 }
 
-// routeVerdicts is the hook of logsource routing (issue 16, package
-// logsource): when the State routes rules by the event's recognized
-// logsource, it reports here, per explained rule, whether routing skipped
-// it and why. Until routing is part of evaluation every rule is considered,
-// and every verdict says so.
-func (st *State) routeVerdicts(_ sigma.Event, rules []sigma.Explanation) []RouteVerdict {
+// routeVerdicts reports, per explained rule, whether logsource routing
+// skips it on ev and why (State.ExplainRouting, routing_explain.go).
+func (st *State) routeVerdicts(ev sigma.Event, rules []sigma.Explanation) []RouteVerdict {
 	out := make([]RouteVerdict, len(rules))
 	for i := range out {
-		out[i].Reason = routingOff
+		if !st.routing.on {
+			out[i].Reason = routingOff
+			continue
+		}
+		v := st.ExplainRouting(ev, rules[i].Rule)
+		out[i].Skipped = v.Skipped()
+		if v.Skipped() {
+			out[i].Reason = "skipped by logsource routing: " + v.Reason
+		} else {
+			out[i].Reason = "fits the event's logsource (" + v.Recognized.String() + ")"
+		}
 	}
 	return out
 }
@@ -86,7 +93,7 @@ func (c *correlationStep) lateness(st *State, d decoded) []correlation.Late {
 		return nil
 	}
 	var hits []int
-	for _, m := range st.Engine.Evaluate(d.event, nil) {
+	for _, m := range st.detect(d.event, nil) { // the detections correlation sees: routed
 		if idx := ce.Index(m.Rule); ce.Routed(idx) {
 			hits = append(hits, idx)
 		}

@@ -52,6 +52,7 @@ type metrics struct {
 	sourceResolve    Timer
 	sourceCacheHits  Counter
 	enrichmentQueue  Gauge
+	eventsByProduct  Counter // product; routed events only (routing.go)
 }
 
 func newMetrics(m Metrics) *metrics {
@@ -81,6 +82,7 @@ func newMetrics(m Metrics) *metrics {
 		sourceResolve:    m.NewTimer("rsigma_source_resolve_seconds"),
 		sourceCacheHits:  m.NewCounter("rsigma_source_cache_hits_total"),
 		enrichmentQueue:  m.NewGauge("rsigma_enrichment_queue_depth"),
+		eventsByProduct:  m.NewCounter("rsigma_events_by_product_total", "product"),
 	}
 }
 

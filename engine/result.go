@@ -59,7 +59,9 @@ func appendEnrichments(dst []byte, enr []Enrichment) []byte {
 }
 
 // AppendDetection appends the JSON of a detection result (output.md §3).
-// event is the raw JSON of the event for the `event` key, or nil to omit it.
+// event is the raw JSON of the event for the `event` key, or nil to omit it;
+// its line breaks are left out, so that a pretty-printed event keeps the
+// result on one line.
 func AppendDetection(dst []byte, m *sigma.Match, enr []Enrichment, event []byte) []byte {
 	r := m.Rule
 	dst = appendHeader(dst, r.Title, r.ID, r.Level, r.Tags, r.CustomAttributes, enr)
@@ -84,9 +86,23 @@ func AppendDetection(dst []byte, m *sigma.Match, enr []Enrichment, event []byte)
 	dst = append(dst, ']')
 	if event != nil {
 		dst = append(dst, `,"event":`...)
-		dst = append(dst, event...)
+		dst = appendOneLine(dst, event)
 	}
 	return append(dst, '}')
+}
+
+// appendOneLine appends the JSON text without its CR and LF bytes: in valid
+// JSON they can only be whitespace between tokens (a string holds them
+// escaped).
+func appendOneLine(dst, text []byte) []byte {
+	for {
+		i := bytes.IndexAny(text, "\r\n")
+		if i < 0 {
+			return append(dst, text...)
+		}
+		dst = append(dst, text[:i]...)
+		text = text[i+1:]
+	}
 }
 
 func appendNullableString(dst []byte, s string) []byte {

@@ -33,6 +33,18 @@ func TestAppendDetectionEscaping(t *testing.T) {
 	}
 }
 
+// TestAppendDetectionKeepsPrettyEventsOnOneLine: a pretty-printed event
+// (the stdin input joins a JSON object spread over several lines) is
+// written without its line breaks, so the result stays one NDJSON line.
+func TestAppendDetectionKeepsPrettyEventsOnOneLine(t *testing.T) {
+	m := &sigma.Match{Rule: &sigma.Rule{Title: "T"}}
+	got := string(AppendDetection(nil, m, nil, []byte("{\r\n  \"a\": \"x\\ny\",\n  \"b\": [\n    1\n  ]\n}")))
+	want := `{"rule_title":"T","rule_id":null,"level":null,"tags":[],"matched_selections":[],"matched_fields":[],"event":{  "a": "x\ny",  "b": [    1  ]}}`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
 func TestAppendDLQEntry(t *testing.T) {
 	at := time.Date(2026, 6, 2, 8, 15, 0, 120004000, time.UTC)
 	got := string(AppendDLQEntry(nil, "<13>host app: not a json line", "parse error", at))

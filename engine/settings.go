@@ -22,6 +22,10 @@ type Settings struct {
 	// BatchSize is the most events evaluated per step (0 = a whole batch
 	// per step).
 	BatchSize int
+	// LogsourceRouting evaluates each event only against the rules whose
+	// logsource its recognized logsource does not contradict
+	// (docs/logsource-routing.md).
+	LogsourceRouting bool
 	// Compile carries the evaluation pre-filter switches.
 	Compile sigma.CompileOptions
 	// Input-format settings.

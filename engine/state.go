@@ -31,6 +31,8 @@ type State struct {
 	LoadedAt time.Time
 	Took     time.Duration
 
+	routing *routing // logsource recognition and routing (routing.go)
+
 	events     sync.Pool    // *sigma.JSONEvent bound to Engine.Fields()
 	eventsMade atomic.Int64 // JSON events made because the pool had none
 }
@@ -65,7 +67,12 @@ func loadState(s Settings, dyn *Dynamic) (*State, error) {
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}
 	warnings := append(all.Warnings(), all.ApplyFilters()...)
+	written := writtenLogsources(all)                        // before pipelines change them (routing.go)
 	placeholders, err := applyPipelines(s.Dynamic, dyn, all) // dynamic.go
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
+	}
+	declared, err := LoadRecognition(s.Dynamic.Pipelines) // recognition_files.go
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrRulesLoad, err)
 	}
@@ -80,9 +87,24 @@ func loadState(s Settings, dyn *Dynamic) (*State, error) {
 		Rejected:    append(append(all.Rejected, rejected...), corrRejected...),
 		Warnings:    append(warnings, placeholders...),
 		LoadedAt:    time.Now(),
+		routing:     newRouting(eng, written, declared, s.LogsourceRouting),
 	}
 	st.Took = st.LoadedAt.Sub(start)
 	return st, nil
+}
+
+// LogsourceGroups returns the number of distinct rule logsources
+// (product, service, category) the detection rules form.
+func (st *State) LogsourceGroups() int { return st.routing.groups() }
+
+// RuleLogsource returns the logsource logsource routing compares with
+// events for rule r: the one written in its file, before any pipeline's
+// change_logsource (docs/logsource-routing.md).
+func (st *State) RuleLogsource(r *sigma.Rule) sigma.Logsource { return st.routing.logsource(r) }
+
+// detect evaluates ev against the rules that may fire on it (routing.go).
+func (st *State) detect(ev sigma.Event, dst []sigma.Match) []sigma.Match {
+	return st.routing.detect(ev, dst)
 }
 
 // jsonEvent takes a reusable JSON event bound to this state's field table.

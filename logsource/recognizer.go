@@ -1,6 +1,7 @@
 package logsource
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
@@ -61,6 +62,9 @@ type Recognizer struct {
 	windows  windowsIndex
 	shapes   []mappingGroup
 	ecs      ecsIndex
+	// triggers are fields one of which an event must have for any source
+	// to reveal something (triggers.go).
+	triggers *sigma.FieldSet
 }
 
 // New returns a Recognizer for the builtin tables and o.Declared.
@@ -86,6 +90,7 @@ func New(o Options) *Recognizer {
 	r.compileShapes(Shapes)
 	r.compileECS()
 	r.compileExplicit()
+	r.compileTriggers()
 	return r
 }
 
@@ -120,6 +125,9 @@ func (r *Recognizer) intern(l Recognized) Key {
 // is still unknown: shapes are what names it) the first builtin shape that
 // matches, then ECS host.os.type and event.category.
 func (r *Recognizer) Recognize(ev sigma.Event) Key {
+	if je := ev.JSONView(); je != nil && !je.MayHaveAny(r.triggers) {
+		return Key{} // triggers.go: no source can reveal anything
+	}
 	var k Key
 	for i := range r.declared {
 		if r.declared[i].matches(ev, nil) {
@@ -254,4 +262,52 @@ func (x *explicitFields) tag(ev sigma.Event, f *sigma.Field, t *setTable) setID 
 	}
 	text, _ := folded(&v)
 	return t.single[text] // unknownSet (0) when text is no known name
+}
+
+// ProductSet is a dense number of the product set k reveals (0: unknown),
+// an index into ProductLabels.
+func (k Key) ProductSet() int { return int(k.product) }
+
+// ProductLabels returns, for every product set this recognizer knows, a
+// metric label: "unknown" for set 0, the set's one name, "none" for the
+// empty set, else its names joined by "|". The sets are fixed once New
+// returns (tables, declarations and catalogue singletons), so the label set
+// is bounded.
+func (r *Recognizer) ProductLabels() []string {
+	out := make([]string, len(r.products.sets))
+	for id, names := range r.products.sets {
+		switch {
+		case id == int(unknownSet):
+			out[id] = "unknown"
+		case len(names) == 0:
+			out[id] = "none"
+		default:
+			out[id] = strings.Join(names, "|")
+		}
+	}
+	return out
+}
+
+// Contradiction says why a rule with logsource ls may not fire on events
+// with Key k, naming the first dimension that excludes it, e.g.
+// `category "process_creation" is not in the event's {image_load}`; ""
+// when it fits (Fits).
+func (r *Recognizer) Contradiction(ls sigma.Logsource, k Key) string {
+	dims := [3]struct {
+		name string
+		t    *setTable
+		id   setID
+		rule string
+	}{
+		{"product", &r.products, k.product, ls.Product},
+		{"service", &r.services, k.service, ls.Service},
+		{"category", &r.categories, k.category, ls.Category},
+	}
+	for _, d := range dims {
+		rule := strings.ToLower(d.rule)
+		if !d.t.admits(d.id, rule) {
+			return fmt.Sprintf("%s %q is not in the event's %s", d.name, rule, d.t.dimension(d.id))
+		}
+	}
+	return ""
 }

@@ -36,6 +36,9 @@ func ParseSettings(conf *service.ParsedConfig) (engine.Settings, error) {
 	if s.BatchSize < 0 {
 		return s, fmt.Errorf("%s: must not be negative", fieldBatchSize)
 	}
+	if err = parseRoutingSettings(conf, &s); err != nil {
+		return s, err
+	}
 	if err = parsePrefilterSettings(conf, &s); err != nil {
 		return s, err
 	}

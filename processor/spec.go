@@ -47,6 +47,9 @@ output:
 	for _, f := range ruleFields() {
 		spec = spec.Field(f)
 	}
+	for _, f := range routingFields() {
+		spec = spec.Field(f)
+	}
 	for _, f := range formatFields() {
 		spec = spec.Field(f)
 	}

@@ -44,6 +44,18 @@ type RuleInfo struct {
 	RuleTitle string `json:"rule_title"`
 	Author    string `json:"author,omitempty"`
 	File      string `json:"file,omitempty"`
+	// Logsource is the rule's logsource after pipelines, which logsource
+	// routing compares with each event's (docs/logsource-routing.md); nil
+	// when the rule sets none of its keys.
+	Logsource *RuleLogsource `json:"logsource,omitempty"`
+}
+
+// RuleLogsource is a rule's product, service and category; unset keys are
+// left out.
+type RuleLogsource struct {
+	Product  string `json:"product,omitempty"`
+	Service  string `json:"service,omitempty"`
+	Category string `json:"category,omitempty"`
 }
 
 // Control is what the control endpoints read and trigger. Every func must be

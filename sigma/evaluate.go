@@ -24,8 +24,16 @@ type FieldMatch struct {
 // returns it. Only the boolean verdict is computed for non-matching rules;
 // selections and fields are collected for matching rules only.
 func (e *Engine) Evaluate(ev Event, dst []Match) []Match {
+	return e.evaluate(ev, nil, dst)
+}
+
+// evaluate is Evaluate restricted to the rules of sub (nil: every rule).
+func (e *Engine) evaluate(ev Event, sub *RuleSubset, dst []Match) []Match {
 	if e.index == nil {
 		for _, cr := range e.rules {
+			if sub != nil && !sub.Has(cr.pos) {
+				continue
+			}
 			if c := cr.firstTrue(ev); c != nil {
 				dst = append(dst, cr.report(c, ev))
 			}
@@ -33,7 +41,7 @@ func (e *Engine) Evaluate(ev Event, dst []Match) []Match {
 		return dst
 	}
 	sc := e.scratch.Get().(*evalScratch)
-	cands := e.index.candidates(ev, sc)
+	cands := e.index.candidates(ev, sc, sub)
 	if e.cross != nil {
 		ce := e.cross.wrap(ev)
 		defer e.cross.release(ce)

@@ -29,9 +29,9 @@ func TestPresentFieldsGiveTheSameCandidates(t *testing.T) {
 			if err := ev.Reset(l); err != nil {
 				t.Fatal(err)
 			}
-			fast := slices.Clone(e.index.candidates(ev, sc))
+			fast := slices.Clone(e.index.candidates(ev, sc, nil))
 			sc.reset()
-			slow := slices.Clone(e.index.candidates(opaqueEvent{ev}, sc))
+			slow := slices.Clone(e.index.candidates(opaqueEvent{ev}, sc, nil))
 			sc.reset()
 			if !slices.Equal(fast, slow) {
 				t.Fatalf("%s event %d: candidates %v with present fields, %v probing all", lane, i, fast, slow)

@@ -33,7 +33,7 @@ func (e *Engine) indexVerdicts(ev Event, keep func(*Rule) bool) []IndexVerdict {
 	leaves := stringLeaves(ev)
 	sc := e.scratch.Get().(*evalScratch)
 	candidate := make([]bool, len(e.rules))
-	for _, pos := range x.candidates(ev, sc) {
+	for _, pos := range x.candidates(ev, sc, nil) {
 		candidate[pos] = true
 	}
 	sc.reset()

@@ -14,7 +14,7 @@ func CandidateCount(e *Engine, ev Event) int {
 	sc := e.scratch.Get().(*evalScratch)
 	defer e.scratch.Put(sc)
 	defer sc.reset()
-	return len(e.index.candidates(ev, sc))
+	return len(e.index.candidates(ev, sc, nil))
 }
 
 // StartClocks starts the wall and CPU clocks of a benchmark; the function

@@ -288,9 +288,13 @@ func (sc *evalScratch) reset() {
 }
 
 // candidates returns, in rule order, the positions of the rules that may
-// match ev.
-func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
-	copy(sc.marks[:x.words], x.always)
+// match ev, within sub when it is not nil (route.go).
+func (x *candidateIndex) candidates(ev Event, sc *evalScratch, sub *RuleSubset) []int {
+	always := x.always
+	if sub != nil {
+		always = sub.always
+	}
+	copy(sc.marks[:x.words], always)
 	for k, p := range x.preset {
 		copy(sc.marks[(k+1)*x.words:], p)
 	}
@@ -308,6 +312,9 @@ func (x *candidateIndex) candidates(ev Event, sc *evalScratch) []int {
 	for w, word := range sc.marks[:x.words] {
 		for k := 1; k < maxClauses; k++ {
 			word &= sc.marks[k*x.words+w] // every clause witnessed
+		}
+		if sub != nil {
+			word &= sub.bits[w]
 		}
 		word = sc.vetoed(w, word)
 		for word != 0 {

@@ -21,7 +21,7 @@ func BenchmarkCandidateIndex(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				total += len(eng.index.candidates(events[i%len(events)], sc))
+				total += len(eng.index.candidates(events[i%len(events)], sc, nil))
 				sc.reset()
 			}
 			b.ReportMetric(float64(total)/float64(b.N), "candidates/event")

@@ -145,7 +145,7 @@ func candidatesAgreeing(t *testing.T, on, off *Engine, event string) int {
 		t.Fatal(err)
 	}
 	sc := on.scratch.Get().(*evalScratch)
-	n := len(on.index.candidates(ev, sc))
+	n := len(on.index.candidates(ev, sc, nil))
 	sc.reset()
 	on.scratch.Put(sc)
 	offEv := NewJSONEvent(off.Fields())

@@ -106,7 +106,7 @@ condition: not 1 of f_*`)
 			t.Fatal(err)
 		}
 		sc := on.scratch.Get().(*evalScratch)
-		got := len(on.index.candidates(ev, sc)) == 1
+		got := len(on.index.candidates(ev, sc, nil)) == 1
 		sc.reset()
 		on.scratch.Put(sc)
 		if got != c.candidate {

@@ -3,7 +3,9 @@
 //
 //	go run ./bench/lanes -out-dir /tmp/lanes -count 100000
 //
-// writes /tmp/lanes/sysmon_proc.ndjson and /tmp/lanes/syslog_raw.ndjson.
+// writes /tmp/lanes/sysmon_proc.ndjson and /tmp/lanes/syslog_raw.ndjson;
+// `-lanes windowsmix` writes the Windows event mix of internal/windowsmix
+// (nested EVTX records of several channels, seed 16) as windowsmix.ndjson.
 package main
 
 import (
@@ -14,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/lanes"
+	"github.com/rsigma-connect/rsigma-connect/internal/windowsmix"
 )
 
 func main() {
@@ -34,7 +37,7 @@ func run(dir string, count int, names []string) error {
 	for _, name := range names {
 		lane := lanes.Lane(name)
 		path := filepath.Join(dir, lanes.File(lane))
-		if err := lanes.WriteFile(path, lane, count); err != nil {
+		if err := writeLane(path, lane, count); err != nil {
 			return err
 		}
 		st, err := os.Stat(path)
@@ -44,4 +47,20 @@ func run(dir string, count int, names []string) error {
 		fmt.Fprintf(os.Stderr, "wrote %s (%d events, %d bytes)\n", path, count, st.Size())
 	}
 	return nil
+}
+
+// writeLane writes count events of lane, or of the Windows mix, to path.
+func writeLane(path string, lane lanes.Lane, count int) error {
+	if lane != "windowsmix" {
+		return lanes.WriteFile(path, lane, count)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := windowsmix.Write(f, count, 16); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -13,7 +14,7 @@ import (
 // A result names its rule by rule_id and rule_title; GET /api/v1/rules
 // gives, under the same keys, the author and file of every active rule, as
 // the Detection Rule License of SigmaHQ rules asks that matches keep the
-// rule's author.
+// rule's author. It also gives each rule's logsource.
 func TestRulesAPIGivesTheAuthorOfEachResultsRule(t *testing.T) {
 	whoami, err := os.ReadFile(sigmahq.Rule("windows/process_creation/proc_creation_win_whoami_all_execution.yml"))
 	if err != nil {
@@ -38,7 +39,7 @@ func TestRulesAPIGivesTheAuthorOfEachResultsRule(t *testing.T) {
 	_, body := opsDo(t, "GET", base+"/api/v1/rules", "")
 	var info struct {
 		DetectionRules int `json:"detection_rules"`
-		Rules          []map[string]string
+		Rules          []map[string]any
 	}
 	if err := json.Unmarshal([]byte(body), &info); err != nil {
 		t.Fatalf("%v\n%s", err, body)
@@ -46,7 +47,7 @@ func TestRulesAPIGivesTheAuthorOfEachResultsRule(t *testing.T) {
 	if info.DetectionRules != 2 || len(info.Rules) != 2 {
 		t.Fatalf("want 2 rules listed:\n%s", body)
 	}
-	var listed map[string]string
+	var listed map[string]any
 	for _, r := range info.Rules {
 		if r["rule_id"] == result.RuleID {
 			listed = r
@@ -58,7 +59,10 @@ func TestRulesAPIGivesTheAuthorOfEachResultsRule(t *testing.T) {
 	if want := "Florian Roth (Nextron Systems), Nasreddine Bencherchali (Nextron Systems)"; listed["author"] != want {
 		t.Errorf("author %q, want %q", listed["author"], want)
 	}
-	if !strings.HasSuffix(listed["file"], ".yml") {
+	if ls := fmt.Sprint(listed["logsource"]); ls != "map[category:process_creation product:windows]" {
+		t.Errorf("logsource %s, want the rule's product and category", ls)
+	}
+	if !strings.HasSuffix(fmt.Sprint(listed["file"]), ".yml") {
 		t.Errorf("file %q, want the rule's path", listed["file"])
 	}
 	opsStop(t, d)

@@ -10,7 +10,7 @@ import (
 // takes too: what decides which rules load and how an event is decoded and
 // timed. The rest (inputs, sinks, API, state) does not apply to one event.
 var explainFlagNames = []string{"rules", "pipeline", "input-format", "syslog-tz", "jq", "jsonpath",
-	"timestamp-field", "timestamp-fallback", "bloom-prefilter", "bloom-max-bytes", "cross-rule-ac"}
+	"timestamp-field", "timestamp-fallback", "bloom-prefilter", "bloom-max-bytes", "cross-rule-ac", "logsource-routing"}
 
 // ExplainFlags returns the flags of `engine explain`: the daemon's flags
 // of explainFlagNames, --rule and --json.
@@ -56,5 +56,6 @@ func ExplainFromContext(c *cli.Context) Explain {
 	o.BloomPrefilter = c.Bool("bloom-prefilter")
 	o.BloomMaxBytes = c.Int("bloom-max-bytes")
 	o.CrossRuleAC = c.Bool("cross-rule-ac")
+	o.LogsourceRouting = c.Bool("logsource-routing")
 	return Explain{Options: o, Rule: c.String("rule"), JSON: c.Bool("json")}
 }

@@ -120,7 +120,7 @@ func Report(xs []EventExplanation) ExplainReport {
 		for i, rx := range x.Rules {
 			ev.Rules[i] = reportRule(rx, x.Routing[i])
 			ev.Summary.count(&ev.Rules[i])
-			if rx.Matched {
+			if ev.Rules[i].Matched {
 				ev.Matched = append(ev.Matched, ruleName(rx.Rule))
 			}
 		}
@@ -155,7 +155,9 @@ func ruleName(r *sigma.Rule) string {
 }
 
 func reportRule(x sigma.Explanation, route RouteVerdict) ExplainedRule {
-	r := ExplainedRule{ID: x.Rule.ID, Title: x.Rule.Title, File: x.Rule.File, Matched: x.Matched,
+	// A rule routing skips is never evaluated, so it does not match,
+	// whatever its trace (kept for the operator) says.
+	r := ExplainedRule{ID: x.Rule.ID, Title: x.Rule.Title, File: x.Rule.File, Matched: x.Matched && !route.Skipped,
 		Index:      ExplainedIndex{Skipped: x.Index.Skipped, Decided: x.Index.Decided, Reason: x.Index.Reason},
 		Routing:    ExplainedRouting{Skipped: route.Skipped, Reason: route.Reason},
 		Conditions: make([]ExplainedCondition, len(x.Conditions)),

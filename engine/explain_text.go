@@ -80,8 +80,11 @@ func failedConditions(r ExplainedRule) string {
 
 func writeRuleText(b *bufio.Writer, r ExplainedRule) {
 	verdict := "NO MATCH"
-	if r.Matched {
+	switch {
+	case r.Matched:
 		verdict = "MATCH"
+	case r.Routing.Skipped:
+		verdict = "SKIPPED"
 	}
 	fmt.Fprintf(b, "  %-10s %s\n", verdict, ruleLabel(r))
 	fmt.Fprintf(b, "    candidate index: %s\n", r.Index.Reason)

@@ -3,6 +3,7 @@ package natsfleet
 import (
 	"context"
 	"errors"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -286,4 +287,105 @@ func mustFetch(t *testing.T, c jetstream.Consumer) jetstream.MessageBatch {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// A fetch may end without the member reading what the server delivered
+// into it: nats.go gives a no-wait fetch up after 1 s without a message
+// (the member was stopped, or starved of CPU), so the messages delivered
+// meanwhile are never read. A fetch that returned nothing is then no
+// proof that the member read its partitions to their end: releasing by
+// the watermark there would apply a later position first, and the
+// skipped batch, read again, would be dropped as applied already.
+func TestMemberReleasesNothingPastAFetchItNeverRead(t *testing.T) {
+	js, ctx := jetStream(t), testContext(t)
+	events, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "events", Subjects: []string{"events.>"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Ensure(ctx, js, "unread", 1, 5*time.Second, StreamSettings{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, err := events.CreateConsumer(ctx, jetstream.ConsumerConfig{Durable: "unread", AckPolicy: jetstream.AckAllPolicy})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ackEvents := func(n int) {
+		for range n {
+			if _, err := js.Publish(ctx, "events.x", []byte("e")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		fetched, err := group.Fetch(n, jetstream.FetchMaxWait(5*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var last jetstream.Msg
+		for m := range fetched.Messages() {
+			last = m
+		}
+		if last == nil {
+			t.Fatal("no event delivered to acknowledge")
+		}
+		if err := last.DoubleAck(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish := func(pos uint64) {
+		var m fleet.Message
+		m.Add(&fleet.Batch{Partition: 0, Position: pos})
+		if _, err := js.Publish(ctx, f.Names.Subject(0), m.Bytes()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := NewMember(f, js, fleet.NewCorrelator(), MemberConfig{ID: "m", EventsStream: "events", EventsDurable: "unread",
+		CheckpointInterval: time.Hour, PollInterval: 10 * time.Millisecond, MaxBatch: 256}, testLog{t}, Metrics{})
+	var handed []uint64
+	drain := func() {
+		for {
+			select {
+			case h := <-m.Ready():
+				for _, e := range h.Entries {
+					handed = append(handed, e.Position)
+				}
+				h.Done(nil)
+			default:
+				return
+			}
+		}
+	}
+
+	m.tickLeases(ctx)
+	publish(2) // stage 1 stored event 2's batch first
+	m.round(ctx)
+	if got := m.Status().Owned; len(got) != 1 || got[0].Waiting != 1 {
+		t.Fatalf("after the first read: %+v, want position 2 waiting", got)
+	}
+	publish(1)
+	// The server delivers event 1's batch into a fetch the member gives up
+	// on before reading it.
+	lost := 0
+	for range mustFetch(t, m.reader).Messages() {
+		lost++
+	}
+	if lost != 1 {
+		t.Fatalf("%d batches delivered into the abandoned fetch, want 1", lost)
+	}
+	ackEvents(2)
+	m.round(ctx)
+	publish(3)
+	ackEvents(1)
+	defer func() {
+		if t.Failed() {
+			t.Logf("handed over %v", handed)
+		}
+	}()
+	fleettest.Eventually(t, 10*time.Second, "positions up to 3 handed over", func() bool {
+		m.round(ctx)
+		drain()
+		return len(handed) >= 3
+	})
+	if !slices.Equal(handed, []uint64{1, 2, 3}) {
+		t.Fatalf("handed over %v, want positions 1, 2, 3 in order", handed)
+	}
 }

@@ -162,10 +162,18 @@ func TestSplitterNextBufferedOnlyReturnsWhatIsRead(t *testing.T) {
 // the reader waits for more until the test ends.
 func pipeSplitter(t *testing.T) (*Splitter, func(string)) {
 	r, w := io.Pipe()
-	t.Cleanup(func() { _ = w.Close() })
-	feed := func(s string) {
-		go func() { _, _ = io.WriteString(w, s) }()
-	}
+	// One writer goroutine keeps the feeds in order: a goroutine per feed
+	// let a later feed reach the pipe first.
+	feeds := make(chan string, 16)
+	go func() {
+		for s := range feeds {
+			if _, err := io.WriteString(w, s); err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { close(feeds); _ = w.Close() })
+	feed := func(s string) { feeds <- s }
 	return NewSplitter(r, 1<<20), feed
 }
 

@@ -22,8 +22,14 @@ func inputSection(o *Options) omap {
 		return natsInput(o) // nats_stream.go
 	}
 	if o.Input == "http" {
-		// Lines POSTed to /api/v1/events (daemon-only input, queue bounded by --buffer-size).
-		return omap{{"sigma_http_events", omap{{"batch_size", handOver(o)}}}}
+		// Lines POSTed to /api/v1/events, queue bounded by --buffer-size. The
+		// daemon serves the endpoint on its API listener; under `run` the
+		// input serves it on address.
+		return omap{{"sigma_http_events", omap{
+			{"batch_size", handOver(o)},
+			{"address", o.APIAddr},
+			{"buffer_size", o.BufferSize},
+		}}}
 	}
 	return omap{{"stdin", omap{
 		{"scanner", omap{{"sigma_lines", omap{

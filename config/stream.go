@@ -27,7 +27,7 @@ func StreamYAML(o *Options) ([]byte, error) {
 		}},
 		kv{"output", outputSection(o)},
 		kv{"output_resources", []any{dlqResource(o)}},
-		kv{"metrics", omap{{"prometheus", omap{}}}},
+		kv{"metrics", omap{{"prometheus", omap{{"component_labels", false}}}}}, // metric labels exactly as docs/metrics.md
 		kv{"logger", omap{
 			{"level", "info"},
 			{"format", "json"},
@@ -49,10 +49,11 @@ func StreamYAML(o *Options) ([]byte, error) {
 
 // httpSection serves the framework's endpoints on --api-addr when the config
 // runs under `rsigma-connect run`; the daemon replaces this server with its
-// own listener and mux. The framework's server binds TCP only, so a
-// unix:///path address leaves it off under `run`.
+// own listener and mux. With --input http the sigma_http_events input
+// serves --api-addr itself under `run`; the framework's server binds TCP
+// only, so a unix:///path address leaves it off under `run`.
 func httpSection(o *Options) omap {
-	if _, unix := server.UnixSocketPath(o.APIAddr); unix {
+	if _, unix := server.UnixSocketPath(o.APIAddr); unix || o.Input == "http" {
 		return omap{{"enabled", false}}
 	}
 	return omap{{"enabled", true}, {"address", o.APIAddr}}

@@ -114,7 +114,13 @@ func parseTopKey(r *Rule, key string, val *yaml.Node, section, gen **yaml.Node, 
 			}
 			*explicit = attrs
 		}
-	case "author", "references", "date", "modified", "taxonomy", "license", "related",
+	case "author":
+		// kept for the result metadata; a non-scalar author is ignored as
+		// before, not a reason to reject the rule
+		if val.Kind == yaml.ScalarNode {
+			r.Author = val.Value
+		}
+	case "references", "date", "modified", "taxonomy", "license", "related",
 		"fields", "falsepositives", "scope", "sigma-version":
 		// metadata the engine does not use
 	default:

@@ -16,6 +16,7 @@ type Rule struct {
 	DocIndex int
 
 	Title, ID, Name, Status, Description, Level string // Level "" when unset
+	Author                                      string
 	Tags                                        []string
 	// CustomAttributes holds unknown top-level keys followed by the
 	// `custom_attributes:` mapping (an explicit entry replaces a same-named

@@ -13,8 +13,10 @@ import (
 )
 
 // httpEventsInput is the stream input of `--input http`: it reads the lines
-// that POST /api/v1/events queued (daemon.md §6.1). It exists only inside
-// the daemon, which owns the queue and the API listener.
+// that POST /api/v1/events queued (daemon.md §6.1). Inside the daemon, which
+// owns the queue and the API listener, registerHTTPEventsInput wires it;
+// Register gives the binary a standalone one for `run`
+// (api_ingest_standalone.go).
 const httpEventsInput = "sigma_http_events"
 
 // ingestQueue is the input queue shared by the HTTP handlers (producers) and
@@ -57,25 +59,53 @@ func newIngestQueue(capacity int) *ingestQueue {
 	return iq
 }
 
+// Field names of sigma_http_events.
+const (
+	fieldEventsBatchSize  = "batch_size"
+	fieldEventsAddress    = "address"
+	fieldEventsBufferSize = "buffer_size"
+)
+
+// httpEventsSpec is the config spec of sigma_http_events, the same inside
+// the daemon and standalone (api_ingest_standalone.go).
+func httpEventsSpec() *service.ConfigSpec {
+	return service.NewConfigSpec().
+		Summary("Reads the events POSTed to /api/v1/events (one message per NDJSON line).").
+		Description("Inside `engine daemon` the daemon's API listener serves the endpoint and `address` is not used. " +
+			"Run by `rsigma-connect run` (a config `engine daemon --input http --print-config` printed), the input " +
+			"serves `POST /api/v1/events`, `/healthz` and `/readyz` itself on `address`, with the daemon's body, line " +
+			"and memory limits.").
+		Field(service.NewIntField(fieldEventsBatchSize).
+			Description("Most lines handed to the pipeline at once; whatever is queued, without waiting to fill.").
+			Default(1)).
+		Field(service.NewStringField(fieldEventsAddress).
+			Description("The listener of a standalone run (IP:port).").
+			Default("")).
+		Field(service.NewIntField(fieldEventsBufferSize).
+			Description("Lines queued between the endpoint and the pipeline in a standalone run (`--buffer-size`).").
+			Default(10000))
+}
+
 // registerHTTPEventsInput registers the input on env, reading from iq.
 func registerHTTPEventsInput(env *service.Environment, iq *ingestQueue) error {
-	spec := service.NewConfigSpec().
-		Summary("Reads the events POSTed to /api/v1/events of the daemon's API listener (one message per NDJSON line).").
-		Field(service.NewIntField("batch_size").
-			Description("Most lines handed to the pipeline at once; whatever is queued, without waiting to fill.").
-			Default(1))
-	return env.RegisterBatchInput(httpEventsInput, spec,
+	return env.RegisterBatchInput(httpEventsInput, httpEventsSpec(),
 		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchInput, error) {
-			n, err := conf.FieldInt("batch_size")
+			n, err := conf.FieldInt(fieldEventsBatchSize)
 			if err != nil {
 				return nil, err
 			}
-			iq.metrics.Store(&ingestMetrics{
-				depth:    res.Metrics().NewGauge("rsigma_input_queue_depth"),
-				pressure: res.Metrics().NewCounter("rsigma_back_pressure_events_total"),
-			})
+			iq.bindMetrics(res)
 			return &queueInput{q: iq.LineQueue, batch: max(n, 1)}, nil
 		})
+}
+
+// bindMetrics binds the queue's depth and back-pressure metrics to the
+// stream's.
+func (iq *ingestQueue) bindMetrics(res *service.Resources) {
+	iq.metrics.Store(&ingestMetrics{
+		depth:    res.Metrics().NewGauge("rsigma_input_queue_depth"),
+		pressure: res.Metrics().NewCounter("rsigma_back_pressure_events_total"),
+	})
 }
 
 // queueInput drains a LineQueue; the source is at-most-once, so acks are

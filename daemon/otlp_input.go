@@ -34,10 +34,7 @@ func registerMergedInput(env *service.Environment, iq *ingestQueue, batchSize in
 			if err != nil {
 				return nil, err
 			}
-			iq.metrics.Store(&ingestMetrics{
-				depth:    res.Metrics().NewGauge("rsigma_input_queue_depth"),
-				pressure: res.Metrics().NewCounter("rsigma_back_pressure_events_total"),
-			})
+			iq.bindMetrics(res)
 			m := newMergedInput(primary, iq.LineQueue, max(batchSize, 1))
 			built(m)
 			return m, nil

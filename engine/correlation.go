@@ -118,6 +118,22 @@ func (c *correlationStep) hidden(st *State, r *sigma.Rule) bool {
 	return c.noDets && st.Correlation.HiddenRule(r)
 }
 
+// feeds reports whether any of matches feeds a correlation rule of st,
+// that is whether apply would pass the event on. It only reads st and is
+// safe for concurrent calls.
+func (c *correlationStep) feeds(st *State, matches []sigma.Match) bool {
+	ce := st.Correlation
+	if ce.Len() == 0 {
+		return false
+	}
+	for i := range matches {
+		if ce.Routed(ce.Index(matches[i].Rule)) {
+			return true
+		}
+	}
+	return false
+}
+
 // apply feeds one event's matches (of input line, at source position pos)
 // to the correlation engine and appends an output per correlation result
 // (in a fleet: per partition batch) to out.
@@ -149,7 +165,7 @@ func (c *correlationStep) apply(st *State, line int, pos uint64, d decoded, matc
 	for i := range c.results {
 		r := &c.results[i]
 		c.buf = AppendCorrelation(c.buf[:0], r, nil)
-		out = append(out, Output{Line: line, JSON: bytes.Clone(c.buf)})
+		out = append(out, Output{Line: line, JSON: bytes.Clone(c.buf), Correlation: r.Rule})
 		c.byRule.Incr(1, r.Rule.Title, levelLabel(r.Rule.Level), r.Rule.Type.String())
 	}
 	c.m.correlationMatch.Incr(int64(len(c.results)))

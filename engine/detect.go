@@ -3,6 +3,7 @@ package engine
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/rsigma-connect/rsigma-connect/sigma"
 )
@@ -11,8 +12,14 @@ import (
 // it the goroutine hand-over costs more than the evaluation it spreads.
 const minChunk = 8
 
-// detectWorkers is how many goroutines detect a batch of n lines with
-// the detect_workers setting limit (0 = GOMAXPROCS).
+// chunksPerWorker is how many chunks a step is cut into per worker, so
+// that a worker given slow lines does not hold up the others.
+const chunksPerWorker = 4
+
+// detectWorkers is how many goroutines detect a step of n lines with the
+// detect_workers setting limit (0 = GOMAXPROCS): at most one per minChunk
+// lines, so a small step (light traffic hands over few lines) stays on
+// the calling goroutine with no hand-over latency.
 func detectWorkers(limit, n int) int {
 	w := limit
 	if w == 0 {
@@ -24,81 +31,138 @@ func detectWorkers(limit, n int) int {
 	return w
 }
 
-// detectedLine is the detection phase's outcome for one line.
-type detectedLine struct {
-	skip   bool // blank or unreadable: nothing to emit (an unreadable one is errored)
-	err    error
-	events []detectedEvent
+// detectedChunk is the outcome of detecting the consecutive lines
+// [lo, hi): the detection results and error marks in input order, and the
+// events whose matches feed correlation, held for the in-order phase.
+type detectedChunk struct {
+	lo, hi int
+	out    []Output
+	held   []heldEvent
+	events int
 }
 
-// detectedEvent is one decoded event with its matches; the event stays
-// alive (unreleased) until its results are assembled.
-type detectedEvent struct {
+// heldEvent is an event whose matches feed correlation. It stays alive
+// (unreleased) until correlation has seen it; its correlation results go
+// after the chunk's outputs out[:at].
+type heldEvent struct {
+	at      int
+	line    int
+	pos     uint64
 	d       decoded
 	matches []sigma.Match
 }
 
-// evaluateParallel detects lines[lo:hi] on workers goroutines, each taking
-// a contiguous share, then assembles results and feeds correlation
-// sequentially in input order, so the output is the same as
-// evaluateSequential's.
+// evaluateParallel evaluates lines[lo:hi] on workers goroutines (the
+// caller and workers-1 others) that take chunks of consecutive lines in
+// turn. A worker decodes, detects and encodes the detection results of its
+// lines and releases each event at once, unless its matches feed
+// correlation. Once all chunks are done, the caller feeds correlation the
+// held events and assembles the outputs in input order, so the output is
+// the same as evaluateSequential's.
 func (e *Evaluator) evaluateParallel(st *State, sc *scratch, lines []Line, lo, hi, workers int, out []Output) ([]Output, int) {
-	detected := make([]detectedLine, hi-lo)
-	var wg sync.WaitGroup
-	per := (hi - lo + workers - 1) / workers
-	clocks := make([]phaseClock, (hi-lo+per-1)/per)
-	for from := lo; from < hi; from += per {
-		to, clock := min(from+per, hi), &clocks[(from-lo)/per]
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			clock.start()
-			for i := from; i < to; i++ {
-				detected[i-lo] = e.detectLine(st, &lines[i], clock)
+	chunks := sc.cut(lo, hi, workers*chunksPerWorker)
+	var next atomic.Int64
+	work := func(ws *scratch) {
+		for {
+			k := int(next.Add(1)) - 1
+			if k >= len(chunks) {
+				return
 			}
-		}()
+			e.detectChunk(st, ws, lines, &chunks[k])
+		}
 	}
+	var wg sync.WaitGroup
+	helpers := make([]*scratch, workers-1)
+	for i := range helpers {
+		helpers[i] = e.takeScratch()
+		wg.Add(1)
+		go func(ws *scratch) {
+			defer wg.Done()
+			ws.phases.start()
+			work(ws)
+		}(helpers[i])
+	}
+	work(sc)
 	wg.Wait()
-	sc.phases.lap(PhaseDecodeMerge)
-	for i := range clocks {
-		sc.phases.merge(&clocks[i])
+	sc.phases.lap(PhaseDecodeMerge) // the caller's wait for the other workers
+	for _, ws := range helpers {
+		sc.hits.merge(&ws.hits)
+		sc.phases.merge(&ws.phases)
+		ws.phases = phaseClock{}
+		e.scratch.Put(ws)
 	}
 
 	events := 0
-	for k, line := range detected {
-		i := lo + k
-		if line.skip {
-			if err := lines[i].Err; err != nil {
-				out = append(out, Output{Line: i, Err: err})
-			}
-			continue
+	for k := range chunks {
+		c := &chunks[k]
+		from := 0
+		for j := range c.held {
+			h := &c.held[j]
+			out = append(out, c.out[from:h.at]...)
+			from = h.at
+			sc.phases.lap(PhaseResultMerge)
+			out = e.corr.apply(st, h.line, h.pos, h.d, h.matches, out)
+			sc.phases.lap(PhaseObserve)
+			h.d.release()
+			*h = heldEvent{}
 		}
-		for _, de := range line.events {
-			out = e.emit(st, sc, i, lines[i].Position, de.d, de.matches, out)
-			de.d.release()
-		}
-		events += len(line.events)
-		if line.err != nil {
-			out = e.parseError(i, line.err, out)
-		}
+		out = append(out, c.out[from:]...)
+		clear(c.out) // the outputs now belong to out
+		events += c.events
 	}
+	sc.phases.lap(PhaseResultMerge)
 	return out, events
 }
 
-// detectLine decodes one line and evaluates its events, keeping them for
-// the assembly phase (as evaluateSequential does, events decoded before a
-// decode error still produce results); clock times parse and evaluate.
-func (e *Evaluator) detectLine(st *State, l *Line, clock *phaseClock) detectedLine {
-	raw, ok := e.readLine(l)
-	if !ok {
-		return detectedLine{skip: true}
+// cut divides [lo, hi) into about parts chunks of at least minChunk/2
+// lines, reusing the scratch's chunk storage.
+func (sc *scratch) cut(lo, hi, parts int) []detectedChunk {
+	size := max((hi-lo+parts-1)/parts, minChunk/2)
+	chunks := sc.chunks[:0]
+	for from := lo; from < hi; from += size {
+		var c detectedChunk
+		if n := len(chunks); n < cap(chunks) {
+			c = chunks[:n+1][n] // keep the storage of an earlier step
+		}
+		c.lo, c.hi, c.out, c.held, c.events = from, min(from+size, hi), c.out[:0], c.held[:0], 0
+		chunks = append(chunks, c)
 	}
-	var line detectedLine
-	_, line.err = e.decodeEach(st, l, raw, func(d decoded) {
-		clock.lap(PhaseParse)
-		line.events = append(line.events, detectedEvent{d: d, matches: st.Engine.Evaluate(d.event, nil)})
-		clock.lap(PhaseEvaluate)
-	})
-	clock.lap(PhaseParse)
-	return line
+	sc.chunks = chunks
+	return chunks
+}
+
+// detectChunk decodes and detects the lines of c with ws's buffers and
+// phase clock, as evaluateSequential does line by line, holding back only
+// the correlation step.
+func (e *Evaluator) detectChunk(st *State, ws *scratch, lines []Line, c *detectedChunk) {
+	for i := c.lo; i < c.hi; i++ {
+		l := &lines[i]
+		raw, ok := e.readLine(l)
+		if !ok {
+			if l.Err != nil {
+				c.out = append(c.out, Output{Line: i, Err: l.Err})
+			}
+			continue
+		}
+		n, err := e.decodeEach(st, l, raw, func(d decoded) {
+			ws.phases.lap(PhaseParse)
+			ws.matches = st.Engine.Evaluate(d.event, ws.matches[:0])
+			ws.phases.lap(PhaseEvaluate)
+			c.out = e.appendDetections(st, ws, i, d, ws.matches, c.out)
+			ws.phases.lap(PhaseResultMerge)
+			if !e.corr.feeds(st, ws.matches) {
+				d.release()
+				return
+			}
+			// The held matches keep their storage; the next event's
+			// evaluation gets fresh storage.
+			c.held = append(c.held, heldEvent{at: len(c.out), line: i, pos: l.Position, d: d, matches: ws.matches})
+			ws.matches = nil
+		})
+		ws.phases.lap(PhaseParse)
+		c.events += n
+		if err != nil {
+			c.out = e.parseError(i, err, c.out)
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/rsigma-connect/rsigma-connect/correlation"
 	"github.com/rsigma-connect/rsigma-connect/fleet"
 	"github.com/rsigma-connect/rsigma-connect/format"
 	"github.com/rsigma-connect/rsigma-connect/sigma"
@@ -45,6 +46,11 @@ type Output struct {
 	// carries in the fleet.MetaPartition metadata.
 	Fleet     bool
 	Partition int
+	// Detection is the rule of a detection result, Correlation the rule of
+	// a correlation result: exactly one is set on every result, neither on
+	// an error or a fleet batch. Both are read-only.
+	Detection   *sigma.Rule
+	Correlation *correlation.Rule
 }
 
 // Options connect an Evaluator to the program that runs it. Every field
@@ -85,6 +91,15 @@ type scratch struct {
 	buf     []byte
 	hits    ruleHits // detections per rule in the batch, counted once at its end
 	phases  phaseClock
+	chunks  []detectedChunk // a parallel step's chunks (detect.go)
+}
+
+// takeScratch takes working memory from the pool.
+func (e *Evaluator) takeScratch() *scratch {
+	if sc, ok := e.scratch.Get().(*scratch); ok {
+		return sc
+	}
+	return &scratch{}
 }
 
 // New builds an evaluator, loading the rules unless o.Hub holds a preloaded
@@ -155,10 +170,7 @@ func (e *Evaluator) State() *State { return e.state.Load() }
 // (detect.go), while correlation and result assembly stay sequential, in
 // order. Each step uses the rules active when it starts.
 func (e *Evaluator) Evaluate(ctx context.Context, lines []Line, out []Output) []Output {
-	sc, _ := e.scratch.Get().(*scratch)
-	if sc == nil {
-		sc = &scratch{}
-	}
+	sc := e.takeScratch()
 	defer e.scratch.Put(sc)
 	events := 0
 	sc.phases.start()
@@ -265,6 +277,18 @@ func (e *Evaluator) parseError(line int, err error, out []Output) []Output {
 // input line, at source position pos) to out, then the correlation results
 // d triggers.
 func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded, matches []sigma.Match, out []Output) []Output {
+	out = e.appendDetections(st, sc, line, d, matches, out)
+	sc.phases.lap(PhaseResultMerge)
+	out = e.corr.apply(st, line, pos, d, matches, out)
+	sc.phases.lap(PhaseObserve)
+	return out
+}
+
+// appendDetections appends one output per detection of d (matches, from
+// Evaluate; of input line) to out, except those --no-detections hides,
+// and counts them in sc.hits. It is safe to call from several goroutines
+// with distinct scratches.
+func (e *Evaluator) appendDetections(st *State, sc *scratch, line int, d decoded, matches []sigma.Match, out []Output) []Output {
 	for i := range matches {
 		match := &matches[i]
 		if e.corr.hidden(st, match.Rule) {
@@ -275,12 +299,9 @@ func (e *Evaluator) emit(st *State, sc *scratch, line int, pos uint64, d decoded
 			event = d.json
 		}
 		sc.buf = AppendDetection(sc.buf[:0], match, nil, event)
-		out = append(out, Output{Line: line, JSON: bytes.Clone(sc.buf)})
+		out = append(out, Output{Line: line, JSON: bytes.Clone(sc.buf), Detection: match.Rule})
 		sc.hits.add(match.Rule)
 	}
-	sc.phases.lap(PhaseResultMerge)
-	out = e.corr.apply(st, line, pos, d, matches, out)
-	sc.phases.lap(PhaseObserve)
 	return out
 }
 

@@ -14,14 +14,29 @@ type ruleHits struct {
 
 func (h *ruleHits) add(r *sigma.Rule) {
 	h.total++
+	h.addN(r, 1)
+}
+
+// addN adds n detections of r to r's count (not to the total).
+func (h *ruleHits) addN(r *sigma.Rule, n int64) {
 	for i, x := range h.rules {
 		if x == r {
-			h.n[i]++
+			h.n[i] += n
 			return
 		}
 	}
 	h.rules = append(h.rules, r)
-	h.n = append(h.n, 1)
+	h.n = append(h.n, n)
+}
+
+// merge adds o's counts to h and empties o.
+func (h *ruleHits) merge(o *ruleHits) {
+	for i, r := range o.rules {
+		h.total += o.n[i]
+		h.addN(r, o.n[i])
+		o.rules[i] = nil
+	}
+	o.rules, o.n, o.total = o.rules[:0], o.n[:0], 0
 }
 
 // flush adds the counts to rsigma_detection_matches_total and

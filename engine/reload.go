@@ -61,3 +61,24 @@ func (h *Hub) ReloadEnrichers() error {
 	}
 	return nil
 }
+
+// Reload reloads the evaluator's own rules from its settings (rule files
+// and pipeline files re-read, dynamic sources re-resolved), as a SIGHUP
+// does to a stream that `rsigma-connect run` runs. Any rejected rule fails
+// it (State.ReloadError) and the active rules stay; the error wraps
+// ErrRulesLoad and names file, rule and YAML path. It counts one pass in
+// rsigma_reloads_total and a failure in rsigma_reloads_failed_total.
+func (e *Evaluator) Reload() error {
+	e.metrics.reloads.Incr(1)
+	e.dyn.refresh()
+	st, err := LoadWith(e.settings, e.dyn)
+	if err == nil {
+		err = st.ReloadError()
+	}
+	if err != nil {
+		e.metrics.reloadsFailed.Incr(1)
+		return err
+	}
+	e.install(st)
+	return nil
+}

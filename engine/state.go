@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rsigma-connect/rsigma-connect/correlation"
@@ -30,7 +31,8 @@ type State struct {
 	LoadedAt time.Time
 	Took     time.Duration
 
-	events sync.Pool // *sigma.JSONEvent bound to Engine.Fields()
+	events     sync.Pool    // *sigma.JSONEvent bound to Engine.Fields()
+	eventsMade atomic.Int64 // JSON events made because the pool had none
 }
 
 // Load reads and compiles the rules of s. A rule that cannot be loaded
@@ -88,6 +90,7 @@ func (st *State) jsonEvent() *sigma.JSONEvent {
 	if ev, ok := st.events.Get().(*sigma.JSONEvent); ok {
 		return ev
 	}
+	st.eventsMade.Add(1)
 	return sigma.NewJSONEvent(st.Engine.Fields())
 }
 

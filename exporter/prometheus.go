@@ -6,6 +6,8 @@ package exporter
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -20,8 +22,9 @@ import (
 )
 
 // frameworkLabels are the labels the framework's component layer puts in
-// front of every metric; they are dropped from rsigma_* metrics so that our
-// names and label sets are exactly those of spec/metrics.md.
+// front of every metric; without PrometheusOptions.ComponentLabels they are
+// dropped from rsigma_* metrics so that our names and label sets are exactly
+// those of spec/metrics.md.
 var frameworkLabels = map[string]bool{"label": true, "path": true}
 
 // histogramBuckets holds the fixed buckets (in seconds, or plain counts for
@@ -48,46 +51,35 @@ var precreatedSeries = map[string][]string{
 	"rsigma_batch_phase_duration_seconds": engine.BatchPhases[:],
 }
 
-// PrometheusSpec is the config spec of the `prometheus` metrics exporter.
-func PrometheusSpec() *service.ConfigSpec {
-	return service.NewConfigSpec().
-		Beta().
-		Summary("Exposes metrics in the Prometheus text format (client_golang) on the service's /metrics endpoint.").
-		Description("Metric names are kept verbatim. The framework's `label` and `path` labels are dropped from " +
-			"`rsigma_*` metrics so that their names and labels are exactly those documented for the daemon. " +
-			"Timers become histograms in seconds. `rsigma_uptime_seconds` is set on every scrape.").
-		Field(service.NewBoolField("add_process_metrics").
-			Description("Also export the Go runtime and process collectors.").
-			Default(false))
-}
-
-// RegisterPrometheus registers the `prometheus` exporter on env. Every
-// exporter built from it writes into reg, so that a caller that owns reg (the
-// daemon) can add collectors of its own and serve them on the same endpoint.
-// A nil reg gives each exporter a fresh registry.
-func RegisterPrometheus(env *service.Environment, reg *prometheus.Registry) error {
-	return env.RegisterMetricsExporter("prometheus", PrometheusSpec(),
-		func(conf *service.ParsedConfig, _ *service.Logger) (service.MetricsExporter, error) {
-			r := reg
-			if r == nil {
-				r = prometheus.NewRegistry()
-			}
-			addProc, err := conf.FieldBool("add_process_metrics")
-			if err != nil {
-				return nil, err
-			}
-			return NewPrometheusExporter(r, addProc), nil
-		})
-}
-
 // PrometheusExporter implements service.MetricsExporter over a client_golang
 // registry. One metric name maps to one collector; a name seen again with
 // another label set is projected onto the first label set.
 type PrometheusExporter struct {
 	reg   *prometheus.Registry
+	opts  PrometheusOptions
 	mu    sync.Mutex
 	vecs  map[string]*promVec
 	start time.Time
+	push  *pushLoop // nil without PushURL (prometheus_push.go)
+}
+
+// PrometheusOptions are the settings of a PrometheusExporter (the fields of
+// the `prometheus` exporter's YAML).
+type PrometheusOptions struct {
+	// ProcessMetrics and GoMetrics add the process and Go runtime collectors.
+	ProcessMetrics, GoMetrics bool
+	// ComponentLabels keeps the framework's `label` and `path` labels on
+	// rsigma_* metrics, as on every other metric; false drops them, so that
+	// the names and labels are exactly those of spec/metrics.md.
+	ComponentLabels bool
+	// HistogramBuckets are the buckets of timers that spec/metrics.md gives
+	// none (nil: prometheus.DefBuckets).
+	HistogramBuckets []float64
+	// Push pushes the registry to a Pushgateway (zero URL: never).
+	Push PushOptions
+	// FileOutputPath, when set, receives the registry in the text format
+	// when the exporter closes.
+	FileOutputPath string
 }
 
 type promVec struct {
@@ -98,16 +90,22 @@ type promVec struct {
 	seconds   bool // histogram observes ns/1e9
 }
 
-// NewPrometheusExporter returns an exporter writing into reg.
-func NewPrometheusExporter(reg *prometheus.Registry, processMetrics bool) *PrometheusExporter {
-	e := &PrometheusExporter{reg: reg, vecs: map[string]*promVec{}, start: time.Now()}
+// NewPrometheusExporter returns an exporter writing into reg with o. With
+// o.Push.URL it starts pushing at once; Close stops that.
+func NewPrometheusExporter(reg *prometheus.Registry, o PrometheusOptions) *PrometheusExporter {
+	e := &PrometheusExporter{reg: reg, opts: o, vecs: map[string]*promVec{}, start: time.Now()}
 	up := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "rsigma_uptime_seconds", Help: "Seconds since the process started.",
 	}, func() float64 { return time.Since(e.start).Seconds() })
 	_ = reg.Register(up) // already present when a registry is shared by two exporters
-	if processMetrics {
+	if o.GoMetrics {
 		_ = reg.Register(collectors.NewGoCollector())
+	}
+	if o.ProcessMetrics {
 		_ = reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	}
+	if o.Push.URL != "" {
+		e.push = startPush(reg, o.Push)
 	}
 	return e
 }
@@ -123,11 +121,11 @@ func (e *PrometheusExporter) HandlerFunc() http.HandlerFunc {
 
 // ownKeys drops the framework labels from rsigma_* metrics and returns the
 // kept keys with the positions of their values.
-func ownKeys(name string, keys []string) ([]string, []int) {
+func (e *PrometheusExporter) ownKeys(name string, keys []string) ([]string, []int) {
 	kept := make([]string, 0, len(keys))
 	pos := make([]int, 0, len(keys))
 	for i, k := range keys {
-		if strings.HasPrefix(name, "rsigma_") && frameworkLabels[k] {
+		if !e.opts.ComponentLabels && strings.HasPrefix(name, "rsigma_") && frameworkLabels[k] {
 			continue
 		}
 		kept = append(kept, k)
@@ -167,7 +165,7 @@ func help(name string) string { return "rsigma-connect metric " + name + "." }
 
 // NewCounterCtor implements service.MetricsExporter.
 func (e *PrometheusExporter) NewCounterCtor(name string, labelKeys ...string) service.MetricsExporterCounterCtor {
-	keys, pos := ownKeys(name, labelKeys)
+	keys, pos := e.ownKeys(name, labelKeys)
 	v := e.vec(name, keys, func(keys []string) *promVec {
 		cv := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help(name)}, keys)
 		cv, _ = e.register(cv).(*prometheus.CounterVec)
@@ -188,7 +186,7 @@ func (e *PrometheusExporter) NewCounterCtor(name string, labelKeys ...string) se
 
 // NewGaugeCtor implements service.MetricsExporter.
 func (e *PrometheusExporter) NewGaugeCtor(name string, labelKeys ...string) service.MetricsExporterGaugeCtor {
-	keys, pos := ownKeys(name, labelKeys)
+	keys, pos := e.ownKeys(name, labelKeys)
 	v := e.vec(name, keys, func(keys []string) *promVec {
 		gv := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help(name)}, keys)
 		gv, _ = e.register(gv).(*prometheus.GaugeVec)
@@ -211,10 +209,13 @@ func (e *PrometheusExporter) NewGaugeCtor(name string, labelKeys ...string) serv
 // in seconds (the framework reports nanoseconds), except the count
 // histograms listed in countHistograms.
 func (e *PrometheusExporter) NewTimerCtor(name string, labelKeys ...string) service.MetricsExporterTimerCtor {
-	keys, pos := ownKeys(name, labelKeys)
+	keys, pos := e.ownKeys(name, labelKeys)
 	v := e.vec(name, keys, func(keys []string) *promVec {
 		buckets, ok := histogramBuckets[name]
 		if !ok {
+			buckets = e.opts.HistogramBuckets
+		}
+		if len(buckets) == 0 {
 			buckets = prometheus.DefBuckets
 		}
 		hv := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help(name), Buckets: buckets}, keys)
@@ -254,8 +255,20 @@ func (e *PrometheusExporter) register(c prometheus.Collector) prometheus.Collect
 	return nil
 }
 
-// Close implements service.MetricsExporter.
-func (e *PrometheusExporter) Close(context.Context) error { return nil }
+// Close implements service.MetricsExporter: it stops pushing (after a
+// last push) and writes FileOutputPath.
+func (e *PrometheusExporter) Close(ctx context.Context) error {
+	var errs []error
+	if e.push != nil {
+		errs = append(errs, e.push.stop(ctx))
+	}
+	if e.opts.FileOutputPath != "" {
+		if err := prometheus.WriteToTextfile(e.opts.FileOutputPath, e.reg); err != nil {
+			errs = append(errs, fmt.Errorf("file_output_path: %w", err))
+		}
+	}
+	return errors.Join(errs...)
+}
 
 type promCounter struct{ c prometheus.Counter }
 

@@ -17,7 +17,11 @@ func init() {
 		Description("A message marked with an error by the `sigma` processor (an undecodable line) becomes a "+
 			"`parse error` entry holding the raw line. A result that a sink failed to deliver (metadata "+
 			"`fallback_error`, set by the `fallback` output) becomes a `sink delivery failure: <error>` entry "+
-			"holding the results as a JSON array. Each entry is counted in `rsigma_dlq_events_total`."),
+			"holding the results as a JSON array. Each entry is counted in `rsigma_dlq_events_total`.").
+		// No fields: an empty object, so that `list --format cue|jsonschema` can
+		// express the spec (a spec without any field has no type and panics the
+		// CUE generator).
+		Field(service.NewObjectField("").Default(map[string]any{})),
 		func(_ *service.ParsedConfig, res *service.Resources) (service.Processor, error) {
 			return &dlqEntry{count: res.Metrics().NewCounter("rsigma_dlq_events_total"), log: res.Logger()}, nil
 		})

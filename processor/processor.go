@@ -3,6 +3,7 @@ package processor
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strconv"
 	"sync"
 
@@ -46,8 +47,20 @@ func RegisterWith(env *service.Environment, o Options) error {
 			if err != nil {
 				return nil, err
 			}
+			annotate, err := conf.FieldString(fieldAnnotate)
+			if err != nil {
+				return nil, err
+			}
+			if annotate != "" && s.Fleet.Partitions > 0 {
+				return nil, fmt.Errorf("%s: not available with fleet.partitions (stage 1 emits partition batches, not results)", fieldAnnotate)
+			}
 			s.Dynamic.Transports = o.Transports
-			return New(s, res, o.Hub)
+			p, err := New(s, res, o.Hub)
+			if err != nil {
+				return nil, err
+			}
+			p.annotate = annotate
+			return p, nil
 		})
 }
 
@@ -66,6 +79,10 @@ type Processor struct {
 	// positionMeta is the metadata key of each event's source position in
 	// a fleet's stage 1 ("" otherwise).
 	positionMeta string
+	// annotate is the key under which annotate mode adds results to each
+	// message ("" replaces messages by their results).
+	annotate string
+	meta     resultMeta // result.go
 }
 
 // scratch is per-call working memory reused across batches.
@@ -100,10 +117,13 @@ func New(s engine.Settings, res *service.Resources, hub *engine.Hub) (*Processor
 // Evaluator returns the evaluator the processor adapts.
 func (p *Processor) Evaluator() *engine.Evaluator { return p.eval }
 
-// ProcessBatch evaluates every message of batch. Each message becomes zero or
-// more result messages (copies of it with the result JSON as content), in
-// input order. A message that cannot be decoded is returned unchanged with
-// its error set.
+// ProcessBatch evaluates every message of batch. By default each message
+// becomes zero or more result messages (copies of it with the result JSON
+// as content and the sigma_* metadata of the result's rule), in input
+// order; with `annotate` each message is kept and its results are added to
+// it (annotate.go). A message that cannot be decoded is returned unchanged
+// with its error set. A batch that yields no message returns no batch, so
+// that an event without results is filtered out, never an empty batch.
 func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch) ([]service.MessageBatch, error) {
 	sc, _ := p.scratch.Get().(*scratch)
 	if sc == nil {
@@ -119,27 +139,45 @@ func (p *Processor) ProcessBatch(ctx context.Context, batch service.MessageBatch
 		sc.lines = append(sc.lines, l)
 	}
 	sc.out = p.eval.Evaluate(ctx, sc.lines, sc.out[:0])
-	out := make(service.MessageBatch, 0, len(sc.out))
-	for i := range sc.out {
-		o := &sc.out[i]
+	var out service.MessageBatch
+	if p.annotate != "" {
+		out = annotateBatch(batch, sc.out, p.annotate)
+	} else {
+		out = resultBatch(batch, sc.out, p.meta.forState(p.eval.State()))
+	}
+	clear(sc.out)
+	clear(sc.lines)
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return []service.MessageBatch{out}, nil
+}
+
+// resultBatch is the messages of outs: a result message per result (with
+// the sigma_* metadata of its rule from meta), the input message (with its
+// error set) per error.
+func resultBatch(batch service.MessageBatch, outs []engine.Output, meta *metaCache) service.MessageBatch {
+	if len(outs) == 0 {
+		return nil
+	}
+	out := make(service.MessageBatch, 0, len(outs))
+	for i := range outs {
+		o := &outs[i]
 		m := batch[o.Line]
 		if o.Err != nil {
 			m.SetError(o.Err)
 			out = append(out, m)
-		} else {
-			res := m.Copy()
-			res.SetBytes(o.JSON)
-			if o.Fleet {
-				res.MetaSetMut(fleet.MetaPartition, strconv.Itoa(o.Partition))
-			}
-			out = append(out, res)
+			continue
 		}
-		*o = engine.Output{}
+		res := m.Copy()
+		res.SetBytes(o.JSON)
+		if o.Fleet {
+			res.MetaSetMut(fleet.MetaPartition, strconv.Itoa(o.Partition))
+		}
+		meta.set(res, o)
+		out = append(out, res)
 	}
-	for i := range sc.lines {
-		sc.lines[i] = engine.Line{}
-	}
-	return []service.MessageBatch{out}, nil
+	return out
 }
 
 // lineOf is the evaluator's view of m. A message the sigma_lines scanner

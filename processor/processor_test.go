@@ -206,3 +206,15 @@ func outputs(t *testing.T, p *Processor, lines []string) []string {
 	}
 	return out
 }
+
+// TestDetectWorkersDefaultToEveryCPU: without detect_workers a step is
+// detected on GOMAXPROCS goroutines (engine.Settings.DetectWorkers 0).
+func TestDetectWorkersDefaultToEveryCPU(t *testing.T) {
+	s, err := ParseSettingsYAML("rules: [" + writeRule(t) + "]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.DetectWorkers != 0 {
+		t.Errorf("detect_workers defaults to %d, want 0 (every CPU)", s.DetectWorkers)
+	}
+}

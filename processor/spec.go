@@ -10,6 +10,7 @@ const (
 	fieldDetectWorkers = "detect_workers"
 	fieldBatchSize     = "batch_size"
 	fieldInputFormat   = "input_format"
+	fieldAnnotate      = "annotate"
 )
 
 // Spec is the config spec of the `sigma` processor: the single source of truth
@@ -24,7 +25,11 @@ func Spec() *service.ConfigSpec {
 Each input message is one event (one line of NDJSON, syslog, logfmt, CEF or plain text, per `+"`input_format`"+`).
 The processor evaluates every loaded Sigma rule against it and replaces the message with one message per
 result: detections in rule order, then correlation results, each a JSON object in the rsigma result format.
-An event with no result is dropped. An event that cannot be decoded is passed on unchanged and marked with an
+Each result message keeps the input message's metadata and adds `+"`sigma_rule_id`, `sigma_rule_title`, `sigma_level`, "+
+			"`sigma_rule_author`, `sigma_tags` (comma-separated) and `sigma_kind` (`detection` or `correlation`)"+`, so that a
+`+"`switch`"+` can route on the rule without reading the content. An event with no result is filtered out (no message,
+never an empty batch), which is what `+"`branch`"+` and `+"`switch`"+` expect. With `+"`annotate`"+` the events are kept
+and their results added to them instead. An event that cannot be decoded is passed on unchanged and marked with an
 error (`+"`errored()`"+` in Bloblang), so that a `+"`switch`"+` output can route it to a dead-letter queue.
 
 Rules are compiled once at startup (and on reload); evaluation is safe to run on several pipeline threads.`).
@@ -38,6 +43,7 @@ pipeline:
 output:
   stdout: {}
 `)
+	spec = spec.LintRule(`root = if this.rules.or([]).length() == 0 { [ "field rules is required: list at least one Sigma rule file or directory" ] }`)
 	for _, f := range ruleFields() {
 		spec = spec.Field(f)
 	}
@@ -74,11 +80,19 @@ func ruleFields() []*service.ConfigField {
 		service.NewBoolField(fieldIncludeEvent).
 			Description("Add the decoded event under the key `event` of every detection result.").
 			Default(false),
+		service.NewStringField(fieldAnnotate).
+			Description("Annotate mode: keep each message and add its results (an array of result objects) under this key, " +
+				"as enrichment processors do, instead of replacing the message by one message per result. A JSON object " +
+				"message gains the key; other content becomes `{\"message\": <content>, <key>: [...]}`. A message without " +
+				"results passes on unchanged. Empty (the default): one message per result, carrying the `sigma_*` metadata.").
+			Default("").
+			Example("sigma"),
 		service.NewIntField(fieldDetectWorkers).
-			Description("Goroutines that detect the messages of one batch in parallel (correlation and results stay in input order). " +
-				"`0` uses every CPU. Only batches of at least 8 messages per worker are split. On two cores the stream's own " +
-				"goroutines need the second core, and one worker measured fastest; raise it on larger machines.").
-			Default(1).
+			Description("Goroutines that decode and detect the messages of one evaluation step in parallel; correlation sees the " +
+				"events and results leave in input order. `0` (the default) uses every CPU (GOMAXPROCS). A step is split only " +
+				"at 8 or more messages per worker, so light traffic (small batches) is evaluated on the pipeline's goroutine " +
+				"with no hand-over; `1` never splits.").
+			Default(0).
 			Advanced(),
 		service.NewIntField(fieldBatchSize).
 			Description("The most events evaluated in one step: a larger message batch is evaluated in consecutive steps of " +

@@ -72,6 +72,11 @@ type fieldIndex struct {
 	// present lists the rules witnessed by the field being present and not
 	// null (witnessPresent).
 	present []int32
+	// confirm holds the cased witnesses, whose needles in substr carry
+	// confirmation ids (index_cased.go); casedKeys finds an entry by its
+	// literal while the index is built.
+	confirm   []casedConfirm
+	casedKeys map[string]int
 }
 
 // buildIndex derives every rule's witnesses and builds the lookup structures.
@@ -172,6 +177,10 @@ func (ib *indexBuilder) add(w witness, id int32) {
 			nl = &needleList{}
 			ib.needles[w.field] = nl
 		}
+		if w.kind == witnessCasedSubstring {
+			fi.addCased(nl, w, id) // index_cased.go
+			return
+		}
 		nl.add(w.kind, w.key, id)
 	}
 }
@@ -207,6 +216,7 @@ func (nl *needleList) add(kind witnessKind, key string, pos int32) {
 }
 
 func (fi *fieldIndex) build(nl *needleList) {
+	fi.casedKeys = nil
 	if len(nl.keys[0]) > 0 {
 		fi.substr = automaton.NewSubstrings(nl.keys[0], nl.ids[0])
 		fi.needles = nl.keys[0]
@@ -232,15 +242,21 @@ type evalScratch struct {
 	marks []uint64
 	list  []int
 	ix    *candidateIndex
-	// mark and leaf are bound once so that passing them as callbacks does
-	// not allocate.
-	mark func(id int32)
-	leaf func(v *Value) bool
+	// mark, markCased and leaf are bound once so that passing them as
+	// callbacks does not allocate.
+	mark      func(id int32)
+	markCased func(id int32)
+	leaf      func(v *Value) bool
+	// casedText and confirm are the member text and the confirmation
+	// entries markCased checks (index_cased.go).
+	casedText string
+	confirm   []casedConfirm
 }
 
 func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
 	sc := &evalScratch{marks: make([]uint64, markRegions*((n+63)/64)), list: make([]int, 0, 64), ix: ix}
 	sc.mark = sc.markRule
+	sc.markCased = sc.markConfirmed
 	sc.leaf = sc.scanLeaf
 	return sc
 }
@@ -332,7 +348,13 @@ func (fi *fieldIndex) visit(v *Value, sc *evalScratch) {
 		}
 	}
 	if fi.substr != nil && fi.bloom.mayContain(s) {
-		fi.substr.Scan(s, sc.mark)
+		if fi.confirm == nil {
+			fi.substr.Scan(s, sc.mark)
+		} else {
+			sc.casedText, sc.confirm = v.Str, fi.confirm
+			fi.substr.Scan(s, sc.markCased)
+			sc.casedText, sc.confirm = "", nil
+		}
 	}
 	if fi.hexRuns != nil {
 		forHexRuns(s, func(key string) {

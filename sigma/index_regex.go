@@ -15,17 +15,42 @@ const maxLiteralSet = 16
 // regular expression contains at least one of them, or nil when no useful
 // set exists. `-(W|R)\s` gives {"-w", "-r"}; `ami\s+/all$` gives {"/all"}.
 func regexLiterals(expr string) []string {
-	re, err := syntax.Parse(expr, syntax.Perl)
-	if err != nil {
-		return nil
+	set, _ := literalsOf(expr, foldedLiterals)
+	return set
+}
+
+// regexWitnessLiterals is regexLiterals, except that the literals keep
+// their case (cased) when the expression matches case-sensitively
+// throughout and they are ASCII: `-(W|R)\s` gives {"-W", "-R"}, which
+// texts holding only "-w" or "-r" lack.
+func regexWitnessLiterals(expr string) (lits []string, cased bool) {
+	set, re := literalsOf(expr, casedLiterals)
+	if re == nil || foldsCase(re) {
+		return regexLiterals(expr), false
 	}
-	set := requiredSet(re.Simplify(), foldedLiterals)
 	for _, lit := range set {
-		if lit == "" {
-			return nil
+		if !asciiOnly(lit) {
+			return regexLiterals(expr), false
 		}
 	}
-	return set
+	return set, set != nil
+}
+
+// literalsOf returns the required literal set of expr (see regexLiterals)
+// and the parsed expression, nil when it does not parse.
+func literalsOf(expr string, lc literalCase) ([]string, *syntax.Regexp) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return nil, nil
+	}
+	re = re.Simplify()
+	set := requiredSet(re, lc)
+	for _, lit := range set {
+		if lit == "" {
+			return nil, re
+		}
+	}
+	return set, re
 }
 
 // regexRequirements returns literal sets that every match of the regular
@@ -134,7 +159,7 @@ func concatRequired(subs []*syntax.Regexp, lc literalCase) []string {
 		}
 	}
 	var run []string
-	for _, sub := range subs {
+	for j, sub := range subs {
 		exact := exactSet(sub, lc)
 		if exact != nil {
 			if run == nil {
@@ -145,10 +170,96 @@ func concatRequired(subs []*syntax.Regexp, lc literalCase) []string {
 			consider(run)
 			continue
 		}
+		if run != nil { // the run and the character that follows it
+			if next := firstChars(subs[j:], lc); next != nil {
+				consider(crossProduct(run, next))
+			}
+		}
 		run = nil
 		consider(requiredSet(sub, lc))
 	}
 	return best
+}
+
+// firstChars returns the characters (as one-character literals) one of
+// which starts every match of the concatenation subs, or nil when subs
+// can match the empty text, the set is unknown or larger than
+// maxLiteralSet: `\s?(\s|"|')` gives the whitespace characters and the
+// quotes.
+func firstChars(subs []*syntax.Regexp, lc literalCase) []string {
+	set, nullable, ok := firstOfConcat(subs, lc)
+	if !ok || nullable {
+		return nil
+	}
+	return set
+}
+
+// firstOf returns the first characters of re's non-empty matches and
+// whether re matches the empty text; ok is false when they are not known.
+func firstOf(re *syntax.Regexp, lc literalCase) (set []string, nullable, ok bool) {
+	switch re.Op {
+	case syntax.OpEmptyMatch:
+		return nil, true, true
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 && !lowerCoversFold(re.Rune[:1]) {
+			return nil, false, false
+		}
+		return []string{lc.text(re.Rune[:1])}, false, true
+	case syntax.OpCharClass:
+		set := exactSet(re, lc)
+		return set, false, set != nil
+	case syntax.OpCapture, syntax.OpPlus:
+		return firstOf(re.Sub[0], lc)
+	case syntax.OpQuest, syntax.OpStar:
+		set, _, ok := firstOf(re.Sub[0], lc)
+		return set, true, ok
+	case syntax.OpRepeat:
+		set, nullable, ok := firstOf(re.Sub[0], lc)
+		return set, nullable || re.Min == 0, ok
+	case syntax.OpConcat:
+		return firstOfConcat(re.Sub, lc)
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			s, n, ok := firstOf(sub, lc)
+			if !ok {
+				return nil, false, false
+			}
+			if set = unionLimited(set, s); set == nil && len(s) > 0 {
+				return nil, false, false
+			}
+			nullable = nullable || n
+		}
+		return set, nullable, true
+	}
+	return nil, false, false
+}
+
+// firstOfConcat is firstOf for the concatenation subs.
+func firstOfConcat(subs []*syntax.Regexp, lc literalCase) (set []string, nullable, ok bool) {
+	for _, sub := range subs {
+		s, n, ok := firstOf(sub, lc)
+		if !ok {
+			return nil, false, false
+		}
+		if set = unionLimited(set, s); set == nil && len(s) > 0 {
+			return nil, false, false
+		}
+		if !n {
+			return set, false, true
+		}
+	}
+	return set, true, true
+}
+
+// unionLimited adds b's literals to a; nil when the union exceeds
+// maxLiteralSet.
+func unionLimited(a, b []string) []string {
+	for _, s := range b {
+		if a = appendUnique(a, s); len(a) > maxLiteralSet {
+			return nil
+		}
+	}
+	return a
 }
 
 // literalSetScore prefers sets whose shortest literal is longest, then

@@ -15,7 +15,7 @@ func TestRegexLiteralsAreRequired(t *testing.T) {
 		`(?i)\\(cmd|pwrx)\.exe$`:          `\cmd.exe \pwrx.exe`,
 		`a*b`:                             "b",
 		`(foo|bar)`:                       "foo bar",
-		`x{2,}yz`:                         "yz",
+		`x{2,}yz`:                         "xx", // as long as "yz": the first found wins
 		`(?i)invoke-mimikatz`:             "invoke-mimikatz",
 		`-(W|R)\s?([0-9a-f]{2}\s?){2,20}`: "-r -w",
 		`[ab]c[de]`:                       "acd ace bcd bce",
@@ -154,4 +154,56 @@ func candidatesAgreeing(t *testing.T, on, off *Engine, event string) int {
 		t.Errorf("%s: %d matches with the index, %d without", event, a, b)
 	}
 	return n
+}
+
+// TestCaseSensitiveRegexWitnessKeepsCase: the witness of a case-sensitive
+// regular expression is its literal as written, so a text holding it only
+// in another case leaves the rule out of the candidates; matches stay the
+// same with the index on and off.
+func TestCaseSensitiveRegexWitnessKeepsCase(t *testing.T) {
+	doc := "title: pnscan\nlogsource: {product: linux}\ndetection:\n  sel:\n    CommandLine|re: '-(W|R)\\s?(\\s|\"|'')([0-9a-fA-F]{2}\\s?){2,20}(\\s|\"|'')'\n  condition: sel\n"
+	on, off, err := compileDoc(t, doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		cmd        string
+		candidates int
+		matches    int
+	}{
+		{`pnscan -w "0a 0b 0c" 10.0.0.0/8`, 0, 0}, // "-w" in lower case only
+		{`tar -rf x.tar -p`, 0, 0},
+		{`Start-Process x -Wait`, 0, 0}, // "-W" not followed by a space or quote
+		{`pnscan -W "0a 0b 0c" 10.0.0.0/8`, 1, 1},
+		{`pnscan -R 'ff ee dd' x`, 1, 1},
+		{`pnscan -W 'zz'`, 1, 0}, // witnessed, the expression decides
+	}
+	for _, c := range cases {
+		js := fmt.Sprintf(`{"CommandLine":%q}`, c.cmd)
+		if got := CandidateCount(on, newTestEvent(t, js)); got != c.candidates {
+			t.Errorf("%s: %d candidates, want %d", c.cmd, got, c.candidates)
+		}
+		for name, e := range map[string]*Engine{"on": on, "off": off} {
+			if got := len(e.Evaluate(newTestEvent(t, js), nil)); got != c.matches {
+				t.Errorf("%s: index %s: %d matches, want %d", c.cmd, name, got, c.matches)
+			}
+		}
+	}
+}
+
+func TestRegexWitnessLiteralsKeepCaseWhenCaseSensitive(t *testing.T) {
+	cases := map[string]string{
+		`-(W|R)\s?`:         "-R -W",
+		`(?i)-(W|R)\s?`:     "-r -w",
+		`(?i:ab)CD`:         "abcd", // not case-sensitive throughout: folded
+		`Ärger\d?`:          "ärger",
+		`[A-Z]{2}`:          "",
+		`Invoke-Mimikatz\b`: "Invoke-Mimikatz",
+	}
+	for expr, want := range cases {
+		lits, _ := regexWitnessLiterals(expr)
+		if got := strings.Join(lits, " "); got != want {
+			t.Errorf("regexWitnessLiterals(%q) = %q, want %q", expr, got, want)
+		}
+	}
 }

@@ -8,14 +8,15 @@ import (
 type witnessKind uint8
 
 const (
-	witnessExact     witnessKind = iota // a field member's folded text equals key
-	witnessNumber                       // a field member parses as the integer num
-	witnessSubstring                    // a field member's folded text contains key
-	witnessPrefix                       // a field member's folded text starts with key
-	witnessSuffix                       // a field member's folded text ends with key
-	witnessKeyword                      // some string leaf's folded text contains key
-	witnessHexRun                       // a maximal hex-digit run of a field member starts with key
-	witnessPresent                      // the field is present and not null
+	witnessExact          witnessKind = iota // a field member's folded text equals key
+	witnessNumber                            // a field member parses as the integer num
+	witnessSubstring                         // a field member's folded text contains key
+	witnessPrefix                            // a field member's folded text starts with key
+	witnessSuffix                            // a field member's folded text ends with key
+	witnessKeyword                           // some string leaf's folded text contains key
+	witnessHexRun                            // a maximal hex-digit run of a field member starts with key
+	witnessPresent                           // the field is present and not null
+	witnessCasedSubstring                    // a field member's text as written contains key (index_cased.go)
 )
 
 // witness is one piece of evidence: if a rule matches an event, at least one
@@ -24,7 +25,7 @@ const (
 type witness struct {
 	kind  witnessKind
 	field *Field // nil for keyword witnesses
-	key   string // folded literal
+	key   string // folded literal (as written for witnessCasedSubstring)
 	num   int64
 }
 
@@ -163,13 +164,16 @@ func presenceWitness(n *itemNode) []witness {
 
 func valueWitnesses(n *itemNode, i int) ([]witness, bool) {
 	if re, ok := n.values[i].(*regexMatcher); ok {
-		lits := regexLiterals(re.re.String())
+		lits, cased := regexWitnessLiterals(re.re.String())
 		if len(lits) == 0 {
 			return nil, false
 		}
 		ws := make([]witness, len(lits))
 		for k, lit := range lits {
 			ws[k] = substringWitness(n, lit)
+			if cased {
+				ws[k] = casedWitness(ws[k], lit) // index_cased.go
+			}
 		}
 		return ws, true
 	}

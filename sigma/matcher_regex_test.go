@@ -15,8 +15,9 @@ func TestRegexRequirements(t *testing.T) {
 		cased bool
 	}{
 		// Case-sensitive: the literals keep their case, and a run across
-		// parts counts even when every part is one character.
-		{`-(W|R)\s?(\s|"|')([0-9a-fA-F]{2}\s?){2,20}(\s|"|')`, `[[-R -W]]`, true},
+		// parts counts even when every part is one character, and the
+		// character after the run (\s? then one of \s " ') joins it.
+		{`-(W|R)\s?(\s|"|')([0-9a-fA-F]{2}\s?){2,20}(\s|"|')`, "[[-R\t -R\n -R\f -R\r -R  -R\" -R' -W\t -W\n -W\f -W\r -W  -W\" -W']]", true},
 		{`\\(Windows|System32)\\cmd\.exe`, `[[Windows System32] [\cmd.exe] [\Windows\cmd.exe \System32\cmd.exe]]`, true},
 		// (?i) also matches 's' as 'ſ': only fold-safe runs are kept.
 		{`(?i)\\(Windows|System32)\\cmd\.exe`, `[[\cmd.exe]]`, false},

@@ -22,7 +22,10 @@ const OCSFVersion = "1.3.0"
 func RegisterOCSF(env *service.Environment) error {
 	return env.RegisterProcessor(OCSFProcessorName, service.NewConfigSpec().
 		Beta().
-		Summary("Turns a result into an OCSF Detection Finding (class 2004), the `?format=ocsf` form of a sink (docs/output.md)."),
+		Summary("Turns a result into an OCSF Detection Finding (class 2004), the `?format=ocsf` form of a sink (docs/output.md).").
+		// No fields: an empty object, so that `list --format cue` can express
+		// the spec (one without any field has no type and panics it).
+		Field(service.NewObjectField("").Default(map[string]any{})),
 		func(*service.ParsedConfig, *service.Resources) (service.Processor, error) {
 			return ocsfProcessor{now: time.Now}, nil
 		})

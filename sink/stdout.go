@@ -72,7 +72,17 @@ type StdoutOutput struct {
 func NewStdoutOutput(w io.Writer) *StdoutOutput { return &StdoutOutput{w: w} }
 
 // Connect implements service.BatchOutput; standard output is always open.
-func (o *StdoutOutput) Connect(context.Context) error { return nil }
+// It builds the closed_resource output at once: the framework builds an
+// output resource on first use, and until then its /ready answers 503 for
+// it, so that a stream whose stdout never closes would never be ready.
+func (o *StdoutOutput) Connect(ctx context.Context) error {
+	if o.closedTo != "" && o.res != nil {
+		if err := o.res.AccessOutput(ctx, o.closedTo, func(*service.ResourceOutput) {}); err != nil {
+			return fmt.Errorf("closed_resource %s: %w", o.closedTo, err)
+		}
+	}
+	return nil
+}
 
 // WriteBatch writes every message of batch followed by '\n' in one write.
 // Once standard output is closed, batch goes to the closed_resource output

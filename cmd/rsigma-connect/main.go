@@ -35,9 +35,15 @@ func main() {
 	if !strings.Contains(os.Getenv("GODEBUG"), "memprofilerate") {
 		runtime.MemProfileRate = 0
 	}
-	if err := daemon.Register(service.GlobalEnvironment()); err != nil {
+	hub, err := daemon.RegisterForRun(service.GlobalEnvironment())
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "error: registering components:", err)
 		os.Exit(1)
+	}
+	if len(os.Args) > 1 && (os.Args[1] == "run" || os.Args[1] == "streams") {
+		// SIGHUP reloads the rules of the stream's sigma processors, as in
+		// the daemon (which has its own reload and never reaches this).
+		daemon.ReloadOnSIGHUP(context.Background(), hub)
 	}
 	// Fleet correlation: stage 2 and the JetStream transport.
 	if err := correlate.Register(service.GlobalEnvironment()); err != nil {
@@ -67,7 +73,7 @@ func engineCommand() *cli.Command {
 				"Exit codes: 0 normal shutdown, 2 rules could not be loaded, 3 configuration error.",
 			Flags: config.Flags(),
 			OnUsageError: func(_ *cli.Context, err error, _ bool) error {
-				return config.Configf("%v", err)
+				return config.UsageError(err)
 			},
 			Action: func(c *cli.Context) error {
 				if c.NArg() > 0 {

@@ -124,12 +124,12 @@ func TestDaemonFailedReloadKeepsOldRules(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	poll.Wait(t, 15*time.Second, "both rules loaded by a good reload", func() bool {
-		return opsRuleCount(t, base) == 2
+	// The rule set is swapped a moment before readiness is set again:
+	// wait for both.
+	poll.Wait(t, 15*time.Second, "both rules loaded by a good reload and /readyz 200", func() bool {
+		status, _ := opsDo(t, "GET", base+"/readyz", "")
+		return opsRuleCount(t, base) == 2 && status == 200
 	})
-	if status, body := opsDo(t, "GET", base+"/readyz", ""); status != 200 {
-		t.Fatalf("/readyz after the good reload: %d %s", status, body)
-	}
 	opsDetects(t, d, base, `{"CommandLine":"beacon.exe"}`, 3)
 	opsStop(t, d)
 }

@@ -305,7 +305,9 @@ func (mb *Member) readWatermark(ctx context.Context) (uint64, bool) {
 
 // read fetches what the owned partitions' subjects hold, at most
 // fetchesPerRound fetches; drained reports that it read to the end of the
-// stream (as of its last fetch).
+// stream (as of its last fetch): the last batch read said nothing was
+// pending, or a fetch returned nothing and the reader confirmed it (see
+// atEnd).
 func (mb *Member) read(ctx context.Context) (took, drained bool) {
 	if err := mb.ensureReader(ctx); err != nil {
 		mb.log.Warnf("fleet: reading partitions: %v", err)
@@ -326,14 +328,43 @@ func (mb *Member) read(ctx context.Context) (took, drained bool) {
 			mb.dropReader(ctx, err)
 			return took, false
 		}
+		if n == 0 {
+			end, err := mb.atEnd(ctx)
+			if err != nil {
+				mb.dropReader(ctx, err)
+			}
+			return took, end
+		}
 		mb.mu.Lock()
-		caughtUp := n == 0 || mb.pendingMsg == 0
+		caughtUp := mb.pendingMsg == 0
 		mb.mu.Unlock()
 		if caughtUp {
 			return took, true
 		}
 	}
 	return took, false
+}
+
+// atEnd asks the server, after a fetch that returned nothing, whether the
+// reader has read every batch its subjects hold. An empty fetch proves
+// nothing by itself: nats.go ends a no-wait fetch on its own after a
+// second without a message (as when the member was stopped or starved of
+// CPU), and the batches the server delivered into it meanwhile are never
+// read. Releasing by the watermark then would apply later positions
+// first, and the skipped batches, read again, would be dropped as applied
+// already. A reader that was delivered more than it read fails.
+func (mb *Member) atEnd(ctx context.Context) (bool, error) {
+	info, err := mb.reader.Info(ctx)
+	if err != nil {
+		return false, fmt.Errorf("reader info: %w", err)
+	}
+	if info.Delivered.Consumer != mb.consumed {
+		return false, fmt.Errorf("consumer sequence %d delivered, %d read: batches were skipped", info.Delivered.Consumer, mb.consumed)
+	}
+	mb.mu.Lock()
+	mb.pendingMsg = int(info.NumPending)
+	mb.mu.Unlock()
+	return info.NumPending == 0, nil
 }
 
 // fetchesPerRound bounds the reading of one round, so that hand-overs and

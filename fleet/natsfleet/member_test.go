@@ -3,6 +3,7 @@ package natsfleet
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"testing"
 	"time"
@@ -178,81 +179,126 @@ func TestMemberReleasesOnlyWhatItReadCompletely(t *testing.T) {
 	}
 }
 
-// A partition given back and taken again by the same member is fed only by
-// a reader made for the new ownership: the reader of the old one may be
-// past the new ownership's resume point, and the batches between would
-// never be read again.
-func TestMemberRetakenPartitionReadsFromItsCheckpoint(t *testing.T) {
+// onePartition is a fleet of one partition whose watermark is the ack
+// floor of a real consumer group, and a member of it that tests drive
+// round by round.
+type onePartition struct {
+	t      *testing.T
+	ctx    context.Context
+	js     jetstream.JetStream
+	f      *Fleet
+	group  jetstream.Consumer
+	m      *Member
+	acked  int
+	handed []uint64 // positions handed over, in order
+}
+
+func newOnePartition(t *testing.T, name string) *onePartition {
 	js, ctx := jetStream(t), testContext(t)
 	events, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "events", Subjects: []string{"events.>"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := Ensure(ctx, js, "retake", 1, 5*time.Second, StreamSettings{})
+	f, err := Ensure(ctx, js, name, 1, 5*time.Second, StreamSettings{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	group, err := events.CreateConsumer(ctx, jetstream.ConsumerConfig{Durable: "retake", AckPolicy: jetstream.AckAllPolicy})
+	group, err := events.CreateConsumer(ctx, jetstream.ConsumerConfig{Durable: name, AckPolicy: jetstream.AckAllPolicy})
 	if err != nil {
 		t.Fatal(err)
 	}
-	// ackEvents publishes events up to n and acknowledges them all.
-	acked := 0
-	ackEvents := func(n int) {
-		more := n - acked
-		for ; acked < n; acked++ {
-			if _, err := js.Publish(ctx, "events.x", []byte("e")); err != nil {
-				t.Fatal(err)
-			}
-		}
-		fetched, err := group.Fetch(more, jetstream.FetchMaxWait(5*time.Second))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var last jetstream.Msg
-		for m := range fetched.Messages() {
-			last = m
-		}
-		if last != nil {
-			if err := last.DoubleAck(ctx); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	publish := func(from, to int) {
-		for pos := from; pos <= to; pos++ {
-			var m fleet.Message
-			m.Add(&fleet.Batch{Partition: 0, Position: uint64(pos)})
-			if _, err := js.Publish(ctx, f.Names.Subject(0), m.Bytes()); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	m := NewMember(f, js, fleet.NewCorrelator(), MemberConfig{ID: "m", EventsStream: "events", EventsDurable: "retake",
+	m := NewMember(f, js, fleet.NewCorrelator(), MemberConfig{ID: "m", EventsStream: "events", EventsDurable: name,
 		CheckpointInterval: time.Hour, PollInterval: 10 * time.Millisecond, MaxBatch: 256}, testLog{t}, Metrics{})
-	var handed []uint64
-	drain := func() {
-		for {
-			select {
-			case h := <-m.Ready():
-				for _, e := range h.Entries {
-					handed = append(handed, e.Position)
-				}
-				h.Done(nil)
-			default:
-				return
-			}
+	o := &onePartition{t: t, ctx: ctx, js: js, f: f, group: group, m: m}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("handed over %v", o.handed)
+		}
+	})
+	return o
+}
+
+// ackEvents publishes events up to n and acknowledges them all: the
+// watermark becomes n.
+func (o *onePartition) ackEvents(n int) {
+	more := n - o.acked
+	for ; o.acked < n; o.acked++ {
+		if _, err := o.js.Publish(o.ctx, "events.x", []byte("e")); err != nil {
+			o.t.Fatal(err)
 		}
 	}
+	fetched, err := o.group.Fetch(more, jetstream.FetchMaxWait(5*time.Second))
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	var last jetstream.Msg
+	for m := range fetched.Messages() {
+		last = m
+	}
+	if last != nil {
+		if err := last.DoubleAck(o.ctx); err != nil {
+			o.t.Fatal(err)
+		}
+	}
+}
 
+// publish stores the batches of positions from to to, one a message.
+func (o *onePartition) publish(from, to int) {
+	for pos := from; pos <= to; pos++ {
+		var m fleet.Message
+		m.Add(&fleet.Batch{Partition: 0, Position: uint64(pos)})
+		if _, err := o.js.Publish(o.ctx, o.f.Names.Subject(0), m.Bytes()); err != nil {
+			o.t.Fatal(err)
+		}
+	}
+}
+
+// drain takes the handovers ready now and reports them delivered.
+func (o *onePartition) drain() {
+	for {
+		select {
+		case h := <-o.m.Ready():
+			for _, e := range h.Entries {
+				o.handed = append(o.handed, e.Position)
+			}
+			h.Done(nil)
+		default:
+			return
+		}
+	}
+}
+
+// handsOverInOrder runs rounds until positions 1 to n were handed over
+// and checks that they came once each, in order.
+func (o *onePartition) handsOverInOrder(n int) {
+	o.t.Helper()
+	fleettest.Eventually(o.t, 10*time.Second, fmt.Sprintf("positions up to %d handed over", n), func() bool {
+		o.m.round(o.ctx)
+		o.drain()
+		return len(o.handed) >= n
+	})
+	for i, pos := range o.handed {
+		if pos != uint64(i+1) {
+			o.t.Fatalf("handed over %v, want positions 1 to %d in order", o.handed, n)
+		}
+	}
+}
+
+// A partition given back and taken again by the same member is fed only by
+// a reader made for the new ownership: the reader of the old one may be
+// past the new ownership's resume point, and the batches between would
+// never be read again.
+func TestMemberRetakenPartitionReadsFromItsCheckpoint(t *testing.T) {
+	o := newOnePartition(t, "retake")
+	m, ctx := o.m, o.ctx
 	m.tickLeases(ctx)
-	publish(1, 10)
-	ackEvents(10)
+	o.publish(1, 10)
+	o.ackEvents(10)
 	m.round(ctx)
-	drain()
-	publish(11, 15)
+	o.drain()
+	o.publish(11, 15)
 	m.round(ctx) // reads 11-15; the watermark (10) holds them back
-	publish(16, 20)
+	o.publish(16, 20)
 	m.release(ctx, 0) // checkpoint: applied 10, resume at the batch of position 11
 	if !m.acquire(ctx, 0) {
 		t.Fatal("the partition could not be taken again")
@@ -261,22 +307,8 @@ func TestMemberRetakenPartitionReadsFromItsCheckpoint(t *testing.T) {
 	if err != nil || n != 5 {
 		t.Fatalf("old reader: %d batches, %v", n, err)
 	}
-	ackEvents(20)
-	defer func() {
-		if t.Failed() {
-			t.Logf("handed over %v", handed)
-		}
-	}()
-	fleettest.Eventually(t, 10*time.Second, "positions up to 20 handed over", func() bool {
-		m.round(ctx)
-		drain()
-		return len(handed) >= 20
-	})
-	for i, pos := range handed {
-		if pos != uint64(i+1) {
-			t.Fatalf("handed over %v, want positions 1 to 20 in order", handed)
-		}
-	}
+	o.ackEvents(20)
+	o.handsOverInOrder(20)
 }
 
 func mustFetch(t *testing.T, c jetstream.Consumer) jetstream.MessageBatch {
@@ -286,4 +318,37 @@ func mustFetch(t *testing.T, c jetstream.Consumer) jetstream.MessageBatch {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// A fetch may end without the member reading what the server delivered
+// into it: nats.go gives a no-wait fetch up after 1 s without a message
+// (the member was stopped, or starved of CPU), so the messages delivered
+// meanwhile are never read. A fetch that returned nothing is then no
+// proof that the member read its partitions to their end: releasing by
+// the watermark there would apply a later position first, and the
+// skipped batch, read again, would be dropped as applied already.
+func TestMemberReleasesNothingPastAFetchItNeverRead(t *testing.T) {
+	o := newOnePartition(t, "unread")
+	m, ctx := o.m, o.ctx
+	m.tickLeases(ctx)
+	o.publish(2, 2) // stage 1 stored event 2's batch first
+	fleettest.Eventually(t, 10*time.Second, "position 2 read and held back", func() bool {
+		m.round(ctx) // the ack floor is 0: nothing is released
+		got := m.Status().Owned
+		return len(got) == 1 && got[0].Waiting == 1 && m.reader != nil
+	})
+	o.publish(1, 1)
+	// The server delivers event 1's batch into a fetch the member gives up
+	// on before reading it.
+	fleettest.Eventually(t, 10*time.Second, "the reader delivered event 1's batch elsewhere", func() bool {
+		for range mustFetch(t, m.reader).Messages() {
+		}
+		info, err := m.reader.Info(ctx)
+		return err == nil && info.Delivered.Consumer == m.consumed+1
+	})
+	o.ackEvents(2)
+	m.round(ctx)
+	o.publish(3, 3)
+	o.ackEvents(3)
+	o.handsOverInOrder(3)
 }

@@ -99,31 +99,41 @@ func standaloneAddr(t *testing.T, d *daemontest.Daemon) string {
 func TestPrintedConfigIsReadyUnderRun(t *testing.T) {
 	rules := filepath.Join(samplesDir(), "rules")
 	dlq := filepath.Join(t.TempDir(), "dlq.ndjson")
-	// The framework logs the configured address, not the bound one: take a
-	// free port.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	_ = ln.Close()
-	path := printedConfig(t, "-r", rules, "--api-addr", addr, "--dlq", "file://"+dlq)
-	run := daemontest.Start(t, "run", path)
-	// Without asking /ready (which makes the framework build a resource), the
-	// DLQ resource must come up with the stream.
-	poll.Wait(t, 60*time.Second, "the dlq output resource active", func() bool {
-		return strings.Contains(run.Stderr(), `"label":"dlq","level":"info","msg":"Output type sigma_file is now active"`)
-	})
-	code, body := daemontest.Get(t, "http://"+addr+"/ready")
-	if code != http.StatusOK {
-		t.Errorf("GET /ready = %d %s", code, body)
-	}
-	if !strings.Contains(body, `"label":"dlq","path":"output_resources","connected":true`) {
-		t.Errorf("/ready = %s", body)
-	}
-	_ = run.Stdin.Close()
-	if code := run.Wait(60 * time.Second); code != 0 {
-		t.Errorf("run exit %d at the end of stdin", code)
+	// The framework logs the configured address, not the bound one, so the
+	// test picks a free port; another test may take it before the stream
+	// binds it (a foreign server answers 404 there): then try another.
+	for attempt := 1; ; attempt++ {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		_ = ln.Close()
+		path := printedConfig(t, "-r", rules, "--api-addr", addr, "--dlq", "file://"+dlq)
+		run := daemontest.Start(t, "run", path)
+		// Without asking /ready (which makes the framework build a resource), the
+		// DLQ resource must come up with the stream.
+		poll.Wait(t, 60*time.Second, "the dlq output resource active", func() bool {
+			return strings.Contains(run.Stderr(), `"label":"dlq","level":"info","msg":"Output type sigma_file is now active"`)
+		})
+		code, body := daemontest.Get(t, "http://"+addr+"/ready")
+		if code == http.StatusNotFound && attempt < 3 {
+			t.Logf("%s was taken by another server (%d %s): another port", addr, code, body)
+			_ = run.Stdin.Close()
+			run.Wait(60 * time.Second)
+			continue
+		}
+		if code != http.StatusOK {
+			t.Errorf("GET /ready = %d %s", code, body)
+		}
+		if !strings.Contains(body, `"label":"dlq","path":"output_resources","connected":true`) {
+			t.Errorf("/ready = %s", body)
+		}
+		_ = run.Stdin.Close()
+		if code := run.Wait(60 * time.Second); code != 0 {
+			t.Errorf("run exit %d at the end of stdin", code)
+		}
+		return
 	}
 }
 

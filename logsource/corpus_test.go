@@ -159,10 +159,7 @@ func TestRouterConcurrentSelect(t *testing.T) {
 // regressionSamples returns the SigmaHQ regression samples under dir, by
 // rule id: each .json file holds one or more pretty-printed EVTX records.
 func regressionSamples(t *testing.T) map[string][][]byte {
-	dir := os.Getenv("SIGMA_REGRESSION_DATA")
-	if dir == "" {
-		t.Skip("SIGMA_REGRESSION_DATA not set")
-	}
+	dir := sigmahq.RegressionDir()
 	out := map[string][][]byte{}
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || !strings.HasSuffix(p, ".json") {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rsigma-connect/rsigma-connect/internal/sigmahq"
 )
 
 // flattenAll turns SigmaHQ regression_data JSON (one or more rendered
@@ -60,12 +62,9 @@ func flattenOne(doc map[string]any) string {
 
 // TestSigmaHQRegressionData evaluates the whole corpus against SigmaHQ's
 // positive regression samples (regression_data/rules/**.json, each named
-// after the rule it must fire) when SIGMA_REGRESSION_DATA points at a copy.
+// after the rule it must fire; sigmahq.RegressionDir).
 func TestSigmaHQRegressionData(t *testing.T) {
-	dir := os.Getenv("SIGMA_REGRESSION_DATA")
-	if dir == "" {
-		t.Skip("SIGMA_REGRESSION_DATA not set")
-	}
+	dir := sigmahq.RegressionDir()
 	_, on, off := loadCorpus(t)
 	ids := map[string]bool{}
 	for _, r := range on.Rules() {

@@ -21,14 +21,11 @@ type regressionSample struct {
 	compact []byte
 }
 
-// regressionSamples reads the records of SIGMA_REGRESSION_DATA (SigmaHQ's
-// regression_data/rules; never committed here), or skips.
+// regressionSamples reads the records of SigmaHQ's regression samples
+// (sigmahq.RegressionDir: testdata/sigma-regression).
 func regressionSamples(t *testing.T) []regressionSample {
 	t.Helper()
-	dir := os.Getenv("SIGMA_REGRESSION_DATA")
-	if dir == "" {
-		t.Skip("SIGMA_REGRESSION_DATA not set")
-	}
+	dir := sigmahq.RegressionDir()
 	var out []regressionSample
 	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err != nil || !strings.HasSuffix(p, ".json") {

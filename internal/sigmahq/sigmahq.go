@@ -4,6 +4,7 @@
 package sigmahq
 
 import (
+	"os"
 	"path/filepath"
 	"runtime"
 )
@@ -16,6 +17,18 @@ const RuleFiles = 3141
 func Dir() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "sigma-rules")
+}
+
+// RegressionDir returns the folder of SigmaHQ's regression samples the
+// tests read: $SIGMA_REGRESSION_DATA when set (another copy of upstream's
+// regression_data/rules), else testdata/sigma-regression, upstream's JSON
+// samples at the corpus commit (its SOURCE.md).
+func RegressionDir() string {
+	if dir := os.Getenv("SIGMA_REGRESSION_DATA"); dir != "" {
+		return dir
+	}
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "sigma-regression")
 }
 
 // Rule returns the absolute path of one corpus file; rel is relative to

@@ -26,6 +26,7 @@ func LoadPath(path string) (*RuleSet, error) { return LoadPaths([]string{path}) 
 // loadFiles parses files on all CPUs and merges the results in file order.
 func loadFiles(files []string) *RuleSet {
 	results := make([]*RuleSet, len(files))
+	texts := &ruleTexts{} // one table for every goroutine (load_share.go)
 	workers := runtime.GOMAXPROCS(0)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -33,7 +34,7 @@ func loadFiles(files []string) *RuleSet {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sc := newLoadScratch() // per goroutine: no locking
+			sc := newLoadScratch(texts) // per goroutine: no locking
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(files) {
@@ -41,7 +42,7 @@ func loadFiles(files []string) *RuleSet {
 				}
 				var ok bool
 				if results[i], ok = sc.loadFileIsolated(files[i]); !ok {
-					sc = newLoadScratch() // a panic may have left it half-updated
+					sc = newLoadScratch(texts) // a panic may have left it half-updated
 				}
 			}
 		}()
@@ -59,6 +60,9 @@ func loadFiles(files []string) *RuleSet {
 type loadScratch struct {
 	buf  bytes.Buffer
 	yaml *blockyaml.Reader
+	// texts shares repeating rule texts across the load's files; nil
+	// shares nothing.
+	texts *ruleTexts
 }
 
 func (sc *loadScratch) loadFile(file string) *RuleSet {
@@ -74,8 +78,8 @@ func (sc *loadScratch) loadFile(file string) *RuleSet {
 	return sc.loadBytes(file, sc.buf.Bytes())
 }
 
-func newLoadScratch() *loadScratch {
-	return &loadScratch{yaml: blockyaml.NewReader()}
+func newLoadScratch(texts *ruleTexts) *loadScratch {
+	return &loadScratch{yaml: blockyaml.NewReader(), texts: texts}
 }
 
 // loadFileIsolated is loadFile with a panic turned into the file's load
@@ -115,6 +119,7 @@ func (sc *loadScratch) loadBytes(file string, data []byte) *RuleSet {
 			cd.Node = cloneNode(cd.Node) // the only node kept after loading
 		}
 		sc.yaml.Recycle()
+		sc.shareTexts(rs)
 		return rs
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -138,7 +143,19 @@ func (sc *loadScratch) loadBytes(file string, data []byte) *RuleSet {
 		}
 		loadDocument(rs, c, file, index, root)
 	}
+	sc.shareTexts(rs)
 	return rs
+}
+
+// shareTexts shares the repeating texts of the rules of rs with the other
+// rules of the load (load_share.go).
+func (sc *loadScratch) shareTexts(rs *RuleSet) {
+	if sc.texts == nil {
+		return
+	}
+	for _, r := range rs.Rules {
+		sc.texts.share(r)
+	}
 }
 
 // itemPlans returns the table the loader records item plans in.

@@ -108,7 +108,6 @@ func compileUnguarded(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError) 
 	if opts.CrossRuleAC {
 		applyCrossRuleAC(e)
 	}
-	releaseVariants(e.rules)
 	n, ix := len(e.rules), e.index
 	e.scratch.New = func() any { return newEvalScratch(n, ix) }
 	return e, rejected

@@ -177,11 +177,12 @@ func valueWitnesses(n *itemNode, i int) ([]witness, bool) {
 		}
 		return ws, true
 	}
-	if w, ok := commonVariantWitness(n, n.variants[i]); ok {
+	vars := n.variantsOf(i)
+	if w, ok := commonVariantWitness(n, vars); ok {
 		return []witness{w}, true
 	}
 	var ws []witness
-	for _, v := range n.variants[i] {
+	for _, v := range vars {
 		switch {
 		case v.num != nil:
 			ws = append(ws, witness{kind: witnessExact, field: n.field, key: strings.ToLower(v.num.Text)})

@@ -38,10 +38,9 @@ type itemNode struct {
 	*itemPlan
 	field *Field   // nil for keyword items
 	refs  []*Field // itemFieldref: referenced fields (OR)
-	// variants mirrors values with the literal forms the candidate index
-	// reads (one entry per rule value, each listing that value's variants).
-	// Compile drops them once the index is built (releaseVariants).
-	variants [][]variant
+	// item is the detection item compiled; the candidate index lists its
+	// values' literal forms from it (variantsOf).
+	item *Item
 	// kwFns are the keyword leaf callbacks, bound once at compile time so
 	// that Event.Keywords calls do not allocate: kwFns[0] tests every value
 	// (OR); with all, kwFns[i] tests values[i] alone.
@@ -62,21 +61,6 @@ type variant struct {
 	num     *RuleValue // Number equality value
 	boolean string     // Bool equality value
 	isStr   bool
-}
-
-// releaseVariants drops the variants of every compiled node once the
-// candidate index and the cross-rule automata, their only readers, are
-// built: the Engine then keeps only the matchers.
-func releaseVariants(rules []*compiledRule) {
-	for _, cr := range rules {
-		for _, s := range cr.searches {
-			for _, g := range s.written {
-				for _, n := range g {
-					n.variants = nil
-				}
-			}
-		}
-	}
 }
 
 // eval returns the item's verdict for ev.

@@ -15,9 +15,8 @@ func planItem(it *Item) (*itemPlan, error) {
 }
 
 // plannedNode returns an unbound node for it: the plan built at load time
-// (in plans) when the item is unchanged since, else a fresh one, with the
-// variants the candidate index reads. Plans are immutable and shared; the
-// per-engine bindings are set on the node.
+// (in plans) when the item is unchanged since, else a fresh one. Plans are
+// immutable and shared; the per-engine bindings are set on the node.
 func plannedNode(it *Item, plans itemPlans) (*itemNode, error) {
 	plan := plans[it.fingerprint()]
 	if plan == nil {
@@ -26,31 +25,29 @@ func plannedNode(it *Item, plans itemPlans) (*itemNode, error) {
 			return nil, err
 		}
 	}
-	n := &itemNode{itemPlan: plan}
-	if len(plan.values) == 0 {
-		return n, nil
+	return &itemNode{itemPlan: plan, item: it}, nil
+}
+
+// variantsOf lists the literal forms of value i after transforms, as the
+// candidate index reads them. They are made when the index asks, not kept
+// on the node: for a large rule set they cost as much memory as the
+// matchers (SigmaHQ grown 10 times: ~39 MB held from compiling to the end
+// of the index build). A value whose forms cannot be listed (which a
+// compiled plan rules out) gets one form the index cannot read.
+func (n *itemNode) variantsOf(i int) []variant {
+	var lits []StringPart
+	if vars, ok := appendMatcherVariant(nil, &lits, n.values[i], n.transforms); ok {
+		return vars
 	}
-	var mods *modifiers // parsed again only for values that need it
-	n.variants = make([][]variant, len(it.Values))
-	buf := make([]variant, 0, len(it.Values))
-	lits := make([]StringPart, 0, len(it.Values)) // one per literal value
-	for i, v := range it.Values {
-		start := len(buf)
-		var ok bool
-		if buf, ok = appendMatcherVariant(buf, &lits, plan.values[i], plan.transforms); !ok {
-			var err error
-			if mods == nil {
-				if mods, err = parseModifiers(it.Modifiers); err != nil {
-					return nil, err
-				}
-			}
-			if buf, err = appendVariants(buf, v, mods, it.Keyword()); err != nil {
-				return nil, err
-			}
-		}
-		n.variants[i] = buf[start:len(buf):len(buf)]
+	mods, err := parseModifiers(n.item.Modifiers)
+	if err != nil {
+		return []variant{{}}
 	}
-	return n, nil
+	vars, err := appendVariants(nil, n.item.Values[i], mods, n.item.Keyword())
+	if err != nil {
+		return []variant{{}}
+	}
+	return vars
 }
 
 // appendMatcherVariant appends the variant of a value that its matcher

@@ -99,3 +99,48 @@ func compareVariants(t *testing.T, plans itemPlans, r *Rule, it *Item) int {
 	}
 	return n
 }
+
+// TestCompiledNodesListTheParsedVariants checks, over the corpus, that the
+// literal forms a compiled node lists for the candidate index when asked
+// (variantsOf; nodes keep no copy of them) are those parsing each value
+// again gives.
+func TestCompiledNodesListTheParsedVariants(t *testing.T) {
+	_, e, _ := loadCorpus(t)
+	listed := 0
+	for _, cr := range e.rules {
+		for _, s := range cr.searches {
+			for _, g := range s.written {
+				for _, n := range g {
+					if len(n.values) != len(n.item.Values) {
+						continue
+					}
+					mods, err := parseModifiers(n.item.Modifiers)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for i, v := range n.item.Values {
+						want, err := appendVariants(nil, v, mods, n.item.Keyword())
+						if err != nil {
+							t.Fatalf("%s: %s: %v", cr.rule.File, n.item.Path, err)
+						}
+						got := n.variantsOf(i)
+						if len(got) != len(want) {
+							t.Fatalf("%s: %s: %d variants, want %d", cr.rule.File, n.item.Path, len(got), len(want))
+						}
+						for j := range got {
+							f, s := got[j], want[j]
+							if f.op != s.op || f.isStr != s.isStr || (f.num == nil) != (s.num == nil) || f.num != nil && *f.num != *s.num ||
+								f.boolean != s.boolean || FormatSigmaString(f.pat, false) != FormatSigmaString(s.pat, false) {
+								t.Fatalf("%s: %s: variant %+v, want %+v", cr.rule.File, n.item.Path, f, s)
+							}
+						}
+						listed++
+					}
+				}
+			}
+		}
+	}
+	if listed == 0 {
+		t.Fatal("no compiled value listed its variants")
+	}
+}

@@ -19,8 +19,14 @@ import (
 //   - While the rules load, the target is the default (GOGC 100) under a
 //     heap limit (loadLimitFloor, or more for a large corpus): the limit
 //     caps the peak that doubling the heap would reach at the end of the
-//     load. With the collector off under the same limit, 1 load in 10
-//     overshot the limit by ~17 MB of RSS and loads were no faster.
+//     load, so the collector runs often only when the heap nears what the
+//     corpus keeps live. The limit is an estimate from the rule files'
+//     size; after each collection it is raised, if need be, to leave the
+//     heap loadHeadroom times the live heap beside the runtime's overhead
+//     (loadLimit), so a corpus that keeps more than estimated costs more
+//     collections, not back-to-back ones. With
+//     the collector off under the same limit, 1 load in 10 overshot the
+//     limit by ~17 MB of RSS and loads were no faster.
 //   - While events flow, the target is runGCPercent: the heap grows by half
 //     of what is live (the corpus, correlation state, in-flight batches)
 //     before a collection, which follows the live heap as correlation state
@@ -38,11 +44,18 @@ const (
 	// added 8 MB of peak RSS for 10-20% less load time.
 	loadLimitFloor = 56 << 20
 	// loadBytesFactor scales the rule files' size on disk to a load limit
-	// for corpora larger than SigmaHQ (28 MB compiled from 4.7 MB of YAML,
-	// 6 bytes per byte, twice that as room for the load's own garbage), so
-	// that the limit stays above what the load keeps live and the collector
-	// never has to run back to back.
-	loadBytesFactor = 12
+	// for corpora larger than SigmaHQ. At its peak, while the candidate
+	// index is built, a load keeps ~5 bytes live per byte of YAML (SigmaHQ
+	// grown 10 times: ~250 MB from 47 MB); up to the limit the collector
+	// runs at the load target, from there on as often as keeping under it
+	// needs. The factor was 12, which let the heap, and so the peak RSS,
+	// grow to twice what the load keeps live (10x: 563 MiB).
+	loadBytesFactor = 6
+	// loadHeadroom is the least room the limit leaves the heap after a
+	// collection, as a multiple of the live heap (see loadLimit). 1.25
+	// without counting the runtime's overhead made 14 collections back to
+	// back at the end of the 10x load (+2 s CPU) for 20-30 MB less RSS.
+	loadHeadroom = 1.1
 )
 
 // operatorTunesGC reports whether GOGC or GOMEMLIMIT is set.
@@ -56,10 +69,12 @@ func duringLoad(paths []string) (loaded func()) {
 	if operatorTunesGC() {
 		return func() {}
 	}
-	limit := max(int64(loadLimitFloor), loadBytesFactor*ruleBytes(paths))
+	limit := &loadLimit{estimate: max(int64(loadLimitFloor), loadBytesFactor*ruleBytes(paths))}
 	debug.SetGCPercent(loadGCPercent)
-	prevLimit := debug.SetMemoryLimit(limit)
+	prevLimit := debug.SetMemoryLimit(limit.estimate)
+	stop := afterEachGC(limit.follow)
 	return func() {
+		stop()
 		debug.SetGCPercent(runGCPercent)
 		debug.SetMemoryLimit(prevLimit)
 		debug.FreeOSMemory() // collect the load's garbage and return it

@@ -3,8 +3,11 @@ package daemon
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestRuleBytesCountsOnlyRuleFiles(t *testing.T) {
@@ -68,5 +71,60 @@ func TestOperatorGCSettingsAreLeftAlone(t *testing.T) {
 	}
 	if l := debug.SetMemoryLimit(-1); l != limitBefore {
 		t.Fatalf("memory limit = %d, want the one before (%d)", l, limitBefore)
+	}
+}
+
+// A corpus that keeps more live than its files' size suggests raises the
+// load limit to loadHeadroom times the live heap after a collection, so
+// that the collector does not run back to back under a limit the live
+// heap already fills.
+func TestLoadLimitFollowsTheLiveHeap(t *testing.T) {
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	before := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	limitBefore := debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(limitBefore) })
+
+	loaded := duringLoad([]string{t.TempDir()}) // no rule files: the floor
+	defer loaded()
+	compiled := make([][]byte, 0, 64)
+	for range 64 { // what a large corpus keeps live: more than the floor
+		compiled = append(compiled, make([]byte, 1<<20))
+	}
+	compiledBytes := float64(64 << 20)
+	want := int64(compiledBytes * loadHeadroom)
+	deadline := time.Now().Add(30 * time.Second)
+	for debug.SetMemoryLimit(-1) < want {
+		if time.Now().After(deadline) {
+			t.Fatalf("memory limit while loading = %d after collections with %d MiB live, want at least %d",
+				debug.SetMemoryLimit(-1), len(compiled), want)
+		}
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond) // the hook runs on the finalizer goroutine
+	}
+	runtime.KeepAlive(compiled)
+}
+
+func TestAfterEachGCStopsWhenAsked(t *testing.T) {
+	var calls atomic.Int64
+	stop := afterEachGC(func() { calls.Add(1) })
+	deadline := time.Now().Add(30 * time.Second)
+	for calls.Load() < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d calls after collections, want 3", calls.Load())
+		}
+		runtime.GC()
+		time.Sleep(time.Millisecond)
+	}
+	stop()
+	runtime.GC() // a collection in flight when stop ran may still call once
+	runtime.GC()
+	settled := calls.Load()
+	for range 5 {
+		runtime.GC()
+	}
+	if n := calls.Load(); n != settled {
+		t.Fatalf("%d calls after stop, want none", n-settled)
 	}
 }

@@ -195,6 +195,9 @@ func membersEqual(a, b *Value, cased bool) bool {
 // last. AND is commutative and evaluation has no side effects, so the order
 // changes speed only.
 func byCost(items []*itemNode) []*itemNode {
+	if sort.SliceIsSorted(items, func(i, j int) bool { return items[i].cost() < items[j].cost() }) {
+		return items // written in cost order: one slice serves both orders
+	}
 	out := append([]*itemNode(nil), items...)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].cost() < out[j].cost() })
 	return out

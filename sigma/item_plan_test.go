@@ -144,3 +144,19 @@ func TestCompiledNodesListTheParsedVariants(t *testing.T) {
 		t.Fatal("no compiled value listed its variants")
 	}
 }
+
+// A group written cheapest first keeps one slice for both orders; another
+// gets its own, sorted copy and the written order is left as it was.
+func TestByCostSharesAGroupWrittenInCostOrder(t *testing.T) {
+	exists := &itemNode{itemPlan: &itemPlan{kind: itemExists}}
+	keywords := &itemNode{itemPlan: &itemPlan{kind: itemKeywords}}
+	sorted := []*itemNode{exists, keywords}
+	if got := byCost(sorted); &got[0] != &sorted[0] {
+		t.Error("a group in cost order was copied")
+	}
+	written := []*itemNode{keywords, exists}
+	got := byCost(written)
+	if &got[0] == &written[0] || got[0] != exists || written[0] != keywords {
+		t.Errorf("byCost(keywords, exists) = %v, written order now %v", got, written)
+	}
+}

@@ -52,10 +52,12 @@ const (
 	// grow to twice what the load keeps live (10x: 563 MiB).
 	loadBytesFactor = 6
 	// loadHeadroom is the least room the limit leaves the heap after a
-	// collection, as a multiple of the live heap (see loadLimit). 1.25
-	// without counting the runtime's overhead made 14 collections back to
-	// back at the end of the 10x load (+2 s CPU) for 20-30 MB less RSS.
-	loadHeadroom = 1.1
+	// collection, as a multiple of the live heap (see loadLimit). Idle
+	// daemon on SigmaHQ grown 10 times, CPU s / peak RSS MB: 1.1: 8.4-8.8
+	// / 383-388; 1.25: 8.1 / 412-422; 1.5: 6.9-7.0 / 445-451 (before,
+	// with the limit at 12 bytes per YAML byte: ~7.5 / 567). 1.1 puts the
+	// 10x load at the edge of its budget (10x the 1x load's CPU).
+	loadHeadroom = 1.2
 )
 
 // operatorTunesGC reports whether GOGC or GOMEMLIMIT is set.

@@ -36,11 +36,7 @@ func TestRuleBytesCountsOnlyRuleFiles(t *testing.T) {
 // The load policy sets the load target under a heap limit; once loaded, the
 // running target is set and the limit is the one before.
 func TestLoadPolicySwitchesToTheRunningTarget(t *testing.T) {
-	t.Setenv("GOGC", "")
-	t.Setenv("GOMEMLIMIT", "")
-	before := debug.SetGCPercent(30)
-	t.Cleanup(func() { debug.SetGCPercent(before) })
-	limitBefore := debug.SetMemoryLimit(-1)
+	limitBefore := daemonTunesGC(t, 30)
 
 	loaded := duringLoad([]string{t.TempDir()})
 	if p := debug.SetGCPercent(-1); p != loadGCPercent {
@@ -79,12 +75,7 @@ func TestOperatorGCSettingsAreLeftAlone(t *testing.T) {
 // that the collector does not run back to back under a limit the live
 // heap already fills.
 func TestLoadLimitFollowsTheLiveHeap(t *testing.T) {
-	t.Setenv("GOGC", "")
-	t.Setenv("GOMEMLIMIT", "")
-	before := debug.SetGCPercent(100)
-	t.Cleanup(func() { debug.SetGCPercent(before) })
-	limitBefore := debug.SetMemoryLimit(-1)
-	t.Cleanup(func() { debug.SetMemoryLimit(limitBefore) })
+	daemonTunesGC(t, 100)
 
 	loaded := duringLoad([]string{t.TempDir()}) // no rule files: the floor
 	defer loaded()
@@ -127,4 +118,18 @@ func TestAfterEachGCStopsWhenAsked(t *testing.T) {
 	if n := calls.Load(); n != settled {
 		t.Fatalf("%d calls after stop, want none", n-settled)
 	}
+}
+
+// daemonTunesGC clears GOGC and GOMEMLIMIT, so that the daemon's policy
+// applies, and sets the GC percent to percent; both settings and the
+// memory limit are restored when the test ends. It returns the limit.
+func daemonTunesGC(t *testing.T, percent int) (limit int64) {
+	t.Helper()
+	t.Setenv("GOGC", "")
+	t.Setenv("GOMEMLIMIT", "")
+	before := debug.SetGCPercent(percent)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	limit = debug.SetMemoryLimit(-1)
+	t.Cleanup(func() { debug.SetMemoryLimit(limit) })
+	return limit
 }

@@ -116,7 +116,7 @@ func (m *visitMemo) markAndRecord(id int32) {
 		return // already marked and recorded for this value
 	}
 	m.recBits[w] |= bit
-	m.sc.marks[w] |= bit
+	m.sc.setMark(w, bit)
 	m.rec = append(m.rec, id)
 }
 

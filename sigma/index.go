@@ -40,10 +40,14 @@ type candidateIndex struct {
 	alwaysWords []int32
 	// preset[k-1] presets clause k for rules with fewer than k+1 clauses
 	// (and for always rules); see index_clause.go.
-	preset   [][]uint64
-	nAlways  int
-	fields   []*fieldIndex
-	keywords *automaton.Substrings
+	preset [][]uint64
+	// clauseSets[k-1][pos] is the number of the witness set of clause k of
+	// rule pos, whose mark is bit clauseSets[k-1][pos] of clause k's marks
+	// (index_shared.go); meaningless where preset[k-1] has the rule.
+	clauseSets [][]int32
+	nAlways    int
+	fields     []*fieldIndex
+	keywords   *automaton.Substrings
 	// keywordNeedles are the needles of keywords; keywordBloom is their
 	// optional pre-filter (bloom.go).
 	keywordNeedles []string
@@ -85,8 +89,12 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 	words := (len(rules) + 63) / 64
 	x := &candidateIndex{nRules: len(rules), words: words, always: make([]uint64, words), preset: make([][]uint64, maxClauses-1),
 		decidedBits: make([]uint64, words)}
+	x.clauseSets = make([][]int32, maxClauses-1)
+	setKeys := make([]clauseSetKeys, maxClauses-1)
 	for k := range x.preset {
 		x.preset[k] = make([]uint64, words)
+		x.clauseSets[k] = make([]int32, len(rules))
+		setKeys[k] = clauseSetKeys{}
 	}
 	ib := &indexBuilder{byField: map[*Field]*fieldIndex{}, needles: map[*Field]*needleList{}}
 	clauses := allClauses(rules)
@@ -109,8 +117,17 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 			continue
 		}
 		for k, ws := range clauses[i] {
+			id := pos
+			if k > 0 { // marked per distinct witness set (index_shared.go)
+				n, fresh := setKeys[k-1].number(ws)
+				x.clauseSets[k-1][pos] = n
+				if !fresh {
+					continue
+				}
+				id = n
+			}
 			for _, w := range ws {
-				ib.add(w, pos<<clauseBits|int32(k))
+				ib.add(w, id<<clauseBits|int32(k))
 			}
 		}
 	}

@@ -94,13 +94,11 @@ func (sc *evalScratch) collect(sub *RuleSubset) []int {
 			t &^= 1 << b
 			w := i*64 + b
 			word := sc.marks[w]
-			for k := 1; k < maxClauses; k++ {
-				word &= sc.marks[k*x.words+w] | x.preset[k-1][w] // every clause witnessed
-			}
 			if sub != nil {
 				word &= sub.bits[w]
 			}
 			word = sc.vetoed(w, word)
+			word = sc.clausesHold(w, word) // every clause witnessed (index_shared.go)
 			for word != 0 {
 				r := bits.TrailingZeros64(word)
 				sc.list = append(sc.list, w*64+r)

@@ -41,13 +41,16 @@ type candidateIndex struct {
 	// preset[k-1] presets clause k for rules with fewer than k+1 clauses
 	// (and for always rules); see index_clause.go.
 	preset [][]uint64
-	// clauseSets[k-1][pos] is the number of the witness set of clause k of
-	// rule pos, whose mark is bit clauseSets[k-1][pos] of clause k's marks
-	// (index_shared.go); meaningless where preset[k-1] has the rule.
-	clauseSets [][]int32
-	nAlways    int
-	fields     []*fieldIndex
-	keywords   *automaton.Substrings
+	// clauseWitnesses[k-1] lists the witnesses of clause k per rule
+	// (index_shared.go); regionStart[k] is the first word of the marks of
+	// clause k (or of the vetoes, k = vetoClause) in evalScratch.marks,
+	// markWords their total.
+	clauseWitnesses []*clauseWitnesses
+	regionStart     [markRegions]int
+	markWords       int
+	nAlways         int
+	fields          []*fieldIndex
+	keywords        *automaton.Substrings
 	// keywordNeedles are the needles of keywords; keywordBloom is their
 	// optional pre-filter (bloom.go).
 	keywordNeedles []string
@@ -89,12 +92,10 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 	words := (len(rules) + 63) / 64
 	x := &candidateIndex{nRules: len(rules), words: words, always: make([]uint64, words), preset: make([][]uint64, maxClauses-1),
 		decidedBits: make([]uint64, words)}
-	x.clauseSets = make([][]int32, maxClauses-1)
-	setKeys := make([]clauseSetKeys, maxClauses-1)
+	x.clauseWitnesses = make([]*clauseWitnesses, maxClauses-1)
 	for k := range x.preset {
 		x.preset[k] = make([]uint64, words)
-		x.clauseSets[k] = make([]int32, len(rules))
-		setKeys[k] = clauseSetKeys{}
+		x.clauseWitnesses[k] = newClauseWitnesses(len(rules))
 	}
 	ib := &indexBuilder{byField: map[*Field]*fieldIndex{}, needles: map[*Field]*needleList{}}
 	clauses := allClauses(rules)
@@ -117,20 +118,16 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 			continue
 		}
 		for k, ws := range clauses[i] {
-			id := pos
-			if k > 0 { // marked per distinct witness set (index_shared.go)
-				n, fresh := setKeys[k-1].number(ws)
-				x.clauseSets[k-1][pos] = n
-				if !fresh {
-					continue
-				}
-				id = n
+			if k > 0 { // marked per distinct witness (index_shared.go)
+				x.clauseWitnesses[k-1].add(pos, ws, func(w witness, n int32) { ib.add(w, n<<clauseBits|int32(k)) })
+				continue
 			}
 			for _, w := range ws {
-				ib.add(w, id<<clauseBits|int32(k))
+				ib.add(w, pos<<clauseBits|int32(k))
 			}
 		}
 	}
+	x.layoutMarks()
 	var wg sync.WaitGroup // the automata are independent: build them on all CPUs
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for _, f := range ib.order {

@@ -33,6 +33,9 @@ type evalScratch struct {
 
 func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
 	words := markRegions * ((n + 63) / 64)
+	if ix != nil {
+		words = ix.markWords
+	}
 	sc := &evalScratch{marks: make([]uint64, words), touched: make([]uint64, (words+63)/64), list: make([]int, 0, 64), ix: ix}
 	sc.mark = sc.markRule
 	sc.markCased = sc.markConfirmed
@@ -57,7 +60,24 @@ func (sc *evalScratch) setMark(w int, bit uint64) {
 // markBit locates the mark of id in evalScratch.marks: word and bit.
 func (x *candidateIndex) markBit(id int32) (int, uint64) {
 	pos := uint(id >> clauseBits)
-	return int(id&clauseMask)*x.words + int(pos/64), 1 << (pos % 64)
+	return x.regionStart[id&clauseMask] + int(pos/64), 1 << (pos % 64)
+}
+
+// layoutMarks places the regions of the marks: the first clause and the
+// vetoes have a bit per rule, the other clauses one per distinct witness.
+func (x *candidateIndex) layoutMarks() {
+	n := 0
+	for k := range x.regionStart {
+		x.regionStart[k] = n
+		if k == 0 || k == vetoClause {
+			n += x.words
+		} else {
+			cw := x.clauseWitnesses[k-1]
+			cw.finish()
+			n += (cw.n + 63) / 64
+		}
+	}
+	x.markWords = n
 }
 
 // reset clears the touched words of marks, and the list.

@@ -18,8 +18,10 @@ import (
 // true (index_veto.go). Rules whose clauses decide them exactly are
 // reported without evaluation (index_decided.go).
 //
-// Postings are mark ids: rule position << clauseBits | clause number (or
-// vetoClause).
+// Postings are mark ids: n << clauseBits | clause number (or vetoClause),
+// where n is the rule position for the first clause and the vetoes, and
+// the number of the distinct witness for the other clauses
+// (index_shared.go); the marks of an event are index_marks.go's.
 // Layout, per field that some witness reads (fieldIndex):
 //   - exact:   folded member text → ids (string, bool and number literals)
 //   - numbers: integer value → ids (numeric equality)
@@ -154,7 +156,7 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 }
 
 // indexBuilder collects witnesses per field while the index is built. Every
-// posting is a mark id: rule position << clauseBits | clause number.
+// posting is a mark id (see candidateIndex).
 type indexBuilder struct {
 	byField   map[*Field]*fieldIndex
 	needles   map[*Field]*needleList

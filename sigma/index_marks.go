@@ -3,14 +3,16 @@ package sigma
 import "math/bits"
 
 // Rule marks. While the candidate index visits an event, every witness that
-// holds sets a bit in evalScratch.marks: one bitset of the rules per clause,
-// then one of the vetoes (index_veto.go), markRegions × words words. An
-// event sets a few hundred bits at most, however many rules there are, so
-// nothing per event may walk the whole table: that was linear in the rules
-// (at ~30k rules, 1,464 words cleared, copied and combined per event). A
-// second level, touched, has a bit per word of marks that may be non-zero;
-// the candidates are read from the touched words of the first clause, in
-// rule order, and reset clears only the touched words.
+// holds sets a bit in evalScratch.marks: a bitset of the rules for the
+// first clause, one of the distinct witnesses for each further clause
+// (index_shared.go), then one of the rules for the vetoes (index_veto.go),
+// laid out by layoutMarks. An event sets a few hundred bits at most,
+// however many rules there are, so nothing per event may walk the whole
+// table: that was linear in the rules (at ~30k rules, 1,464 words cleared,
+// copied and combined per event). A second level, touched, has a bit per
+// word of marks that may be non-zero; the candidates are read from the
+// touched words of the first clause, in rule order, and reset clears only
+// the touched words.
 
 // evalScratch is the per-evaluation working memory, pooled by the Engine so
 // that Evaluate does not allocate.
@@ -43,9 +45,9 @@ func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
 	return sc
 }
 
-// markRule records a witness of clause id&clauseMask of rule
-// id>>clauseBits; marks holds one bitset per clause, one after the other,
-// then the vetoes (index_veto.go).
+// markRule records the mark id (candidateIndex): a witness of clause
+// id&clauseMask of rule id>>clauseBits, or for clauses after the first,
+// witness number id>>clauseBits.
 func (sc *evalScratch) markRule(id int32) {
 	w, bit := sc.ix.markBit(id)
 	sc.setMark(w, bit)

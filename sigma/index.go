@@ -36,7 +36,7 @@ import (
 // Keyword witnesses share one automaton run over every string leaf.
 type candidateIndex struct {
 	nRules int
-	words  int      // bitset words per clause
+	words  int      // words of a bitset of the rules
 	always []uint64 // bitset of rules evaluated on every event
 	// alwaysWords lists the words of always that are not zero.
 	alwaysWords []int32

@@ -9,7 +9,7 @@ import (
 )
 
 // Item is one processing item: a transformation plus the conditions that
-// gate it. An item written `include: ${source.<id>}` is a placeholder that
+// gate it. An item written `include: ${source.<id>}` without a `type` is a placeholder that
 // Resolve replaces by the items the source yields.
 type Item struct {
 	// ID is the item's `id:` ("" when unset); recorded when the item fires.
@@ -54,7 +54,9 @@ func parseItem(where string, n *yaml.Node, depth int) (*Item, error) {
 	if it.ID != "" {
 		p.where = fmt.Sprintf("%s (id %s)", where, it.ID)
 	}
-	if p.has("include") {
+	// An item with a type is a transformation: value_placeholders and
+	// wildcard_placeholders take `include:` as their list of names.
+	if p.has("include") && !p.has("type") {
 		inc := p.node("include")
 		if inc.Kind != yaml.ScalarNode || !source.HasReference(inc.Value) {
 			return nil, p.errf("include", "expected a ${source.<id>} reference")

@@ -295,6 +295,24 @@ func TestValueTransformations(t *testing.T) {
 		match:     []string{`{"CommandLine":"x-%b%"}`},
 		nomatch:   []string{`{"CommandLine":"x-y"}`},
 	}, {
+		// pySigma's include list: only the named placeholders are filled.
+		name:      "value_placeholders_respect_include",
+		detection: "    sel: {CommandLine|contains: '%a%-%b%'}\n    condition: sel\n",
+		pipeline:  "vars: {a: [x], b: [y]}\ntransformations:\n- type: value_placeholders\n  include: [a]\n",
+		match:     []string{`{"CommandLine":"x-%b%"}`},
+		nomatch:   []string{`{"CommandLine":"x-y"}`},
+	}, {
+		name:      "wildcard_placeholders_respect_include",
+		detection: "    sel: {CommandLine|expand: '%b%-x'}\n    condition: sel\n",
+		pipeline:  "transformations:\n- type: wildcard_placeholders\n  include: [b]\n",
+		match:     []string{`{"CommandLine":"anything-x"}`},
+		nomatch:   []string{`{"CommandLine":"anything-y"}`},
+	}, {
+		name:      "wildcard_placeholders_leave_names_outside_include",
+		detection: "    sel: {CommandLine|expand: '%a%-x'}\n    condition: sel\n",
+		pipeline:  "transformations:\n- type: wildcard_placeholders\n  include: [b]\n",
+		wantErr:   "unresolved placeholder %a%",
+	}, {
 		name:      "value_placeholders_without_expand_leave_regexes_alone",
 		detection: "    sel: {CommandLine|re: '%a%'}\n    condition: sel\n",
 		pipeline:  "vars: {a: [x]}\ntransformations:\n- type: value_placeholders\n",

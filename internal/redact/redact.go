@@ -10,16 +10,18 @@ import (
 // Mask is what stands for a hidden credential.
 const Mask = "***"
 
-// URL returns u with the userinfo of its authority (user:password@ or
-// token@) replaced by Mask: nats://alice:s3cret@host:4222/x becomes
-// nats://***@host:4222/x. Anything that is not a URL with userinfo is
+// URL returns u with its credentials replaced by Mask: the userinfo of its
+// authority (user:password@ or token@), so nats://alice:s3cret@host:4222/x
+// becomes nats://***@host:4222/x, and the value of each query parameter
+// whose name says it holds a credential (QueryCredential), so
+// https://feed/x?apikey=k&day=1 becomes https://feed/x?apikey=***&day=1.
+// The rest of u is kept byte for byte; anything that is not a URL is
 // returned unchanged.
 func URL(u string) string {
-	start, end, ok := Userinfo(u)
-	if !ok {
-		return u
+	if start, end, ok := Userinfo(u); ok {
+		u = u[:start] + Mask + u[end:]
 	}
-	return u[:start] + Mask + u[end:]
+	return maskQuery(u)
 }
 
 // URLs applies URL to each of us.

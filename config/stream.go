@@ -71,6 +71,9 @@ func ProcessorSection(o *Options) omap {
 		{"logsource_routing", o.LogsourceRouting}, // always written: the processor's default is on
 		{"input_format", o.InputFormat},
 		{"batch_size", batchSize(o)},
+		// The daemon's outputs never read the sigma_* metadata; setting it
+		// costs each result a metadata map.
+		{"result_metadata", false},
 	}...), append(append(append(append(formatSection(o), correlationSection(o)...), pipelineSection(o)...), prefilterSection(o)...), fleetSection(o)...)...)
 }
 

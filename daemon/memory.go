@@ -12,7 +12,7 @@ import (
 // The daemon's garbage-collector policy. Loading a corpus makes several
 // times its compiled size in short-lived garbage (YAML nodes, plans), and a
 // running engine keeps the compiled corpus live while each event adds a
-// little garbage. Both phases are tuned for peak RSS, because the compiled
+// little garbage. The load is tuned for peak RSS, because the compiled
 // corpus dominates the heap: with the default target (GOGC 100) the heap
 // grows to twice the corpus before each collection.
 //
@@ -24,19 +24,22 @@ import (
 //     size; after each collection it is raised, if need be, to leave the
 //     heap loadHeadroom times the live heap beside the runtime's overhead
 //     (loadLimit), so a corpus that keeps more than estimated costs more
-//     collections, not back-to-back ones. With
-//     the collector off under the same limit, 1 load in 10 overshot the
-//     limit by ~17 MB of RSS and loads were no faster.
-//   - While events flow, the target is runGCPercent: the heap grows by half
-//     of what is live (the corpus, correlation state, in-flight batches)
-//     before a collection, which follows the live heap as correlation state
-//     grows. Against GOGC 100 it costs 7-8% more CPU per event and saves
-//     12-15 MB of peak RSS under load (50k Sysmon events, --batch-size 1
-//     and 128).
+//     collections, not back-to-back ones. With the collector off under the
+//     same limit, 1 load in 10 overshot the limit by ~17 MB of RSS and
+//     loads were no faster.
+//   - While events flow, the target is runGCPercent, the runtime's default:
+//     the heap grows by as much as is live (the corpus, correlation state,
+//     in-flight batches) before a collection. GOGC 50 halved the heap's
+//     growth for 15-27 MB less peak RSS under load, but collected twice as
+//     often; with two or more Ps each cycle takes a whole P for marking
+//     (GOMAXPROCS/4, rounded), so the collector was on ~40% of the time and
+//     the events had one P of two for it (50k-100k Sysmon events,
+//     --batch-size 128, GOMAXPROCS=2: 25 vs 13 cycles; bench/README "Scale
+//     with cores").
 //
 // An operator who sets GOGC or GOMEMLIMIT keeps the runtime's own policy.
 const (
-	runGCPercent  = 50
+	runGCPercent  = 100
 	loadGCPercent = 100
 	// loadLimitFloor is the smallest heap limit while loading: enough for
 	// the SigmaHQ corpus (~28 MB compiled) and its garbage in flight. 48 MiB

@@ -12,9 +12,12 @@ import (
 // it the goroutine hand-over costs more than the evaluation it spreads.
 const minChunk = 8
 
-// chunksPerWorker is how many chunks a step is cut into per worker, so
-// that a worker given slow lines does not hold up the others.
-const chunksPerWorker = 4
+// chunksPerWorker is how many chunks a step is cut into per worker (each
+// of at least minChunk/2 lines), so that a worker given slow lines does
+// not hold up the others and the caller's wait at the end of a step (for
+// the chunk another worker is still on) is a few lines, not a sixteenth
+// of the step: at --batch-size 128 on two cores the chunks are 4 lines.
+const chunksPerWorker = 16
 
 // detectWorkers is how many goroutines detect a step of n lines with the
 // detect_workers setting limit (0 = GOMAXPROCS): at most one per minChunk
@@ -159,7 +162,6 @@ func (e *Evaluator) detectChunk(st *State, ws *scratch, lines []Line, c *detecte
 			c.held = append(c.held, heldEvent{at: len(c.out), line: i, pos: l.Position, d: d, matches: ws.matches})
 			ws.matches = nil
 		})
-		ws.phases.lap(PhaseParse)
 		c.events += n
 		if err != nil {
 			c.out = e.parseError(i, err, c.out)

@@ -43,25 +43,36 @@ type Options struct {
 func RegisterWith(env *service.Environment, o Options) error {
 	return env.RegisterBatchProcessor("sigma", Spec(),
 		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchProcessor, error) {
-			s, err := ParseSettings(conf)
-			if err != nil {
-				return nil, err
-			}
-			annotate, err := conf.FieldString(fieldAnnotate)
-			if err != nil {
-				return nil, err
-			}
-			if annotate != "" && s.Fleet.Partitions > 0 {
-				return nil, fmt.Errorf("%s: not available with fleet.partitions (stage 1 emits partition batches, not results)", fieldAnnotate)
-			}
-			s.Dynamic.Transports = o.Transports
-			p, err := New(s, res, o.Hub)
-			if err != nil {
-				return nil, err
-			}
-			p.annotate = annotate
-			return p, nil
+			return fromConfig(conf, res, o)
 		})
+}
+
+// fromConfig builds a processor from its parsed config: the engine settings
+// and the fields that shape the result messages (annotate, result_metadata).
+func fromConfig(conf *service.ParsedConfig, res *service.Resources, o Options) (*Processor, error) {
+	s, err := ParseSettings(conf)
+	if err != nil {
+		return nil, err
+	}
+	annotate, err := conf.FieldString(fieldAnnotate)
+	if err != nil {
+		return nil, err
+	}
+	if annotate != "" && s.Fleet.Partitions > 0 {
+		return nil, fmt.Errorf("%s: not available with fleet.partitions (stage 1 emits partition batches, not results)", fieldAnnotate)
+	}
+	withMeta, err := conf.FieldBool(fieldResultMeta)
+	if err != nil {
+		return nil, err
+	}
+	s.Dynamic.Transports = o.Transports
+	p, err := New(s, res, o.Hub)
+	if err != nil {
+		return nil, err
+	}
+	p.annotate = annotate
+	p.meta.off = !withMeta
+	return p, nil
 }
 
 // MetaEventJSON is the metadata key that marks a message whose content is

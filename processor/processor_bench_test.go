@@ -14,15 +14,25 @@ import (
 // BenchmarkProcessBatchSysmon measures the sigma processor on the Sysmon
 // lane with the full corpus, one message per batch (the daemon's default
 // --batch-size 1) and 100 per batch, to show what the processor adds to the
-// evaluator alone (sigma's BenchmarkEngineSysmonLane).
+// evaluator alone (sigma's BenchmarkEngineSysmonLane); the _no_metadata
+// cases are the daemon's settings (result_metadata: false).
 func BenchmarkProcessBatchSysmon(b *testing.B) {
 	lines, err := lanes.Lines(lanes.SysmonProc, 20000)
 	if err != nil {
 		b.Fatal(err)
 	}
 	p := newTestProcessor(b, "rules: ["+sigmahq.Dir()+"]\ninput_format: json\n")
-	for _, size := range []int{1, 100} {
-		b.Run(fmt.Sprintf("batch_%d", size), func(b *testing.B) {
+	for _, c := range []struct {
+		size int
+		meta bool
+	}{{1, true}, {100, true}, {1, false}, {100, false}} {
+		name := fmt.Sprintf("batch_%d", c.size)
+		if !c.meta {
+			name += "_no_metadata" // result_metadata: false, as engine daemon prints
+		}
+		size := c.size
+		b.Run(name, func(b *testing.B) {
+			p.meta.off = !c.meta
 			b.ReportAllocs()
 			ctx := context.Background()
 			for i := 0; i < b.N; i += size {

@@ -44,10 +44,18 @@ type metaCache struct {
 }
 
 // resultMeta caches the metadata of the rules of the active state.
-type resultMeta struct{ cache atomic.Pointer[metaCache] }
+type resultMeta struct {
+	cache atomic.Pointer[metaCache]
+	// off: results carry no sigma_* metadata (result_metadata: false).
+	off bool
+}
 
-// forState returns the cache for st, replacing one of an older state.
+// forState returns the cache for st, replacing one of an older state; nil
+// when results carry no metadata.
 func (r *resultMeta) forState(st *engine.State) *metaCache {
+	if r.off {
+		return nil
+	}
 	c := r.cache.Load()
 	if c == nil || c.state != st {
 		c = &metaCache{state: st}
@@ -57,10 +65,12 @@ func (r *resultMeta) forState(st *engine.State) *metaCache {
 }
 
 // set sets the sigma_* metadata of result message m from the rule o names.
-// A fleet batch (no rule) gets none.
+// A fleet batch (no rule) gets none, nor any result when c is nil.
 func (c *metaCache) set(m *service.Message, o *engine.Output) {
 	var key any
 	switch {
+	case c == nil:
+		return
 	case o.Detection != nil:
 		key = o.Detection
 	case o.Correlation != nil:

@@ -142,3 +142,45 @@ func TestAnnotateWrapsNonObjectContent(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", c, want)
 	}
 }
+
+// TestResultMetadataOff: with result_metadata: false a result message
+// carries only the input message's metadata, and the same content as with
+// the metadata on.
+func TestResultMetadataOff(t *testing.T) {
+	rule := writeRule(t)
+	build := func(extra string) *Processor {
+		conf, err := Spec().ParseYAML("rules: ["+rule+"]\n"+extra, service.NewEnvironment())
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := fromConfig(conf, service.MockResources(), Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = p.Close(context.Background()) })
+		return p
+	}
+	contentAndMeta := func(p *Processor) (string, string) {
+		res := processBatch(t, p, `{"CommandLine":"whoami"}`)
+		if len(res) != 1 || len(res[0]) != 1 {
+			t.Fatalf("got %v, want one batch of one result", res)
+		}
+		b, err := res[0][0].AsBytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b), metaOf(res[0][0])
+	}
+	onContent, onMeta := contentAndMeta(build(""))
+	offContent, offMeta := contentAndMeta(build("result_metadata: false\n"))
+	if want := "sigma_kind=detection sigma_rule_id=r-whoami sigma_rule_title=Whoami Execution sigma_level=medium " +
+		"sigma_rule_author= sigma_tags=attack.discovery source=test"; onMeta != want {
+		t.Errorf("metadata by default\ngot  %s\nwant %s", onMeta, want)
+	}
+	if want := "sigma_kind= sigma_rule_id= sigma_rule_title= sigma_level= sigma_rule_author= sigma_tags= source=test"; offMeta != want {
+		t.Errorf("metadata with result_metadata: false\ngot  %s\nwant %s", offMeta, want)
+	}
+	if offContent != onContent {
+		t.Errorf("content with result_metadata: false\ngot  %s\nwant %s", offContent, onContent)
+	}
+}

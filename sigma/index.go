@@ -1,7 +1,6 @@
 package sigma
 
 import (
-	"math/bits"
 	"runtime"
 	"sync"
 
@@ -19,8 +18,10 @@ import (
 // true (index_veto.go). Rules whose clauses decide them exactly are
 // reported without evaluation (index_decided.go).
 //
-// Postings are mark ids: rule position << clauseBits | clause number (or
-// vetoClause).
+// Postings are mark ids: n << clauseBits | clause number (or vetoClause),
+// where n is the rule position for the first clause and the vetoes, and
+// the number of the distinct witness for the other clauses
+// (index_shared.go); the marks of an event are index_marks.go's.
 // Layout, per field that some witness reads (fieldIndex):
 //   - exact:   folded member text → ids (string, bool and number literals)
 //   - numbers: integer value → ids (numeric equality)
@@ -35,14 +36,23 @@ import (
 // Keyword witnesses share one automaton run over every string leaf.
 type candidateIndex struct {
 	nRules int
-	words  int      // bitset words per clause
+	words  int      // words of a bitset of the rules
 	always []uint64 // bitset of rules evaluated on every event
+	// alwaysWords lists the words of always that are not zero.
+	alwaysWords []int32
 	// preset[k-1] presets clause k for rules with fewer than k+1 clauses
 	// (and for always rules); see index_clause.go.
-	preset   [][]uint64
-	nAlways  int
-	fields   []*fieldIndex
-	keywords *automaton.Substrings
+	preset [][]uint64
+	// clauseWitnesses[k-1] lists the witnesses of clause k per rule
+	// (index_shared.go); regionStart[k] is the first word of the marks of
+	// clause k (or of the vetoes, k = vetoClause) in evalScratch.marks,
+	// markWords their total.
+	clauseWitnesses []*clauseWitnesses
+	regionStart     [markRegions]int
+	markWords       int
+	nAlways         int
+	fields          []*fieldIndex
+	keywords        *automaton.Substrings
 	// keywordNeedles are the needles of keywords; keywordBloom is their
 	// optional pre-filter (bloom.go).
 	keywordNeedles []string
@@ -84,8 +94,10 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 	words := (len(rules) + 63) / 64
 	x := &candidateIndex{nRules: len(rules), words: words, always: make([]uint64, words), preset: make([][]uint64, maxClauses-1),
 		decidedBits: make([]uint64, words)}
+	x.clauseWitnesses = make([]*clauseWitnesses, maxClauses-1)
 	for k := range x.preset {
 		x.preset[k] = make([]uint64, words)
+		x.clauseWitnesses[k] = newClauseWitnesses(len(rules))
 	}
 	ib := &indexBuilder{byField: map[*Field]*fieldIndex{}, needles: map[*Field]*needleList{}}
 	clauses := allClauses(rules)
@@ -108,11 +120,16 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 			continue
 		}
 		for k, ws := range clauses[i] {
+			if k > 0 { // marked per distinct witness (index_shared.go)
+				x.clauseWitnesses[k-1].add(pos, ws, func(w witness, n int32) { ib.add(w, n<<clauseBits|int32(k)) })
+				continue
+			}
 			for _, w := range ws {
 				ib.add(w, pos<<clauseBits|int32(k))
 			}
 		}
 	}
+	x.layoutMarks()
 	var wg sync.WaitGroup // the automata are independent: build them on all CPUs
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for _, f := range ib.order {
@@ -134,11 +151,12 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 		x.keywordNeedles = ib.kwNeedles
 	}
 	x.byID = fieldIndexByID(x.fields)
+	x.alwaysWords = nonZeroWords(x.always)
 	return x
 }
 
 // indexBuilder collects witnesses per field while the index is built. Every
-// posting is a mark id: rule position << clauseBits | clause number.
+// posting is a mark id (see candidateIndex).
 type indexBuilder struct {
 	byField   map[*Field]*fieldIndex
 	needles   map[*Field]*needleList
@@ -236,94 +254,12 @@ func appendPos(list []int32, pos int32) []int32 {
 	return append(list, pos)
 }
 
-// evalScratch is the per-evaluation working memory, pooled by the Engine so
-// that Evaluate does not allocate.
-type evalScratch struct {
-	marks []uint64
-	list  []int
-	ix    *candidateIndex
-	// mark, markCased and leaf are bound once so that passing them as
-	// callbacks does not allocate.
-	mark      func(id int32)
-	markCased func(id int32)
-	leaf      func(v *Value) bool
-	// casedText and confirm are the member text and the confirmation
-	// entries markCased checks (index_cased.go).
-	casedText string
-	confirm   []casedConfirm
-}
-
-func newEvalScratch(n int, ix *candidateIndex) *evalScratch {
-	sc := &evalScratch{marks: make([]uint64, markRegions*((n+63)/64)), list: make([]int, 0, 64), ix: ix}
-	sc.mark = sc.markRule
-	sc.markCased = sc.markConfirmed
-	sc.leaf = sc.scanLeaf
-	return sc
-}
-
-// markRule records a witness of clause id&clauseMask of rule
-// id>>clauseBits; marks holds one bitset per clause, one after the other,
-// then the vetoes (index_veto.go).
-func (sc *evalScratch) markRule(id int32) {
-	w, bit := sc.ix.markBit(id)
-	sc.marks[w] |= bit
-}
-
-// markBit locates the mark of id in evalScratch.marks: word and bit.
-func (x *candidateIndex) markBit(id int32) (int, uint64) {
-	pos := uint(id >> clauseBits)
-	return int(id&clauseMask)*x.words + int(pos/64), 1 << (pos % 64)
-}
-
+// scanLeaf marks the keyword witnesses of the string leaf v.
 func (sc *evalScratch) scanLeaf(v *Value) bool {
 	if sc.ix.keywordBloom.mayContain(v.Fold) {
 		sc.ix.keywords.Scan(v.Fold, sc.mark)
 	}
 	return false
-}
-
-func (sc *evalScratch) reset() {
-	clear(sc.marks)
-	sc.list = sc.list[:0]
-}
-
-// candidates returns, in rule order, the positions of the rules that may
-// match ev, within sub when it is not nil (route.go).
-func (x *candidateIndex) candidates(ev Event, sc *evalScratch, sub *RuleSubset) []int {
-	always := x.always
-	if sub != nil {
-		always = sub.always
-	}
-	copy(sc.marks[:x.words], always)
-	for k, p := range x.preset {
-		copy(sc.marks[(k+1)*x.words:], p)
-	}
-	if !x.visitPresent(ev, sc) { // event_json_present.go
-		for _, fi := range x.fields {
-			v := ev.Field(fi.field)
-			if v.Kind != KindMissing && v.Kind != KindNull {
-				fi.visit(&v, sc)
-			}
-		}
-	}
-	if x.keywords != nil && !x.memoKeywords(ev, sc) { // index_memo.go
-		ev.Keywords(sc.leaf)
-	}
-	for w, word := range sc.marks[:x.words] {
-		for k := 1; k < maxClauses; k++ {
-			word &= sc.marks[k*x.words+w] // every clause witnessed
-		}
-		if sub != nil {
-			word &= sub.bits[w]
-		}
-		word = sc.vetoed(w, word)
-		for word != 0 {
-			b := bits.TrailingZeros64(word)
-			sc.list = append(sc.list, w*64+b)
-			word &^= 1 << uint(b)
-		}
-	}
-	return sc.list
 }
 
 // visit marks the rules whose witnesses on this field hold for v.

@@ -96,7 +96,7 @@ func (e *JSONEvent) visitMemo(x *candidateIndex, sc *evalScratch) *visitMemo {
 	if m.owner != x {
 		m.owner = x
 		m.fields = make([]*fieldMemo, len(x.byID))
-		m.recBits = make([]uint64, markRegions*x.words)
+		m.recBits = make([]uint64, x.markWords)
 		m.slotOf = make([]*memoSlot, len(x.byID))
 		m.slotGen = make([]uint32, len(x.byID))
 		m.verdicts = new([verdictSlots]keptVerdict)
@@ -116,7 +116,7 @@ func (m *visitMemo) markAndRecord(id int32) {
 		return // already marked and recorded for this value
 	}
 	m.recBits[w] |= bit
-	m.sc.marks[w] |= bit
+	m.sc.setMark(w, bit)
 	m.rec = append(m.rec, id)
 }
 

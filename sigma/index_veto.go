@@ -117,5 +117,5 @@ var vetoKinds = [...]witnessKind{strEqual: witnessExact, strContains: witnessSub
 
 // vetoed clears the candidate bits of word w of the rules vetoed this event.
 func (sc *evalScratch) vetoed(w int, word uint64) uint64 {
-	return word &^ sc.marks[vetoClause*sc.ix.words+w]
+	return word &^ sc.marks[sc.ix.regionStart[vetoClause]+w]
 }

@@ -14,6 +14,8 @@ type RuleSubset struct {
 	rules  []int    // ascending positions
 	bits   []uint64 // bitset of rules
 	always []uint64 // the index's always-evaluate rules within the subset
+	// alwaysWords lists the words of always that are not zero.
+	alwaysWords []int32
 }
 
 // Subset returns the RuleSubset of the rules at the given positions of
@@ -39,6 +41,7 @@ func (e *Engine) Subset(rules []int) *RuleSubset {
 		for w := range s.always {
 			s.always[w] = e.index.always[w] & s.bits[w]
 		}
+		s.alwaysWords = nonZeroWords(s.always)
 	}
 	return s
 }

@@ -104,9 +104,13 @@ func (e *Evaluator) evaluateParallel(st *State, sc *scratch, lines []Line, lo, h
 			out = append(out, c.out[from:h.at]...)
 			from = h.at
 			sc.phases.lap(PhaseResultMerge)
-			out = e.corr.apply(st, h.line, h.pos, h.d, h.matches, out)
+			before := len(out)
+			if err := isolate(func() { out = e.corr.apply(st, h.line, h.pos, h.d, h.matches, out) }); err != nil {
+				out = e.evaluationFailed(h.line, err, out, before)
+			} else {
+				h.d.release()
+			}
 			sc.phases.lap(PhaseObserve)
-			h.d.release()
 			*h = heldEvent{}
 		}
 		out = append(out, c.out[from:]...)
@@ -149,22 +153,36 @@ func (e *Evaluator) detectChunk(st *State, ws *scratch, lines []Line, c *detecte
 		}
 		n, err := e.decodeEach(st, l, raw, func(d decoded) {
 			ws.phases.lap(PhaseParse)
-			ws.matches = st.detect(d.event, ws.matches[:0])
-			ws.phases.lap(PhaseEvaluate)
-			c.out = e.appendDetections(st, ws, i, d, ws.matches, c.out)
-			ws.phases.lap(PhaseResultMerge)
-			if !e.corr.feeds(st, ws.matches) {
-				d.release()
-				return
-			}
-			// The held matches keep their storage; the next event's
-			// evaluation gets fresh storage.
-			c.held = append(c.held, heldEvent{at: len(c.out), line: i, pos: l.Position, d: d, matches: ws.matches})
-			ws.matches = nil
+			e.detectEvent(st, ws, c, i, l.Position, d)
 		})
 		c.events += n
 		if err != nil {
 			c.out = e.parseError(i, err, c.out)
 		}
 	}
+}
+
+// detectEvent detects d (an event of input line, at source position pos)
+// with ws's buffers and appends its detection results to c, releasing d
+// unless its matches feed correlation (then c holds it). An evaluation that
+// panics costs only its event: the line is marked for the DLQ instead.
+func (e *Evaluator) detectEvent(st *State, ws *scratch, c *detectedChunk, line int, pos uint64, d decoded) {
+	before := len(c.out)
+	if err := isolate(func() {
+		ws.matches = st.detect(d.event, ws.matches[:0])
+		ws.phases.lap(PhaseEvaluate)
+		c.out = e.appendDetections(st, ws, line, d, ws.matches, c.out)
+	}); err != nil {
+		c.out = e.evaluationFailed(line, err, c.out, before)
+		return
+	}
+	ws.phases.lap(PhaseResultMerge)
+	if !e.corr.feeds(st, ws.matches) {
+		d.release()
+		return
+	}
+	// The held matches keep their storage; the next event's evaluation
+	// gets fresh storage.
+	c.held = append(c.held, heldEvent{at: len(c.out), line: line, pos: pos, d: d, matches: ws.matches})
+	ws.matches = nil
 }

@@ -241,10 +241,7 @@ func (e *Evaluator) evaluateSequential(st *State, sc *scratch, lines []Line, lo,
 		}
 		n, err := e.decodeEach(st, l, raw, func(d decoded) {
 			sc.phases.lap(PhaseParse)
-			sc.matches = st.detect(d.event, sc.matches[:0])
-			sc.phases.lap(PhaseEvaluate)
-			out = e.emit(st, sc, i, l.Position, d, sc.matches, out)
-			d.release()
+			out = e.evaluateEvent(st, sc, i, l.Position, d, out)
 		})
 		// No lap here: what decoding has left goes to the next lap, the
 		// next event's parse (or the step's dispatch after its last line).
@@ -254,6 +251,23 @@ func (e *Evaluator) evaluateSequential(st *State, sc *scratch, lines []Line, lo,
 		}
 	}
 	return out, events
+}
+
+// evaluateEvent detects d (an event of input line, at source position pos)
+// with sc's buffers, appends its results and then correlation's to out, and
+// releases d. An evaluation that panics costs only its event: the line is
+// marked for the DLQ instead (isolate.go).
+func (e *Evaluator) evaluateEvent(st *State, sc *scratch, line int, pos uint64, d decoded, out []Output) []Output {
+	before := len(out)
+	if err := isolate(func() {
+		sc.matches = st.detect(d.event, sc.matches[:0])
+		sc.phases.lap(PhaseEvaluate)
+		out = e.emit(st, sc, line, pos, d, sc.matches, out)
+	}); err != nil {
+		return e.evaluationFailed(line, err, out, before)
+	}
+	d.release()
+	return out
 }
 
 // readLine returns l's text when it holds a non-blank line. A line that

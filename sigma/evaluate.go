@@ -58,6 +58,9 @@ func (e *Engine) evaluate(ev Event, sub *RuleSubset, dst []Match) []Match {
 		}
 	}
 	sc.reset()
+	// Only a complete evaluation returns its scratch: a panic above drops
+	// it with whatever marks it held, so a caller that recovers from the
+	// panic never sees a half-written scratch again.
 	e.scratch.Put(sc)
 	return dst
 }

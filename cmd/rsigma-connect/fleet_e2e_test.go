@@ -132,7 +132,9 @@ func (r *fleetRun) settled(t testing.TB, members []*daemontest.Daemon) bool {
 			return false
 		}
 		for _, p := range s.Owned {
-			if p.Waiting > 0 || p.InFlight {
+			// A partition just taken over is not caught up until the
+			// reader covered it, whatever the member's watermark says.
+			if p.Watermark < r.last || p.Waiting > 0 || p.InFlight {
 				return false
 			}
 		}

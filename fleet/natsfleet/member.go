@@ -221,6 +221,11 @@ type Partition struct {
 	Partition int    `json:"partition"`
 	Lease     uint64 `json:"lease"`
 	Applied   uint64 `json:"applied"`
+	// Watermark is what the partition may release: the member's watermark
+	// once the reader has covered the partition's subject since it was
+	// acquired, 0 before (a partition just taken over is not caught up
+	// even when the member's own watermark is).
+	Watermark uint64 `json:"watermark"`
 	Waiting   int    `json:"waiting"`
 	InFlight  bool   `json:"in_flight"`
 	// CheckpointAge is the time since the partition's state was last
@@ -248,7 +253,7 @@ func (mb *Member) Status() Status {
 		ReplayLag: mb.pendingMsg, Owned: []Partition{}}
 	for _, o := range mb.parts {
 		s.Owned = append(s.Owned, Partition{Partition: o.id, Lease: o.lease, Applied: o.reorder.Applied(),
-			Waiting: o.reorder.Waiting(), InFlight: o.inFlight, CheckpointAge: time.Since(o.checkpoint).Seconds()})
+			Watermark: o.watermark, Waiting: o.reorder.Waiting(), InFlight: o.inFlight, CheckpointAge: time.Since(o.checkpoint).Seconds()})
 	}
 	slices.SortFunc(s.Owned, func(a, b Partition) int { return a.Partition - b.Partition })
 	return s

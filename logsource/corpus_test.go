@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
@@ -156,39 +154,21 @@ func TestRouterConcurrentSelect(t *testing.T) {
 	}
 }
 
-// regressionSamples returns the SigmaHQ regression samples under dir, by
+// regressionSamples returns the SigmaHQ regression samples (sigmahq), by
 // rule id: each .json file holds one or more pretty-printed EVTX records.
 func regressionSamples(t *testing.T) map[string][][]byte {
-	dir := sigmahq.RegressionDir()
-	out := map[string][][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(p, ".json") {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		id := strings.TrimSuffix(filepath.Base(p), ".json")
-		for dec.More() {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return fmt.Errorf("%s: %w", p, err)
-			}
-			var compact bytes.Buffer
-			if err := json.Compact(&compact, raw); err != nil {
-				return err
-			}
-			out[id] = append(out[id], compact.Bytes())
-		}
-		return nil
-	})
+	t.Helper()
+	records, err := sigmahq.RegressionRecords()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(out) == 0 {
-		t.Fatalf("no regression samples under %s", dir)
+	out := map[string][][]byte{}
+	for _, r := range records {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, r.JSON); err != nil {
+			t.Fatalf("%s: %v", r.Rule, err)
+		}
+		out[r.Rule] = append(out[r.Rule], compact.Bytes())
 	}
 	return out
 }

@@ -3,10 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/rsigma-connect/rsigma-connect/internal/daemontest"
@@ -25,35 +22,20 @@ type regressionSample struct {
 // (sigmahq.RegressionDir: testdata/sigma-regression).
 func regressionSamples(t *testing.T) []regressionSample {
 	t.Helper()
-	dir := sigmahq.RegressionDir()
-	var out []regressionSample
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err != nil || !strings.HasSuffix(p, ".json") {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		dec := json.NewDecoder(bytes.NewReader(data))
-		for dec.More() {
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return err
-			}
-			var pretty, compact bytes.Buffer
-			if err := json.Indent(&pretty, raw, "", "  "); err != nil {
-				return err
-			}
-			if err := json.Compact(&compact, raw); err != nil {
-				return err
-			}
-			out = append(out, regressionSample{strings.TrimSuffix(filepath.Base(p), ".json"), pretty.Bytes(), compact.Bytes()})
-		}
-		return nil
-	})
+	records, err := sigmahq.RegressionRecords()
 	if err != nil {
 		t.Fatal(err)
+	}
+	out := make([]regressionSample, 0, len(records))
+	for _, r := range records {
+		var pretty, compact bytes.Buffer
+		if err := json.Indent(&pretty, r.JSON, "", "  "); err != nil {
+			t.Fatalf("%s: %v", r.Rule, err)
+		}
+		if err := json.Compact(&compact, r.JSON); err != nil {
+			t.Fatalf("%s: %v", r.Rule, err)
+		}
+		out = append(out, regressionSample{r.Rule, pretty.Bytes(), compact.Bytes()})
 	}
 	return out
 }

@@ -75,6 +75,10 @@ func (r *Reorder) Add(e Entry) bool {
 	return true
 }
 
+// Skip takes a message of the stream at sequence seq that holds no batch
+// (it cannot be read as one): a reader continues after it.
+func (r *Reorder) Skip(seq uint64) { r.last = max(r.last, seq) }
+
 // Release returns the batches to apply now, at most limit (0: all), in
 // order: those with a position at or below watermark, by position, then
 // those without one.

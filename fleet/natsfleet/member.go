@@ -99,7 +99,7 @@ type owned struct {
 	epoch      uint64 // Correlator epoch
 	reorder    *fleet.Reorder
 	layout     uint64 // the reader layout that first covers it
-	watermark  uint64 // what may be released: a watermark read before a complete read of its subject
+	watermark  uint64 // what may be released: a watermark after which its subject was read through its end (subjectEnds)
 	inFlight   bool
 	failed     bool // a handover was not delivered: rewind to the checkpoint
 	releasing  bool
@@ -221,10 +221,10 @@ type Partition struct {
 	Partition int    `json:"partition"`
 	Lease     uint64 `json:"lease"`
 	Applied   uint64 `json:"applied"`
-	// Watermark is what the partition may release: the member's watermark
-	// once the reader has covered the partition's subject since it was
-	// acquired, 0 before (a partition just taken over is not caught up
-	// even when the member's own watermark is).
+	// Watermark is what the partition may release: a watermark after
+	// which the partition's subject was read through the end the stream
+	// reported for it; 0 after a takeover until then (a partition just
+	// taken over is not caught up even when the member's own watermark is).
 	Watermark uint64 `json:"watermark"`
 	Waiting   int    `json:"waiting"`
 	InFlight  bool   `json:"in_flight"`
@@ -264,19 +264,13 @@ func (mb *Member) Status() Status {
 func (mb *Member) round(ctx context.Context) bool {
 	worked := mb.rewindFailed(ctx)
 	watermark, ok := mb.readWatermark(ctx)
-	took, drained := mb.read(ctx)
-	if drained && ok {
-		// Every batch of an event at or below the watermark was in the
-		// stream before it was read, and the reader has read the stream
-		// to its end since: they are all in the Reorders.
-		mb.mu.Lock()
-		mb.watermark = max(mb.watermark, watermark)
-		for _, o := range mb.parts {
-			if o.layout <= mb.readerLayout { // the reader covered it
-				o.watermark = max(o.watermark, watermark)
-			}
-		}
-		mb.mu.Unlock()
+	var ends map[int]uint64
+	if ok {
+		ends, ok = mb.subjectEnds(ctx, watermark)
+	}
+	took := mb.read(ctx, ends)
+	if ok {
+		mb.advance(watermark, ends)
 	}
 	worked = worked || took
 	mb.checkpointDue(ctx)
@@ -285,6 +279,65 @@ func (mb *Member) round(ctx context.Context) bool {
 	}
 	mb.observe()
 	return worked
+}
+
+// subjectEnds reads, for each owned partition that the new watermark would
+// move, the stream sequence of the last batch its subject holds (0: none).
+// Every batch of an event at or below the watermark was stored before the
+// watermark was read (stage 1 acknowledges an event only after the PubAck
+// of its batches), so, read after it, the end bounds them all. It is read
+// from the stream's store, never from the reader's pending count: the
+// server acknowledges a publish before it counts the message for the
+// stream's consumers, so for a moment a no-wait fetch is told "no messages"
+// and the consumer's info says nothing is pending while the batch is
+// stored (TestMemberReadsThroughAPendingCountThatLags).
+func (mb *Member) subjectEnds(ctx context.Context, watermark uint64) (map[int]uint64, bool) {
+	mb.mu.Lock()
+	var ids []int
+	for id, o := range mb.parts {
+		if o.watermark < watermark && !o.failed {
+			ids = append(ids, id)
+		}
+	}
+	mb.mu.Unlock()
+	ends := make(map[int]uint64, len(ids))
+	for _, id := range ids {
+		last, err := mb.f.Stream.GetLastMsgForSubject(ctx, mb.f.Names.Subject(id))
+		switch {
+		case errors.Is(err, jetstream.ErrMsgNotFound):
+			ends[id] = 0
+		case err != nil:
+			if ctx.Err() == nil {
+				mb.log.Warnf("fleet: reading the end of partition %d: %v", id, err)
+			}
+			return nil, false
+		default:
+			ends[id] = last.Sequence
+		}
+	}
+	return ends, true
+}
+
+// advance lets each partition whose subject was read through its end
+// (subjectEnds, read after watermark) release up to watermark; the
+// member's own watermark moves once every owned partition has.
+func (mb *Member) advance(watermark uint64, ends map[int]uint64) {
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	all := true
+	for id, o := range mb.parts {
+		end, known := ends[id]
+		switch {
+		case o.watermark >= watermark:
+		case known && !o.failed && o.reorder.Next() > end:
+			o.watermark = watermark
+		default:
+			all = false
+		}
+	}
+	if all {
+		mb.watermark = max(mb.watermark, watermark)
+	}
 }
 
 // readWatermark reads the ack floor of the stage-1 consumer group: every
@@ -309,67 +362,74 @@ func (mb *Member) readWatermark(ctx context.Context) (uint64, bool) {
 }
 
 // read fetches what the owned partitions' subjects hold, at most
-// fetchesPerRound fetches; drained reports that it read to the end of the
-// stream (as of its last fetch): the last batch read said nothing was
-// pending, or a fetch returned nothing and the reader confirmed it (see
-// atEnd).
-func (mb *Member) read(ctx context.Context) (took, drained bool) {
+// fetchesPerRound fetches, and stops early once every partition in ends
+// has been read through its end; it reports whether it took anything.
+func (mb *Member) read(ctx context.Context, ends map[int]uint64) (took bool) {
 	if err := mb.ensureReader(ctx); err != nil {
 		mb.log.Warnf("fleet: reading partitions: %v", err)
-		return false, false
+		return false
 	}
 	if mb.reader == nil {
-		return false, true
+		return false
 	}
 	for range fetchesPerRound {
 		batch, err := mb.reader.FetchNoWait(mb.cfg.MaxBatch * 4)
 		if err != nil {
 			mb.dropReader(ctx, err)
-			return took, false
+			return took
 		}
 		n, err := mb.collect(batch)
 		took = took || n > 0
 		if err != nil {
 			mb.dropReader(ctx, err)
-			return took, false
+			return took
 		}
 		if n == 0 {
-			end, err := mb.atEnd(ctx)
-			if err != nil {
+			if err := mb.checkDelivered(ctx); err != nil {
 				mb.dropReader(ctx, err)
 			}
-			return took, end
+			return took
 		}
-		mb.mu.Lock()
-		caughtUp := mb.pendingMsg == 0
-		mb.mu.Unlock()
-		if caughtUp {
-			return took, true
+		if ends != nil && mb.readThrough(ends) {
+			return took
 		}
 	}
-	return took, false
+	return took
 }
 
-// atEnd asks the server, after a fetch that returned nothing, whether the
-// reader has read every batch its subjects hold. An empty fetch proves
-// nothing by itself: nats.go ends a no-wait fetch on its own after a
-// second without a message (as when the member was stopped or starved of
-// CPU), and the batches the server delivered into it meanwhile are never
-// read. Releasing by the watermark then would apply later positions
-// first, and the skipped batches, read again, would be dropped as applied
-// already. A reader that was delivered more than it read fails.
-func (mb *Member) atEnd(ctx context.Context) (bool, error) {
+// readThrough reports whether every partition in ends has been read
+// through its end.
+func (mb *Member) readThrough(ends map[int]uint64) bool {
+	mb.mu.Lock()
+	defer mb.mu.Unlock()
+	for id, end := range ends {
+		if o := mb.parts[id]; o != nil && !o.failed && o.reorder.Next() <= end {
+			return false
+		}
+	}
+	return true
+}
+
+// checkDelivered asks the server, after a fetch that returned nothing,
+// whether the reader has read every batch it delivered. nats.go ends a
+// no-wait fetch on its own after a second without a message (as when the
+// member was stopped or starved of CPU), and the batches the server
+// delivered into it meanwhile are never read: they would never be read
+// again and their partitions never read through their ends. A reader that
+// was delivered more than it read fails. The reader's pending count is
+// kept for the replay-lag gauge only: it is an estimate (see subjectEnds).
+func (mb *Member) checkDelivered(ctx context.Context) error {
 	info, err := mb.reader.Info(ctx)
 	if err != nil {
-		return false, fmt.Errorf("reader info: %w", err)
+		return fmt.Errorf("reader info: %w", err)
 	}
 	if info.Delivered.Consumer != mb.consumed {
-		return false, fmt.Errorf("consumer sequence %d delivered, %d read: batches were skipped", info.Delivered.Consumer, mb.consumed)
+		return fmt.Errorf("consumer sequence %d delivered, %d read: batches were skipped", info.Delivered.Consumer, mb.consumed)
 	}
 	mb.mu.Lock()
 	mb.pendingMsg = int(info.NumPending)
 	mb.mu.Unlock()
-	return info.NumPending == 0, nil
+	return nil
 }
 
 // fetchesPerRound bounds the reading of one round, so that hand-overs and
@@ -423,20 +483,23 @@ func (mb *Member) add(msg jetstream.Msg) error {
 		return nil
 	}
 	frames, err := fleet.Frames(msg.Data())
-	if err != nil {
-		mb.log.Errorf("fleet: message %d on %s is not a contribution message, skipped: %v", md.Sequence.Stream, msg.Subject(), err)
-		return nil
-	}
 	mb.mu.Lock()
 	defer mb.mu.Unlock()
 	mb.pendingMsg = int(md.NumPending)
 	// A reader made before this ownership began (the partition was given
 	// back and taken again, or rewound) may already be past the
 	// ownership's resume point: only a reader made for it feeds it.
-	if o := mb.parts[p]; o != nil && !o.failed && o.layout <= mb.readerLayout {
-		for _, f := range frames {
-			o.reorder.Add(fleet.Entry{Sequence: md.Sequence.Stream, Position: f.Position, Data: f.Data})
-		}
+	o := mb.parts[p]
+	if o == nil || o.failed || o.layout > mb.readerLayout {
+		return nil
+	}
+	if err != nil {
+		mb.log.Errorf("fleet: message %d on %s is not a contribution message, skipped: %v", md.Sequence.Stream, msg.Subject(), err)
+		o.reorder.Skip(md.Sequence.Stream)
+		return nil
+	}
+	for _, f := range frames {
+		o.reorder.Add(fleet.Entry{Sequence: md.Sequence.Stream, Position: f.Position, Data: f.Data})
 	}
 	return nil
 }

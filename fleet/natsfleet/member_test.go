@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -352,3 +353,87 @@ func TestMemberReleasesNothingPastAFetchItNeverRead(t *testing.T) {
 	o.ackEvents(3)
 	o.handsOverInOrder(3)
 }
+
+// A consumer's pending count is the server's estimate: nats-server
+// acknowledges a publish before it counts the message for the stream's
+// consumers (stream.go: the PubAck goes out, then the message is queued
+// for the goroutine that signals them). Until then a no-wait fetch is
+// answered "no messages" and the consumer's info says nothing is pending,
+// although the message is stored. Stage 1 acknowledges an event only after
+// that PubAck, so the ack floor can pass an event whose batch the owner's
+// reader is told is not there: a read that trusted the count would release
+// a later position first and drop the batch, read in the next round, as
+// applied already. lagStream answers as the server does in that window.
+func TestMemberReadsThroughAPendingCountThatLags(t *testing.T) {
+	o := newOnePartition(t, "lag")
+	m, ctx := o.m, o.ctx
+	lag := &lagStream{Stream: o.f.Stream}
+	o.f.Stream = lag
+	m.tickLeases(ctx)
+	o.publish(2, 2) // stage 1 stored event 2's batch first
+	fleettest.Eventually(t, 10*time.Second, "position 2 read and held back", func() bool {
+		m.round(ctx) // the ack floor is 0: nothing is released
+		got := m.Status().Owned
+		return len(got) == 1 && got[0].Waiting == 1
+	})
+	o.publish(1, 1)
+	lag.hidden.Store(true) // the server has not counted event 1's batch yet
+	o.ackEvents(2)
+	m.round(ctx)
+	o.drain()
+	if len(o.handed) > 0 {
+		t.Fatalf("handed over %v while the batch of position 1 was stored and not read", o.handed)
+	}
+	lag.hidden.Store(false)
+	o.publish(3, 3)
+	o.ackEvents(3)
+	o.handsOverInOrder(3)
+}
+
+// lagStream is the contribution stream whose consumers, while hidden is
+// set, answer as the server does before it counted newly stored messages
+// for them: a no-wait fetch gets nothing (the server's "404 No Messages")
+// and the consumer's info reports nothing pending.
+type lagStream struct {
+	jetstream.Stream
+	hidden atomic.Bool
+}
+
+func (s *lagStream) CreateConsumer(ctx context.Context, cfg jetstream.ConsumerConfig) (jetstream.Consumer, error) {
+	c, err := s.Stream.CreateConsumer(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &lagConsumer{Consumer: c, s: s}, nil
+}
+
+type lagConsumer struct {
+	jetstream.Consumer
+	s *lagStream
+}
+
+func (c *lagConsumer) FetchNoWait(batch int) (jetstream.MessageBatch, error) {
+	if c.s.hidden.Load() {
+		return noMessages{}, nil
+	}
+	return c.Consumer.FetchNoWait(batch)
+}
+
+func (c *lagConsumer) Info(ctx context.Context) (*jetstream.ConsumerInfo, error) {
+	info, err := c.Consumer.Info(ctx)
+	if err == nil && c.s.hidden.Load() {
+		info.NumPending = 0
+	}
+	return info, err
+}
+
+// noMessages is a fetch the server answered with "no messages".
+type noMessages struct{}
+
+func (noMessages) Messages() <-chan jetstream.Msg {
+	ch := make(chan jetstream.Msg)
+	close(ch)
+	return ch
+}
+
+func (noMessages) Error() error { return nil }

@@ -49,3 +49,21 @@ func TestReorder(t *testing.T) {
 		t.Fatalf("resume %d after everything applied, want 9", resume)
 	}
 }
+
+// A message that holds no batch is skipped by its sequence: the reader
+// continues after it and the checkpoint resumes past it.
+func TestReorderSkip(t *testing.T) {
+	r := NewReorder(Checkpoint{})
+	r.Add(Entry{2, 4, nil})
+	r.Skip(5)
+	if r.Next() != 6 || r.Add(Entry{3, 1, nil}) {
+		t.Fatalf("after skipping sequence 5: next %d, and a sequence before it was taken", r.Next())
+	}
+	r.Skip(4) // never backwards
+	if got := positions(r.Release(4, 0)); !slices.Equal(got, []uint64{4}) || r.Next() != 6 {
+		t.Fatalf("released %v, next %d", got, r.Next())
+	}
+	if _, resume, _ := r.Mark(); resume != 6 {
+		t.Fatalf("resume %d, want 6", resume)
+	}
+}

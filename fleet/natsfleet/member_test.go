@@ -390,6 +390,21 @@ func TestMemberReadsThroughAPendingCountThatLags(t *testing.T) {
 	o.handsOverInOrder(3)
 }
 
+// A message on a partition's subject that is no contribution batch is
+// logged and skipped; the partition is still read through its end, which
+// that message may be, and releases what came before it.
+func TestMemberReadsPastAMessageThatIsNoBatch(t *testing.T) {
+	o := newOnePartition(t, "garbage")
+	m, ctx := o.m, o.ctx
+	m.tickLeases(ctx)
+	o.publish(1, 1)
+	if _, err := o.js.Publish(ctx, o.f.Names.Subject(0), []byte("not a batch")); err != nil {
+		t.Fatal(err)
+	}
+	o.ackEvents(1)
+	o.handsOverInOrder(1)
+}
+
 // lagStream is the contribution stream whose consumers, while hidden is
 // set, answer as the server does before it counted newly stored messages
 // for them: a no-wait fetch gets nothing (the server's "404 No Messages")

@@ -155,6 +155,13 @@ func collectFirings(t testing.TB, outputs ...string) fleettest.Results {
 	return fleettest.CorrelationResults(t, lines)
 }
 
+// writtenLines is the output of a member that was killed, up to its last
+// complete line: SIGKILL can cut the write of a batch of results short,
+// leaving half a line that no sink acknowledged. That handover was never
+// done, so the partition's next owner replays it from the checkpoint and
+// emits those firings whole.
+func writtenLines(out string) string { return out[:strings.LastIndexByte(out, '\n')+1] }
+
 // requireSameFirings compares the fleet's firings (repeats dropped by id)
 // with the single daemon's: the same multiset of whole result objects
 // (rule, group key, aggregated value, timespan and the event refs that
@@ -294,7 +301,7 @@ func TestFleetSurvivesKillAndJoin(t *testing.T) {
 	members := []*daemontest.Daemon{a, c, d}
 	fleettest.Eventually(t, 5*time.Minute, "the fleet applies every event", func() bool { return r.settled(t, members) })
 	outs := stopAll(t, members)
-	fleet := collectFirings(t, append(outs, b.Stdout())...)
+	fleet := collectFirings(t, append(outs, writtenLines(b.Stdout()))...)
 	if joined := collectFirings(t, outs[2]); len(joined.Lines) == 0 {
 		t.Error("the member that joined emitted no firing")
 	}

@@ -38,6 +38,9 @@ func IsLineTooLong(err error) bool {
 type lineReader struct {
 	br  *bufio.Reader
 	max int
+	// alloc, when set, gives the memory a line that fits the buffer is
+	// copied into (Splitter.CopyLinesWith).
+	alloc func(n int) []byte
 }
 
 func newLineReader(r io.Reader, max int) lineReader {
@@ -62,10 +65,20 @@ func (l *lineReader) read() ([]byte, error) {
 	frag, err := l.br.ReadSlice('\n')
 	if err == nil { // the common case: the whole line is in the buffer
 		if line := dropEOL(frag); len(line) <= l.max {
-			return bytes.Clone(line), nil
+			return l.copyLine(line), nil
 		}
 	}
 	return l.readLong(frag, err)
+}
+
+// copyLine returns a copy of line, in memory from alloc when set.
+func (l *lineReader) copyLine(line []byte) []byte {
+	if l.alloc == nil {
+		return bytes.Clone(line)
+	}
+	b := l.alloc(len(line))
+	copy(b, line)
+	return b
 }
 
 // readLong finishes a line that did not fit the buffer (or the limit), of

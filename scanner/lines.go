@@ -1,5 +1,7 @@
-// Package scanner holds the sigma_lines scanner with which the daemon reads
-// events from stdin. It registers only when Register is called.
+// Package scanner holds the sigma_lines scanner and the sigma_stdin input
+// (the same line splitting, with the lines' memory reused once their
+// batches are acknowledged), with which the daemon reads events from
+// stdin. They register only when Register is called.
 package scanner
 
 import (
@@ -15,8 +17,16 @@ import (
 // LinesScannerName is the name of the line scanner.
 const LinesScannerName = "sigma_lines"
 
-// Register registers the sigma_lines scanner on env.
+// Register registers the sigma_lines scanner and the sigma_stdin input on
+// env.
 func Register(env *service.Environment) error {
+	if err := registerStdin(env); err != nil {
+		return err
+	}
+	return registerLines(env)
+}
+
+func registerLines(env *service.Environment) error {
 	return env.RegisterBatchScannerCreator(LinesScannerName, service.NewConfigSpec().
 		Beta().
 		Summary("One message per line, except that a JSON object or array spread over several lines (pretty-printed) becomes one message.").

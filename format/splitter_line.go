@@ -29,8 +29,11 @@ func (e *LineTooLongError) Error() string {
 
 // IsLineTooLong reports whether err is (or wraps) a *LineTooLongError.
 func IsLineTooLong(err error) bool {
+	if err == nil {
+		return false // before the target: errors.As makes it escape, an allocation per call
+	}
 	var tooLong *LineTooLongError
-	return err != nil && errors.As(err, &tooLong)
+	return errors.As(err, &tooLong)
 }
 
 // lineReader reads lines of at most max bytes; a longer line is skipped

@@ -110,6 +110,9 @@ func (s *linesScanner) NextBatch(context.Context) (service.MessageBatch, error) 
 // message is the message of one event, or of a line over the limit; err is
 // the reader's error otherwise.
 func (s *linesScanner) message(b []byte, err error) (*service.Message, error) {
+	if err == nil {
+		return service.NewMessage(b), nil
+	}
 	var tooLong *format.LineTooLongError
 	if errors.As(err, &tooLong) {
 		s.log.Warnf("sigma_lines: %v", tooLong)
@@ -117,10 +120,7 @@ func (s *linesScanner) message(b []byte, err error) (*service.Message, error) {
 		m.SetError(tooLong)
 		return m, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	return service.NewMessage(b), nil
+	return nil, err
 }
 
 func (s *linesScanner) Close(context.Context) error { return s.r.Close() }

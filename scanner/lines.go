@@ -37,24 +37,38 @@ func registerLines(env *service.Environment) error {
 			"more than `max_buffer_size` bytes), is split again, its first line a message of its own. A line "+
 			"over `max_buffer_size` bytes is skipped: its first 4096 bytes become a message marked with an "+
 			"error that gives its size, and reading goes on. `\\r\\n` line ends are accepted.").
-		Field(service.NewIntField("max_buffer_size").
-			Description("The longest line, and the longest joined value, in bytes.").
-			Default(16<<20)).
-		Field(service.NewIntField("max_batch").
-			Description("The most messages in one batch. A batch holds the events already read from the "+
-				"source, up to this count: it never waits for more input to fill up.").
-			Default(1)),
+		Fields(splitFields()...),
 		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchScannerCreator, error) {
-			maxBytes, err := conf.FieldInt("max_buffer_size")
-			if err != nil {
-				return nil, err
-			}
-			batch, err := conf.FieldInt("max_batch")
+			maxBytes, batch, err := splitSettings(conf)
 			if err != nil {
 				return nil, err
 			}
 			return linesScannerCreator{max: maxBytes, batch: max(batch, 1), log: res.Logger()}, nil
 		})
+}
+
+// splitFields are the fields of sigma_lines and sigma_stdin.
+func splitFields() []*service.ConfigField {
+	return []*service.ConfigField{
+		service.NewIntField("max_buffer_size").
+			Description("The longest line, and the longest joined value, in bytes.").
+			Default(16 << 20),
+		service.NewIntField("max_batch").
+			Description("The most messages in one batch. A batch holds the events already read from the " +
+				"source, up to this count: it never waits for more input to fill up.").
+			Default(1),
+	}
+}
+
+// splitSettings reads splitFields: the longest line and the batch size.
+func splitSettings(conf *service.ParsedConfig) (maxBytes, batch int, err error) {
+	if maxBytes, err = conf.FieldInt("max_buffer_size"); err != nil {
+		return 0, 0, err
+	}
+	if batch, err = conf.FieldInt("max_batch"); err != nil {
+		return 0, 0, err
+	}
+	return maxBytes, batch, nil
 }
 
 type linesScannerCreator struct {

@@ -26,19 +26,9 @@ func registerStdin(env *service.Environment) error {
 			"into an allocation of its own; this input learns when each batch is acknowledged (after every "+
 			"output wrote every message derived from it) and copies lines into blocks it reuses from then "+
 			"on. A nacked batch is replayed, as with `stdin`'s `auto_replay_nacks`.").
-		Field(service.NewIntField("max_buffer_size").
-			Description("The longest line, and the longest joined value, in bytes.").
-			Default(16<<20)).
-		Field(service.NewIntField("max_batch").
-			Description("The most messages in one batch. A batch holds the events already read, up to this "+
-				"count: it never waits for more input to fill up.").
-			Default(1)),
+		Fields(splitFields()...),
 		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchInput, error) {
-			maxBytes, err := conf.FieldInt("max_buffer_size")
-			if err != nil {
-				return nil, err
-			}
-			batch, err := conf.FieldInt("max_batch")
+			maxBytes, batch, err := splitSettings(conf)
 			if err != nil {
 				return nil, err
 			}

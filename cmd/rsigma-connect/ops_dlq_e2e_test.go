@@ -12,14 +12,17 @@ import (
 	"github.com/rsigma-connect/rsigma-connect/internal/poll"
 )
 
+// opsFileLines returns the complete lines of a file (none when it does not
+// exist yet); a last line still being written is left for the next poll.
 func opsFileLines(t *testing.T, path string) []string {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil
 	}
+	pieces := strings.Split(string(b), "\n")
 	var out []string
-	for _, l := range strings.Split(string(b), "\n") {
+	for _, l := range pieces[:len(pieces)-1] {
 		if l != "" {
 			out = append(out, l)
 		}

@@ -104,6 +104,7 @@ func compileUnguarded(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError) 
 		if opts.BloomPrefilter {
 			applyBloomPrefilter(e.index, opts.BloomMaxBytes)
 		}
+		e.index.dropNeedles()
 	}
 	if opts.CrossRuleAC {
 		applyCrossRuleAC(e)

@@ -39,3 +39,44 @@ func TestBuildAllocatesTheTablesOnce(t *testing.T) {
 		t.Errorf("building %d states (%d bytes) allocated %d bytes, want at most %d", a.States(), a.Size(), allocated, limit)
 	}
 }
+
+// A large automaton keeps dense rows for its top levels only (largeDenseDepth):
+// at 30k rules the rows of the states four to six bytes deep were ~15 MB
+// that a scan rarely reads; deeper states list their transitions. Matching
+// is unchanged.
+func TestLargeAutomatonHasDenseRowsForItsTopLevels(t *testing.T) {
+	rng := rand.New(rand.NewSource(4))
+	const alphabet = `abcdefghijklmnopqrstuvwxyz0123456789\.-_ :/`
+	needles := make([]string, 20000)
+	ids := make([]int32, len(needles))
+	top := map[string]bool{"": true} // the states up to largeDenseDepth bytes deep
+	for i := range needles {
+		var b strings.Builder
+		for n := 2 + rng.Intn(20); n > 0; n-- {
+			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
+		}
+		needles[i], ids[i] = b.String(), int32(i)
+		for d := 1; d <= min(largeDenseDepth, len(needles[i])); d++ {
+			top[needles[i][:d]] = true
+		}
+	}
+	a := NewSubstrings(needles, ids)
+	if int(a.dense) != len(top) {
+		t.Errorf("%d dense states, want the %d states up to %d bytes deep", a.dense, len(top), largeDenseDepth)
+	}
+	for trial := 0; trial < 300; trial++ {
+		var b strings.Builder
+		for n := rng.Intn(200); n > 0; n-- {
+			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
+		}
+		b.WriteString(needles[rng.Intn(len(needles))]) // at least one occurrence
+		text := b.String()
+		got := map[int32]bool{}
+		a.Scan(text, func(id int32) { got[id] = true })
+		for i, nd := range needles {
+			if strings.Contains(text, nd) != got[int32(i)] {
+				t.Fatalf("text %q needle %q: found %v", text, nd, got[int32(i)])
+			}
+		}
+	}
+}

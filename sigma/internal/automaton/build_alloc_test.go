@@ -80,3 +80,45 @@ func TestLargeAutomatonHasDenseRowsForItsTopLevels(t *testing.T) {
 		}
 	}
 }
+
+// An affix trie numbers its nodes breadth-first, so that an edge's target
+// is implied by its position: nine bytes per node and one per output (the
+// edge target array cost four more per node), and matching is unchanged.
+func TestAffixTrieNeedsNoEdgeTargets(t *testing.T) {
+	rng := rand.New(rand.NewSource(5))
+	const alphabet = `abc\.:`
+	needles := make([]string, 3000)
+	ids := make([]int32, len(needles))
+	for i := range needles {
+		var b strings.Builder
+		for n := 1 + rng.Intn(12); n > 0; n-- {
+			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
+		}
+		needles[i], ids[i] = b.String(), int32(i)
+	}
+	for _, reverse := range []bool{false, true} {
+		a := NewAffixes(needles, ids, reverse)
+		nodes := len(a.edgeStart) - 1
+		if limit := 4*256 + 9*nodes + 4*len(a.outIDs) + 8; a.Size() > limit {
+			t.Errorf("reverse %v: %d nodes take %d bytes, want at most %d", reverse, nodes, a.Size(), limit)
+		}
+		for trial := 0; trial < 500; trial++ {
+			var b strings.Builder
+			for n := rng.Intn(16); n > 0; n-- {
+				b.WriteByte(alphabet[rng.Intn(len(alphabet))])
+			}
+			text := b.String()
+			got := map[int32]bool{}
+			a.Match(text, func(id int32) { got[id] = true })
+			for i, nd := range needles {
+				want := strings.HasPrefix(text, nd)
+				if reverse {
+					want = strings.HasSuffix(text, nd)
+				}
+				if want != got[int32(i)] {
+					t.Fatalf("reverse %v, text %q, needle %q: found %v, want %v", reverse, text, nd, got[int32(i)], want)
+				}
+			}
+		}
+	}
+}

@@ -245,3 +245,7 @@ func (a *Substrings) States() int { return len(a.outStart) - 1 }
 func (a *Substrings) Size() int {
 	return 4*(len(a.next)+len(a.outStart)+len(a.outIDs)+len(a.deepStart)+len(a.deepRow)+len(a.deepCode)) + len(a.deepClass)
 }
+
+// ClassTables returns the class tables: as the needles are, and with A-Z
+// folded (nil when a needle has an upper-case letter).
+func (a *Substrings) ClassTables() (cased, folding *[256]uint8) { return &a.Classes, a.Folding }

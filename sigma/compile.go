@@ -236,12 +236,14 @@ func compileItem(it *Item, fields *FieldTable, plans itemPlans) (*itemNode, erro
 	}
 	b := &itemBindings{}
 	n.bound = b
-	for _, name := range n.refNames {
-		f, err := internedField(fields, name)
-		if err != nil {
-			return nil, err
+	if n.kind == itemFieldref {
+		for _, v := range it.Values { // the referenced field names (planFieldref)
+			f, err := internedField(fields, v.Text)
+			if err != nil {
+				return nil, err
+			}
+			b.refs = append(b.refs, f)
 		}
-		b.refs = append(b.refs, f)
 	}
 	if n.kind == itemKeywords {
 		if n.all {

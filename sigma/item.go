@@ -19,13 +19,14 @@ const (
 // compiled from the unchanged item.
 type itemPlan struct {
 	// values has one matcher per rule value (OR-combined, AND with all).
-	values   []valueMatcher
-	refNames []string // itemFieldref: referenced field names
-	kind     itemKind
-	all      bool
-	neq      bool
-	cased    bool
-	want     bool // itemExists: expected presence
+	// (itemFieldref reads its field names from the item's values, so that
+	// the plan fits 32 bytes.)
+	values []valueMatcher
+	kind   itemKind
+	all    bool
+	neq    bool
+	cased  bool
+	want   bool // itemExists: expected presence
 	// transforms is set when the values went through value transforms.
 	transforms bool
 	// complete is false for a load-time plan that left out values with

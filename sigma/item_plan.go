@@ -159,7 +159,6 @@ func planFieldref(n *itemPlan, it *Item) error {
 		if v.Text == "" {
 			return errors.New("fieldref needs a field name as value")
 		}
-		n.refNames = append(n.refNames, v.Text)
 	}
 	n.kind = itemFieldref
 	return nil

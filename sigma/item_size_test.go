@@ -14,3 +14,12 @@ func TestItemNodeFitsFortyEightBytes(t *testing.T) {
 		t.Fatalf("itemNode is %d bytes, want at most 48", size)
 	}
 }
+
+// An item plan (~84k at 10 times SigmaHQ) holds its matchers and flags; a
+// fieldref item's names are its values, read when the node is bound, so
+// that a plan fits the 32-byte size class (it was 64).
+func TestItemPlanFitsThirtyTwoBytes(t *testing.T) {
+	if size := unsafe.Sizeof(itemPlan{}); size > 32 {
+		t.Fatalf("itemPlan is %d bytes, want at most 32", size)
+	}
+}

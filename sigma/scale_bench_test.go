@@ -19,8 +19,9 @@ import (
 //   - load: LoadPath plus Compile; cpu-ms/op is the process CPU time of one
 //     load (all cores), the figure other load on the machine distorts least;
 //   - live: the heap an Engine keeps once the RuleSet is dropped (live-MB);
-//   - gc: one forced collection with the loaded Engine live (ns/op): the
-//     marking every collection of a running daemon pays for the corpus;
+//   - gc: one forced collection with the loaded Engine live (ns/op and
+//     cpu-ms/op, all cores): the marking every collection of a running
+//     daemon pays for the corpus;
 //   - <lane>: one op = JSONEvent.Reset + Engine.Evaluate of one lane event,
 //     with events/cpu-s, matches/event and candidates/event (the rules the
 //     candidate index leaves to evaluate).
@@ -92,10 +93,12 @@ func benchmarkScaleGC(b *testing.B, dir string) {
 	eng := scaleEngine(b, dir)
 	runtime.GC()
 	b.ResetTimer()
+	cpu := sigma.ProcessCPU()
 	for i := 0; i < b.N; i++ {
 		runtime.GC()
 	}
 	b.StopTimer()
+	b.ReportMetric(float64((sigma.ProcessCPU()-cpu).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
 	runtime.KeepAlive(eng)
 }
 

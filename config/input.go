@@ -1,11 +1,11 @@
 package config
 
 // maxLineBytes is the longest stdin line (or pretty-printed JSON value,
-// joined by the sigma_lines scanner) read as one event.
+// joined by the sigma_stdin input) read as one event.
 const maxLineBytes = 16 << 20
 
 // inputSection is the stream input for --input. There is no stream buffer:
-// for stdin the sigma_lines scanner hands the pipeline the lines it has
+// for stdin the sigma_stdin input hands the pipeline the lines it has
 // already read (never waiting for more), up to handOver, and back-pressure
 // reaches the pipe directly, so the queue between source and engine is the
 // lines being handed over plus those being evaluated (at most
@@ -31,11 +31,9 @@ func inputSection(o *Options) omap {
 			{"buffer_size", o.BufferSize},
 		}}}
 	}
-	return omap{{"stdin", omap{
-		{"scanner", omap{{"sigma_lines", omap{
-			{"max_buffer_size", maxLineBytes},
-			{"max_batch", handOver(o)},
-		}}}},
+	return omap{{"sigma_stdin", omap{
+		{"max_buffer_size", maxLineBytes},
+		{"max_batch", handOver(o)},
 	}}}
 }
 

@@ -27,19 +27,24 @@ import (
 //     collections, not back-to-back ones. With the collector off under the
 //     same limit, 1 load in 10 overshot the limit by ~17 MB of RSS and
 //     loads were no faster.
-//   - While events flow, the target is runGCPercent, the runtime's default:
-//     the heap grows by as much as is live (the corpus, correlation state,
-//     in-flight batches) before a collection. GOGC 50 halved the heap's
-//     growth for 15-27 MB less peak RSS under load, but collected twice as
-//     often; with two or more Ps each cycle takes a whole P for marking
-//     (GOMAXPROCS/4, rounded), so the collector was on ~40% of the time and
-//     the events had one P of two for it (50k-100k Sysmon events,
-//     --batch-size 128, GOMAXPROCS=2: 25 vs 13 cycles; bench/README "Scale
-//     with cores").
+//   - While events flow, the target is runGCPercent: the heap grows by
+//     half of what is live (the corpus, correlation state, in-flight
+//     batches) before a collection, which keeps the running daemon's peak
+//     RSS near the loaded one (SigmaHQ, 100k Sysmon events: ~95 MiB against
+//     ~111 at GOGC 100). Each cycle marks the whole corpus, so the
+//     collector's CPU per event follows the bytes an event allocates over
+//     that headroom: since the stdin lines are read into reused blocks
+//     (scanner.sigma_stdin) an event allocates ~2.5 KB instead of ~3.9 KB
+//     through the whole daemon,
+//     and GOGC 50 runs 16-18 collections per 100k events (the code before
+//     issue 18: 24-26 at the same target), for a CPU per event at or below
+//     that code's (bench/README "Scale with cores"). With two or more Ps a
+//     cycle takes a whole P for marking (GOMAXPROCS/4, rounded); issue 18
+//     had run at GOGC 100 (now 7-8 cycles) to buy CPU with ~17 MiB of RSS.
 //
 // An operator who sets GOGC or GOMEMLIMIT keeps the runtime's own policy.
 const (
-	runGCPercent  = 100
+	runGCPercent  = 50
 	loadGCPercent = 100
 	// loadLimitFloor is the smallest heap limit while loading: enough for
 	// the SigmaHQ corpus (~28 MB compiled) and its garbage in flight. 48 MiB

@@ -17,8 +17,22 @@ type decoded struct {
 	event sigma.Event
 	// json is the event's JSON text for the `event` key of results.
 	json []byte
-	// release returns pooled resources once the event's results are built.
-	release func()
+	// pooled is event when it came from st's pool of JSON events (no
+	// closure per event to give it back: release).
+	pooled *sigma.JSONEvent
+	st     *State
+	// onRelease, when set, is called by release instead.
+	onRelease func()
+}
+
+// release returns pooled resources once the event's results are built.
+func (d decoded) release() {
+	switch {
+	case d.onRelease != nil:
+		d.onRelease()
+	case d.pooled != nil:
+		d.st.releaseJSONEvent(d.pooled)
+	}
 }
 
 // decoders are the evaluator's line decoder and the decoder of lines marked
@@ -84,10 +98,10 @@ func toEvent(st *State, fd *format.Decoded) (decoded, error) {
 			st.releaseJSONEvent(ev)
 			return decoded{}, fmt.Errorf("%w: %v", format.ErrParse, err)
 		}
-		return decoded{event: ev, json: fd.JSON, release: func() { st.releaseJSONEvent(ev) }}, nil
+		return decoded{event: ev, json: fd.JSON, pooled: ev, st: st}, nil
 	case format.KindFields:
-		return decoded{event: sigma.NewFieldsEvent(fd.Keys, fd.Values), json: fd.AppendEventJSON(nil), release: func() {}}, nil
+		return decoded{event: sigma.NewFieldsEvent(fd.Keys, fd.Values), json: fd.AppendEventJSON(nil)}, nil
 	default:
-		return decoded{event: sigma.NewPlainEvent(fd.Line), json: fd.AppendEventJSON(nil), release: func() {}}, nil
+		return decoded{event: sigma.NewPlainEvent(fd.Line), json: fd.AppendEventJSON(nil)}, nil
 	}
 }

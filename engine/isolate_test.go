@@ -34,7 +34,7 @@ func exploding(t *testing.T, st *State) decoded {
 	if err := inner.Reset([]byte(`{"CommandLine":"whoami /all","EventID":4625,"TargetUserName":"u1"}`)); err != nil {
 		t.Fatal(err)
 	}
-	return decoded{event: panicEvent{inner: inner, calls: new(int)}, release: func() { t.Error("a panicked event was released to the pool") }}
+	return decoded{event: panicEvent{inner: inner, calls: new(int)}, onRelease: func() { t.Error("a panicked event was released to the pool") }}
 }
 
 // TestEvaluationPanicCostsOnlyItsEvent: an event whose evaluation panics,

@@ -78,6 +78,18 @@ func (s *Splitter) NextBuffered() (b []byte, ok bool, err error) {
 	return s.next(false)
 }
 
+// CopyLinesWith makes the splitter copy each line that fits its 64 KiB read
+// buffer into alloc(n), a slice of length n that the splitter then owns,
+// instead of a new allocation, so that the caller can recycle the memory of
+// events it is done with. Joined values, longer lines and the heads of
+// lines over the limit are still allocated on their own.
+func (s *Splitter) CopyLinesWith(alloc func(n int) []byte) { s.lines.alloc = alloc }
+
+// Pending reports whether the splitter holds lines it has read but not
+// returned yet: queued after an ended join, or the lines of a value being
+// joined. When it holds none, every line it has copied was returned.
+func (s *Splitter) Pending() bool { return len(s.queue) > 0 || len(s.out) > 0 || s.join.active }
+
 func (s *Splitter) next(wait bool) ([]byte, bool, error) {
 	for {
 		if len(s.out) > 0 {

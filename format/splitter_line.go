@@ -29,8 +29,11 @@ func (e *LineTooLongError) Error() string {
 
 // IsLineTooLong reports whether err is (or wraps) a *LineTooLongError.
 func IsLineTooLong(err error) bool {
+	if err == nil {
+		return false // before the target: errors.As makes it escape, an allocation per call
+	}
 	var tooLong *LineTooLongError
-	return err != nil && errors.As(err, &tooLong)
+	return errors.As(err, &tooLong)
 }
 
 // lineReader reads lines of at most max bytes; a longer line is skipped
@@ -38,6 +41,9 @@ func IsLineTooLong(err error) bool {
 type lineReader struct {
 	br  *bufio.Reader
 	max int
+	// alloc, when set, gives the memory a line that fits the buffer is
+	// copied into (Splitter.CopyLinesWith).
+	alloc func(n int) []byte
 }
 
 func newLineReader(r io.Reader, max int) lineReader {
@@ -62,10 +68,20 @@ func (l *lineReader) read() ([]byte, error) {
 	frag, err := l.br.ReadSlice('\n')
 	if err == nil { // the common case: the whole line is in the buffer
 		if line := dropEOL(frag); len(line) <= l.max {
-			return bytes.Clone(line), nil
+			return l.copyLine(line), nil
 		}
 	}
 	return l.readLong(frag, err)
+}
+
+// copyLine returns a copy of line, in memory from alloc when set.
+func (l *lineReader) copyLine(line []byte) []byte {
+	if l.alloc == nil {
+		return bytes.Clone(line)
+	}
+	b := l.alloc(len(line))
+	copy(b, line)
+	return b
 }
 
 // readLong finishes a line that did not fit the buffer (or the limit), of

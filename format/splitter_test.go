@@ -227,3 +227,11 @@ func TestSplitterCompleteLineEndsTheWait(t *testing.T) {
 		t.Fatalf("after the open value: %s", got)
 	}
 }
+
+// IsLineTooLong runs on every message (processor, engine): no error, no
+// allocation (its errors.As target escaped before the nil check).
+func TestIsLineTooLongOfNoErrorAllocatesNothing(t *testing.T) {
+	if n := testing.AllocsPerRun(100, func() { _ = IsLineTooLong(nil) }); n != 0 {
+		t.Fatalf("%.0f allocations, want 0", n)
+	}
+}

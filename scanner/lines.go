@@ -1,5 +1,7 @@
-// Package scanner holds the sigma_lines scanner with which the daemon reads
-// events from stdin. It registers only when Register is called.
+// Package scanner holds the sigma_lines scanner and the sigma_stdin input
+// (the same line splitting, with the lines' memory reused once their
+// batches are acknowledged), with which the daemon reads events from
+// stdin. They register only when Register is called.
 package scanner
 
 import (
@@ -15,8 +17,16 @@ import (
 // LinesScannerName is the name of the line scanner.
 const LinesScannerName = "sigma_lines"
 
-// Register registers the sigma_lines scanner on env.
+// Register registers the sigma_lines scanner and the sigma_stdin input on
+// env.
 func Register(env *service.Environment) error {
+	if err := registerStdin(env); err != nil {
+		return err
+	}
+	return registerLines(env)
+}
+
+func registerLines(env *service.Environment) error {
 	return env.RegisterBatchScannerCreator(LinesScannerName, service.NewConfigSpec().
 		Beta().
 		Summary("One message per line, except that a JSON object or array spread over several lines (pretty-printed) becomes one message.").
@@ -27,24 +37,38 @@ func Register(env *service.Environment) error {
 			"more than `max_buffer_size` bytes), is split again, its first line a message of its own. A line "+
 			"over `max_buffer_size` bytes is skipped: its first 4096 bytes become a message marked with an "+
 			"error that gives its size, and reading goes on. `\\r\\n` line ends are accepted.").
-		Field(service.NewIntField("max_buffer_size").
-			Description("The longest line, and the longest joined value, in bytes.").
-			Default(16<<20)).
-		Field(service.NewIntField("max_batch").
-			Description("The most messages in one batch. A batch holds the events already read from the "+
-				"source, up to this count: it never waits for more input to fill up.").
-			Default(1)),
+		Fields(splitFields()...),
 		func(conf *service.ParsedConfig, res *service.Resources) (service.BatchScannerCreator, error) {
-			maxBytes, err := conf.FieldInt("max_buffer_size")
-			if err != nil {
-				return nil, err
-			}
-			batch, err := conf.FieldInt("max_batch")
+			maxBytes, batch, err := splitSettings(conf)
 			if err != nil {
 				return nil, err
 			}
 			return linesScannerCreator{max: maxBytes, batch: max(batch, 1), log: res.Logger()}, nil
 		})
+}
+
+// splitFields are the fields of sigma_lines and sigma_stdin.
+func splitFields() []*service.ConfigField {
+	return []*service.ConfigField{
+		service.NewIntField("max_buffer_size").
+			Description("The longest line, and the longest joined value, in bytes.").
+			Default(16 << 20),
+		service.NewIntField("max_batch").
+			Description("The most messages in one batch. A batch holds the events already read from the " +
+				"source, up to this count: it never waits for more input to fill up.").
+			Default(1),
+	}
+}
+
+// splitSettings reads splitFields: the longest line and the batch size.
+func splitSettings(conf *service.ParsedConfig) (maxBytes, batch int, err error) {
+	if maxBytes, err = conf.FieldInt("max_buffer_size"); err != nil {
+		return 0, 0, err
+	}
+	if batch, err = conf.FieldInt("max_batch"); err != nil {
+		return 0, 0, err
+	}
+	return maxBytes, batch, nil
 }
 
 type linesScannerCreator struct {
@@ -100,6 +124,9 @@ func (s *linesScanner) NextBatch(context.Context) (service.MessageBatch, error) 
 // message is the message of one event, or of a line over the limit; err is
 // the reader's error otherwise.
 func (s *linesScanner) message(b []byte, err error) (*service.Message, error) {
+	if err == nil {
+		return service.NewMessage(b), nil
+	}
 	var tooLong *format.LineTooLongError
 	if errors.As(err, &tooLong) {
 		s.log.Warnf("sigma_lines: %v", tooLong)
@@ -107,10 +134,7 @@ func (s *linesScanner) message(b []byte, err error) (*service.Message, error) {
 		m.SetError(tooLong)
 		return m, nil
 	}
-	if err != nil {
-		return nil, err
-	}
-	return service.NewMessage(b), nil
+	return nil, err
 }
 
 func (s *linesScanner) Close(context.Context) error { return s.r.Close() }

@@ -23,7 +23,7 @@ func TestListFormats(t *testing.T) {
 			t.Errorf("list --format %s: %v\n%.2000s", format, err, stderr)
 			continue
 		}
-		for _, name := range []string{"sigma", "sigma_dlq_entry", "sigma_stdout", "sigma_lines", "sigma_nats_jetstream", "prometheus"} {
+		for _, name := range []string{"sigma", "sigma_dlq_entry", "sigma_stdout", "sigma_lines", "sigma_stdin", "sigma_nats_jetstream", "prometheus"} {
 			if !strings.Contains(string(out), name) {
 				t.Errorf("list --format %s does not mention %s", format, name)
 			}

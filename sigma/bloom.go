@@ -170,3 +170,13 @@ func applyBloomPrefilter(x *candidateIndex, maxBytes int) {
 		}
 	}
 }
+
+// dropNeedles releases the needle lists that the index kept from its
+// build for the pre-filter: the automata answer every lookup, and at 30k
+// rules the lists are several MB held for nothing.
+func (x *candidateIndex) dropNeedles() {
+	x.keywordNeedles = nil
+	for _, fi := range x.fields {
+		fi.needles = nil
+	}
+}

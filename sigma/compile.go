@@ -104,6 +104,7 @@ func compileUnguarded(rs *RuleSet, opts CompileOptions) (*Engine, []*LoadError) 
 		if opts.BloomPrefilter {
 			applyBloomPrefilter(e.index, opts.BloomMaxBytes)
 		}
+		e.index.dropNeedles()
 	}
 	if opts.CrossRuleAC {
 		applyCrossRuleAC(e)
@@ -230,23 +231,30 @@ func compileItem(it *Item, fields *FieldTable, plans itemPlans) (*itemNode, erro
 			return nil, err
 		}
 	}
-	for _, name := range n.refNames {
-		f, err := internedField(fields, name)
-		if err != nil {
-			return nil, err
+	if n.kind != itemKeywords && n.kind != itemFieldref {
+		return n, nil
+	}
+	b := &itemBindings{}
+	n.bound = b
+	if n.kind == itemFieldref {
+		for _, v := range it.Values { // the referenced field names (planFieldref)
+			f, err := internedField(fields, v.Text)
+			if err != nil {
+				return nil, err
+			}
+			b.refs = append(b.refs, f)
 		}
-		n.refs = append(n.refs, f)
 	}
 	if n.kind == itemKeywords {
 		if n.all {
 			for _, m := range n.values {
-				n.kwFns = append(n.kwFns, leafMatcher{m}.leaf)
+				b.kwFns = append(b.kwFns, leafMatcher{m}.leaf)
 			}
 		} else if set := keywordNeedleSet(n); set != nil {
-			n.kwFns = []func(*Value) bool{set.leaf}
-			n.kwSet = set
+			b.kwFns = []func(*Value) bool{set.leaf}
+			b.kwSet = set
 		} else {
-			n.kwFns = []func(*Value) bool{n.matchLeafAny}
+			b.kwFns = []func(*Value) bool{n.matchLeafAny}
 		}
 	}
 	return n, nil

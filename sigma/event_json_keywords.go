@@ -1,7 +1,5 @@
 package sigma
 
-import "github.com/rsigma-connect/rsigma-connect/sigma/internal/automaton"
-
 // Keyword needle sets over a JSONEvent's raw leaves. An OR keyword item of
 // plain ASCII substrings (needleSet) asks whether any string leaf's text
 // contains a needle. Event.Keywords answers that by building every leaf's
@@ -14,9 +12,9 @@ import "github.com/rsigma-connect/rsigma-connect/sigma/internal/automaton"
 
 // anyLeafContains reports whether the text of some string leaf (its folded
 // text unless cased) contains a needle of a, as Keywords with a test of
-// containsAny on each leaf would. classes is a.classes when cased, else
-// a.folding.
-func (e *JSONEvent) anyLeafContains(a *automaton.Substrings, classes *[256]uint8, cased bool) bool {
+// containsAny on each leaf would. classes is a's cased class table when
+// cased, else its folding one (ClassTables).
+func (e *JSONEvent) anyLeafContains(a anyNeedles, classes *[256]uint8, cased bool) bool {
 	if !e.valid {
 		return false
 	}

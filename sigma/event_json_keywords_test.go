@@ -33,22 +33,27 @@ func TestAnyLeafContainsAgreesWithKeywords(t *testing.T) {
 	}
 	for _, needles := range needleSets {
 		ids := make([]int32, len(needles))
-		set := automaton.NewSubstrings(needles, ids)
-		for _, cased := range []bool{false, true} {
-			classes := &set.Classes
-			if !cased {
-				if classes = set.Folding; classes == nil {
-					continue
+		sets := []anyNeedles{automaton.NewSubstrings(needles, ids)}
+		if a := automaton.NewAnyOf(needles); a != nil {
+			sets = append(sets, a)
+		}
+		for _, set := range sets {
+			for _, cased := range []bool{false, true} {
+				classes, folding := set.ClassTables()
+				if !cased {
+					if classes = folding; classes == nil {
+						continue
+					}
 				}
-			}
-			for _, doc := range docs {
-				e, _ := jsonEventFor(t, nil, doc)
-				want := e.Keywords(func(v *Value) bool {
-					s, ok := text(v, cased)
-					return ok && set.ContainsAny(s)
-				})
-				if got := e.anyLeafContains(set, classes, cased); got != want {
-					t.Errorf("needles %q cased=%v doc %s: raw scan %v, Keywords %v", needles, cased, doc, got, want)
+				for _, doc := range docs {
+					e, _ := jsonEventFor(t, nil, doc)
+					want := e.Keywords(func(v *Value) bool {
+						s, ok := text(v, cased)
+						return ok && set.ContainsAny(s)
+					})
+					if got := e.anyLeafContains(set, classes, cased); got != want {
+						t.Errorf("%T needles %q cased=%v doc %s: raw scan %v, Keywords %v", set, needles, cased, doc, got, want)
+					}
 				}
 			}
 		}

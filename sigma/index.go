@@ -53,8 +53,8 @@ type candidateIndex struct {
 	nAlways         int
 	fields          []*fieldIndex
 	keywords        *automaton.Substrings
-	// keywordNeedles are the needles of keywords; keywordBloom is their
-	// optional pre-filter (bloom.go).
+	// keywordNeedles are the needles of keywords, kept from the build until
+	// the optional pre-filter keywordBloom is made (bloom.go).
 	keywordNeedles []string
 	keywordBloom   *needleBloom
 	// byID maps field IDs to fields (event_json_present.go).
@@ -72,7 +72,7 @@ type fieldIndex struct {
 	exact   map[string][]int32
 	numbers map[int64][]int32
 	substr  *automaton.Substrings
-	needles []string     // the needles of substr
+	needles []string     // the needles of substr, until bloom is made
 	bloom   *needleBloom // optional pre-filter of substr (bloom.go)
 	prefix  *automaton.Affixes
 	suffix  *automaton.Affixes
@@ -140,6 +140,7 @@ func buildIndex(rules []*compiledRule) *candidateIndex {
 			go func() {
 				defer wg.Done()
 				fi.build(nl)
+				*nl = needleList{} // the automata hold what the index needs
 				<-sem
 			}()
 		}

@@ -19,13 +19,14 @@ const (
 // compiled from the unchanged item.
 type itemPlan struct {
 	// values has one matcher per rule value (OR-combined, AND with all).
-	values   []valueMatcher
-	refNames []string // itemFieldref: referenced field names
-	kind     itemKind
-	all      bool
-	neq      bool
-	cased    bool
-	want     bool // itemExists: expected presence
+	// (itemFieldref reads its field names from the item's values, so that
+	// the plan fits 32 bytes.)
+	values []valueMatcher
+	kind   itemKind
+	all    bool
+	neq    bool
+	cased  bool
+	want   bool // itemExists: expected presence
 	// transforms is set when the values went through value transforms.
 	transforms bool
 	// complete is false for a load-time plan that left out values with
@@ -34,13 +35,24 @@ type itemPlan struct {
 }
 
 // itemNode is a compiled detection item: its plan bound to one Engine.
+// Field items, most of a rule set, need the first four fields only; the
+// bindings of keyword and fieldref items are behind bound (a large rule set
+// has ~100k nodes: 40 bytes each instead of 96).
 type itemNode struct {
 	*itemPlan
-	field *Field   // nil for keyword items
-	refs  []*Field // itemFieldref: referenced fields (OR)
+	field *Field // nil for keyword items
 	// item is the detection item compiled; the candidate index lists its
 	// values' literal forms from it (variantsOf).
 	item *Item
+	// cross answers the item from the shared per-field automaton when
+	// CompileOptions.CrossRuleAC is on (crossac.go).
+	cross *crossItem
+	bound *itemBindings // keyword and fieldref items; nil for the others
+}
+
+// itemBindings are the per-engine bindings of keyword and fieldref items.
+type itemBindings struct {
+	refs []*Field // itemFieldref: referenced fields (OR)
 	// kwFns are the keyword leaf callbacks, bound once at compile time so
 	// that Event.Keywords calls do not allocate: kwFns[0] tests every value
 	// (OR); with all, kwFns[i] tests values[i] alone.
@@ -48,9 +60,6 @@ type itemNode struct {
 	// kwSet is the needle set of an OR keyword item of plain substrings
 	// (matcher_set.go), nil otherwise.
 	kwSet *needleSet
-	// cross answers the item from the shared per-field automaton when
-	// CompileOptions.CrossRuleAC is on (crossac.go).
-	cross *crossItem
 }
 
 // variant is one literal form of a rule value after transforms, as the
@@ -70,15 +79,16 @@ func (n *itemNode) eval(ev Event) bool {
 
 func (n *itemNode) evalPositive(ev Event) bool {
 	if n.kind == itemKeywords {
-		if n.kwSet != nil {
-			if found, ok := n.kwSet.evalRaw(ev); ok {
+		b := n.bound
+		if b.kwSet != nil {
+			if found, ok := b.kwSet.evalRaw(ev); ok {
 				return found
 			}
 		}
 		if !n.all {
-			return ev.Keywords(n.kwFns[0])
+			return ev.Keywords(b.kwFns[0])
 		}
-		for _, fn := range n.kwFns {
+		for _, fn := range b.kwFns {
 			if !ev.Keywords(fn) {
 				return false
 			}
@@ -155,7 +165,7 @@ func (n *itemNode) evalFieldref(ev Event, v *Value) bool {
 	if v.Kind == KindMissing || v.Kind == KindNull {
 		return false
 	}
-	for _, ref := range n.refs {
+	for _, ref := range n.bound.refs {
 		r := ev.Field(ref)
 		if r.Kind == KindMissing || r.Kind == KindNull {
 			continue

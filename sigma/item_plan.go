@@ -110,8 +110,12 @@ func buildPlan(it *Item, allowPlaceholders bool) (*itemPlan, error) {
 		return n, nil
 	}
 	n.values = make([]valueMatcher, 0, len(it.Values))
+	var block matcherBlock
+	if strs := stringValues(it, mods); strs > 1 {
+		block = make(matcherBlock, 0, strs)
+	}
 	for _, v := range it.Values {
-		m, err := planValue(v, mods, it.Keyword(), allowPlaceholders)
+		m, err := planValue(v, mods, it.Keyword(), allowPlaceholders, &block)
 		if err != nil {
 			return nil, err
 		}
@@ -155,7 +159,6 @@ func planFieldref(n *itemPlan, it *Item) error {
 		if v.Text == "" {
 			return errors.New("fieldref needs a field name as value")
 		}
-		n.refNames = append(n.refNames, v.Text)
 	}
 	n.kind = itemFieldref
 	return nil
@@ -185,9 +188,20 @@ func classify(v *RuleValue, mods *modifiers, keyword bool) valueClass {
 	return classString
 }
 
+// stringValues counts the values of it that get string matchers.
+func stringValues(it *Item, mods *modifiers) int {
+	n := 0
+	for _, v := range it.Values {
+		if classify(v, mods, it.Keyword()) == classString {
+			n++
+		}
+	}
+	return n
+}
+
 // planValue builds the matcher for one rule value; it is nil for a value
 // with unresolved placeholders when those are allowed.
-func planValue(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (valueMatcher, error) {
+func planValue(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool, block *matcherBlock) (valueMatcher, error) {
 	switch classify(v, mods, keyword) {
 	case classOpaque:
 		return planOpaque(v, mods)
@@ -202,11 +216,11 @@ func planValue(v *RuleValue, mods *modifiers, keyword, allowPlaceholders bool) (
 		return nil, err
 	}
 	if len(pats) == 1 {
-		return placePattern(pats[0], op, mods.cased), nil
+		return placePattern(pats[0], op, mods.cased, block), nil
 	}
 	matchers := make(anyOf, len(pats))
 	for i, pat := range pats {
-		matchers[i] = placePattern(pat, op, mods.cased)
+		matchers[i] = placePattern(pat, op, mods.cased, block)
 	}
 	return matchers, nil
 }

@@ -13,8 +13,16 @@ const minKeywordSet = 4
 
 // needleSet reports whether a text contains any of its needles.
 type needleSet struct {
-	set   *automaton.Substrings
+	set   anyNeedles
 	cased bool
+}
+
+// anyNeedles answers whether a text holds a needle of a set: an
+// automaton.AnyOf (16-bit table) when the set fits it, else a Substrings.
+type anyNeedles interface {
+	ContainsAny(text string) bool
+	ContainsAnyClasses(text string, classes *[256]uint8) bool
+	ClassTables() (cased, folding *[256]uint8)
 }
 
 // evalRaw reports whether some string leaf of ev contains a needle, from
@@ -22,9 +30,9 @@ type needleSet struct {
 // other events, which are asked through Event.Keywords.
 func (m *needleSet) evalRaw(ev Event) (found, ok bool) {
 	je := ev.JSONView()
-	classes := &m.set.Classes
+	classes, folding := m.set.ClassTables()
 	if !m.cased {
-		classes = m.set.Folding
+		classes = folding
 	}
 	if je == nil || classes == nil {
 		return false, false
@@ -52,6 +60,8 @@ func keywordNeedleSet(n *itemNode) *needleSet {
 		}
 		needles = append(needles, sm.needle)
 	}
-	ids := make([]int32, len(needles))
-	return &needleSet{set: automaton.NewSubstrings(needles, ids), cased: n.cased}
+	if set := automaton.NewAnyOf(needles); set != nil {
+		return &needleSet{set: set, cased: n.cased}
+	}
+	return &needleSet{set: automaton.NewSubstrings(needles, make([]int32, len(needles))), cased: n.cased}
 }

@@ -3,6 +3,8 @@ package sigma
 import (
 	"strings"
 	"testing"
+
+	"github.com/rsigma-connect/rsigma-connect/sigma/internal/automaton"
 )
 
 // TestKeywordNeedleSetAgreesWithSeparateSearches checks the one-pass keyword
@@ -44,4 +46,20 @@ func TestKeywordNeedleSetAgreesWithSeparateSearches(t *testing.T) {
 
 func quoteJSON(s string) string {
 	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), `"`, `\"`) + `"`
+}
+
+// A keyword item's needle set is the 16-bit AnyOf when it fits: it answers
+// the one question the item asks in about half the table of a Substrings.
+func TestKeywordNeedleSetIsAnAnyOf(t *testing.T) {
+	on, _, err := compileDoc(t, ruleDoc("keywords:\n  - mimikatz\n  - 'sekurlsa::'\n  - show arp\n  - dir\ncondition: keywords"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := on.rules[0].searches[0].groups[0][0]
+	if n.bound == nil || n.bound.kwSet == nil {
+		t.Fatal("the keyword item has no needle set")
+	}
+	if _, ok := n.bound.kwSet.set.(*automaton.AnyOf); !ok {
+		t.Errorf("needle set is a %T, want *automaton.AnyOf", n.bound.kwSet.set)
+	}
 }

@@ -18,9 +18,26 @@ const (
 // strMatcher compares the event text with a literal needle (lower-cased at
 // compile time unless cased).
 type strMatcher struct {
-	op     strOp
 	needle string
+	op     strOp // after needle: 24 bytes, not 32
 	cased  bool
+}
+
+// matcherBlock hands out the string matchers of one item plan from one
+// allocation: a large rule set has ~300k of them (SigmaHQ grown 10 times),
+// made while the rule files are parsed, and one object per matcher left
+// them scattered over spans otherwise filled with parsing garbage.
+type matcherBlock []strMatcher
+
+// str returns m stored in the block, or on its own once the block is full.
+func (b *matcherBlock) str(m strMatcher) *strMatcher {
+	if b == nil || len(*b) == cap(*b) {
+		own := new(strMatcher) // not &m: that would allocate m on every call
+		*own = m
+		return own
+	}
+	*b = append(*b, m)
+	return &(*b)[len(*b)-1]
 }
 
 func (m *strMatcher) match(k Kind, str, fold string) bool {
@@ -158,9 +175,9 @@ func segmentSuffixStart(s string, seg pattern) int {
 
 // placePattern adds the stars an operator implies and returns the string
 // matcher for the pattern: a plain needle when there are no wildcards.
-func placePattern(p pattern, op strOp, cased bool) valueMatcher {
+func placePattern(p pattern, op strOp, cased bool, block *matcherBlock) valueMatcher {
 	if !p.hasWildcards() {
-		return &strMatcher{op: op, needle: p.literal(), cased: cased}
+		return block.str(strMatcher{op: op, needle: p.literal(), cased: cased})
 	}
 	placed := pattern{}
 	if op == strContains || op == strSuffix {

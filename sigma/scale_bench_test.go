@@ -19,6 +19,9 @@ import (
 //   - load: LoadPath plus Compile; cpu-ms/op is the process CPU time of one
 //     load (all cores), the figure other load on the machine distorts least;
 //   - live: the heap an Engine keeps once the RuleSet is dropped (live-MB);
+//   - gc: one forced collection with the loaded Engine live (ns/op and
+//     cpu-ms/op, all cores): the marking every collection of a running
+//     daemon pays for the corpus;
 //   - <lane>: one op = JSONEvent.Reset + Engine.Evaluate of one lane event,
 //     with events/cpu-s, matches/event and candidates/event (the rules the
 //     candidate index leaves to evaluate).
@@ -37,6 +40,7 @@ func BenchmarkScale(b *testing.B) {
 			}
 			b.Run("load", func(b *testing.B) { benchmarkScaleLoad(b, dir) })
 			b.Run("live", func(b *testing.B) { benchmarkScaleLive(b, dir) })
+			b.Run("gc", func(b *testing.B) { benchmarkScaleGC(b, dir) })
 			for _, lane := range lanes.All {
 				b.Run(string(lane), func(b *testing.B) { benchmarkScaleLane(b, dir, lane) })
 			}
@@ -80,6 +84,22 @@ func benchmarkScaleLive(b *testing.B, dir string) {
 		runtime.KeepAlive(e)
 	}
 	b.ReportMetric(float64(live)/float64(b.N)/1e6, "live-MB")
+}
+
+// benchmarkScaleGC times forced collections with the engine of dir live
+// (and any engine an earlier benchmark of the process loaded: run it alone
+// for one size, e.g. -bench 'Scale/10x/gc').
+func benchmarkScaleGC(b *testing.B, dir string) {
+	eng := scaleEngine(b, dir)
+	runtime.GC()
+	b.ResetTimer()
+	cpu := sigma.ProcessCPU()
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+	}
+	b.StopTimer()
+	b.ReportMetric(float64((sigma.ProcessCPU()-cpu).Microseconds())/1e3/float64(b.N), "cpu-ms/op")
+	runtime.KeepAlive(eng)
 }
 
 var (

@@ -1,5 +1,7 @@
 package automaton
 
+import "bytes"
+
 // Automaton layout. A dense DFA row per state costs nClasses × 4 bytes; the
 // corpus's automata have tens of thousands of states (CommandLine alone
 // 20k × 73 classes, ~6 MB), yet a scan spends almost all its steps in the
@@ -31,6 +33,18 @@ const (
 // numbering keeps the shallow (hot) states dense.
 var maxDenseTable = 4 << 20
 
+// An automaton whose dense rows up to denseDepth would exceed
+// largeDenseBytes (a large rule set's CommandLine, Image, keyword
+// automata) gets dense rows up to largeDenseDepth bytes only. Its states
+// four to six bytes deep are most of those rows, each a copy of a shallower
+// row but for a child or two, and a scan reaches them only after matching
+// a needle's first four bytes. SigmaHQ grown 10 times: live heap 229.9 ->
+// 215.6 MB (1x: 26.7 -> 24.7 MB), Sysmon and syslog lanes as fast.
+const (
+	largeDenseBytes = 1 << 20
+	largeDenseDepth = 3
+)
+
 // compile numbers t's states breadth-first, computes failure links and
 // output lists, and lays out the dense rows and deep lists.
 func (a *Substrings) compile(t *sparseTrie, maxDense int) {
@@ -38,27 +52,25 @@ func (a *Substrings) compile(t *sparseTrie, maxDense int) {
 	nStates := len(g.order)
 	a.outStart = make([]int32, nStates+1)
 	ownStart, ownIDs := t.outputs()
+	// Count, then fill: the output list is allocated once at its size.
+	var scratch []int32
+	total := 0
+	for n := range g.order {
+		scratch = g.appendOutputs(scratch[:0], int32(n), ownStart, ownIDs)
+		total += len(scratch)
+	}
+	a.outIDs = make([]int32, 0, total)
 	for n := range g.order {
 		a.outStart[n] = int32(len(a.outIDs))
-		start := len(a.outIDs)
-		for u := int32(n); u != 0; u = g.fail[u] {
-			s := g.order[u]
-			for _, id := range ownIDs[ownStart[s]:ownStart[s+1]] {
-				if !containsID(a.outIDs[start:], id) {
-					a.outIDs = append(a.outIDs, id)
-				}
-			}
-		}
+		a.outIDs = g.appendOutputs(a.outIDs, int32(n), ownStart, ownIDs)
 	}
 	a.outStart[nStates] = int32(len(a.outIDs))
 	nc := a.nClasses
 	dense := nStates
 	if nStates*nc*4 > maxDense {
-		for n, d := range g.depth {
-			if d > denseDepth || n*nc*4 > maxDenseTable {
-				dense = n
-				break
-			}
+		dense = denseStates(g.depth, nc, denseDepth)
+		if dense*nc*4 > largeDenseBytes {
+			dense = denseStates(g.depth, nc, largeDenseDepth)
 		}
 	}
 	a.dense, a.denseEnd = int32(dense), int32(dense*nc)
@@ -74,6 +86,17 @@ func (a *Substrings) compile(t *sparseTrie, maxDense int) {
 		}
 	}
 	a.layoutDeep(g)
+}
+
+// denseStates is the number of states, in breadth-first order, that get
+// dense rows: those up to depth bytes deep, within maxDenseTable.
+func denseStates(depths []int32, nc, depth int) int {
+	for n, d := range depths {
+		if int(d) > depth || n*nc*4 > maxDenseTable {
+			return n
+		}
+	}
+	return len(depths)
 }
 
 // trieGraph is a trie in breadth-first numbering: the children of state n
@@ -107,6 +130,21 @@ func bfsOrder(t *sparseTrie) *trieGraph {
 	return g
 }
 
+// appendOutputs appends to dst the output ids of state n, each once: the
+// ids of the needles ending at n or at a state on its failure chain.
+func (g *trieGraph) appendOutputs(dst []int32, n int32, ownStart, ownIDs []int32) []int32 {
+	start := len(dst)
+	for u := n; u != 0; u = g.fail[u] {
+		s := g.order[u]
+		for _, id := range ownIDs[ownStart[s]:ownStart[s+1]] {
+			if !containsID(dst[start:], id) {
+				dst = append(dst, id)
+			}
+		}
+	}
+	return dst
+}
+
 // child returns u's child on class c, or 0.
 func (g *trieGraph) child(u int32, c uint8) int32 {
 	for k := g.kids[u]; k < g.kids[u+1]; k++ {
@@ -131,42 +169,48 @@ func (g *trieGraph) step(u int32, c uint8) int32 {
 // trie children of each state on its failure chain down to the first dense
 // state (the nearest state's child wins a class), and that dense state,
 // whose row answers every other class. One deep step is then one list scan
-// and at most one row lookup.
+// and at most one row lookup. The lists are counted first, so that they
+// are allocated once at their size, and kept as two flat arrays: the
+// classes, scanned, and the codes, read once.
 func (a *Substrings) layoutDeep(g *trieGraph) {
-	nStates := len(g.order)
-	a.deepStart = make([]int32, nStates-int(a.dense)+1)
-	a.deepRow = make([]int32, nStates-int(a.dense))
-	for n := a.dense; n < int32(nStates); n++ {
+	nStates := int32(len(g.order))
+	deep := nStates - a.dense
+	a.deepStart = make([]int32, deep+1)
+	a.deepRow = make([]int32, deep)
+	var classes []uint8
+	total := 0
+	for n := a.dense; n < nStates; n++ {
+		classes, _ = a.appendDeepEdges(classes[:0], nil, g, n)
+		total += len(classes)
+	}
+	a.deepClass = make([]uint8, 0, total)
+	a.deepCode = make([]int32, 0, total)
+	for n := a.dense; n < nStates; n++ {
 		k := n - a.dense
-		a.deepStart[k] = int32(len(a.deepEdges))
-		start := len(a.deepEdges)
-		m := n
-		for m >= a.dense {
-			for kid := g.kids[m]; kid < g.kids[m+1]; kid++ {
-				if !hasEdgeClass(a.deepEdges[start:], g.class[kid]) {
-					a.deepEdges = append(a.deepEdges, deepEdge{class: g.class[kid], code: a.code(kid)})
+		a.deepStart[k] = int32(len(a.deepClass))
+		a.deepClass, a.deepCode = a.appendDeepEdges(a.deepClass, a.deepCode, g, n)
+	}
+	a.deepStart[deep] = int32(len(a.deepClass))
+}
+
+// appendDeepEdges appends the listed transitions of the deep state n to
+// classes and codes (codes nil: classes only), and sets n's fallback row.
+func (a *Substrings) appendDeepEdges(classes []uint8, codes []int32, g *trieGraph, n int32) ([]uint8, []int32) {
+	start := len(classes)
+	m := n
+	for m >= a.dense {
+		for kid := g.kids[m]; kid < g.kids[m+1]; kid++ {
+			if c := g.class[kid]; bytes.IndexByte(classes[start:], c) < 0 {
+				classes = append(classes, c)
+				if codes != nil {
+					codes = append(codes, a.code(kid))
 				}
 			}
-			m = g.fail[m]
 		}
-		a.deepRow[k] = m * int32(a.nClasses)
+		m = g.fail[m]
 	}
-	a.deepStart[nStates-int(a.dense)] = int32(len(a.deepEdges))
-}
-
-// deepEdge is one listed transition of a deep state.
-type deepEdge struct {
-	class uint8
-	code  int32
-}
-
-func hasEdgeClass(edges []deepEdge, c uint8) bool {
-	for _, e := range edges {
-		if e.class == c {
-			return true
-		}
-	}
-	return false
+	a.deepRow[n-a.dense] = m * int32(a.nClasses)
+	return classes, codes
 }
 
 // code returns the transition code of state n.
@@ -193,9 +237,10 @@ func (a *Substrings) state(code int32) int32 {
 // (non-negative) code s on class c.
 func (a *Substrings) deepStep(s, c int32) int32 {
 	k := s - a.denseEnd
-	for _, e := range a.deepEdges[a.deepStart[k]:a.deepStart[k+1]] {
-		if int32(e.class) == c {
-			return e.code
+	start := a.deepStart[k]
+	for i, class := range a.deepClass[start:a.deepStart[k+1]] {
+		if int32(class) == c {
+			return a.deepCode[int(start)+i]
 		}
 	}
 	return a.next[a.deepRow[k]+c]

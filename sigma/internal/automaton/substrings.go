@@ -21,11 +21,13 @@ type Substrings struct {
 	// next, the deeper ones are sparse (index_ac_layout.go).
 	dense    int32
 	denseEnd int32 // dense * nClasses: codes from here on are deep states
-	// deep state k's listed transitions are deepEdges[deepStart[k]:
-	// deepStart[k+1]]; other classes go by the dense row at deepRow[k].
+	// deep state k's listed transitions are on the classes
+	// deepClass[deepStart[k]:deepStart[k+1]] to the codes deepCode[same];
+	// other classes go by the dense row at deepRow[k].
 	deepStart []int32
 	deepRow   []int32
-	deepEdges []deepEdge
+	deepClass []uint8
+	deepCode  []int32
 	// folding is classes with A-Z mapped like a-z, nil when a needle has an
 	// upper-case letter (index_ac_fold.go).
 	Folding *[256]uint8
@@ -42,8 +44,8 @@ func NewSubstrings(needles []string, ids []int32) *Substrings {
 func buildSubstrings(needles []string, ids []int32, maxDense int) *Substrings {
 	a := &Substrings{}
 	a.assignClasses(needles)
-	t := &sparseTrie{first: []int32{0}, sibling: []int32{0}, class: []uint8{0}}
 	keys, order := a.sortedClassKeys(needles)
+	t := newSparseTrie(trieStates(keys, order), len(order))
 	for _, i := range order {
 		s := int32(0)
 		for _, c := range keys[i] {
@@ -68,6 +70,34 @@ type sparseTrie struct {
 	// while the collector runs (a slice per state was most of the build
 	// time of a large automaton).
 	ownState, ownID []int32
+}
+
+// newSparseTrie returns a trie holding only the root, with room for
+// states states and needles needles: the build then appends without
+// growing, so a large automaton leaves no garbage of grown copies behind
+// (SigmaHQ grown 10 times: ~300k states, several MB per array).
+func newSparseTrie(states, needles int) *sparseTrie {
+	t := &sparseTrie{first: make([]int32, 1, states), sibling: make([]int32, 1, states), class: make([]uint8, 1, states),
+		ownState: make([]int32, 0, needles), ownID: make([]int32, 0, needles)}
+	return t
+}
+
+// trieStates is the number of states of the trie of keys (root included),
+// given in sorted order: each key adds a state per byte past its common
+// prefix with the key before it.
+func trieStates(keys [][]byte, order []int32) int {
+	n := 1
+	var prev []byte
+	for _, i := range order {
+		k := keys[i]
+		common := 0
+		for common < len(k) && common < len(prev) && k[common] == prev[common] {
+			common++
+		}
+		n += len(k) - common
+		prev = k
+	}
+	return n
 }
 
 // outputs groups the needle outputs by state: the ids of needles ending at
@@ -213,5 +243,9 @@ func (a *Substrings) States() int { return len(a.outStart) - 1 }
 
 // size returns the approximate memory of the automaton in bytes.
 func (a *Substrings) Size() int {
-	return 4*(len(a.next)+len(a.outStart)+len(a.outIDs)+len(a.deepStart)+len(a.deepRow)) + 8*len(a.deepEdges)
+	return 4*(len(a.next)+len(a.outStart)+len(a.outIDs)+len(a.deepStart)+len(a.deepRow)+len(a.deepCode)) + len(a.deepClass)
 }
+
+// ClassTables returns the class tables: as the needles are, and with A-Z
+// folded (nil when a needle has an upper-case letter).
+func (a *Substrings) ClassTables() (cased, folding *[256]uint8) { return &a.Classes, a.Folding }

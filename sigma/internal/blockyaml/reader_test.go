@@ -117,7 +117,9 @@ func FuzzBlockYAML(f *testing.F) {
 func TestPlainTagMatchesYAMLv3(t *testing.T) {
 	values := []string{"", "~", "<<", "<", "true", "True", "TRUE", "tRue", "yes", "No", "on", "OFF", "null", "Null",
 		"NULL", "nULL", "1", "-1", "+1", "0x1F", "0o17", "0b11", "-0b11", "1_000", "1.5", ".5", "1e3", ".inf", "-.Inf",
-		".nan", "2021-01-01", "2021-01-01T10:00:00Z", "2021/01/01", "4688", "1.2.3", "x", "é", "0.0.0.0/8"}
+		".nan", "2021-01-01", "2021-01-01T10:00:00Z", "2021/01/01", "4688", "1.2.3", "x", "é", "0.0.0.0/8",
+		"2021-1-1", "2021-12-31", "2021-13-01", "2021-02-29", "2020-02-29", "2021-00-10", "2021-01-00", "2021-001-01",
+		"20211-01-01", "2021-01-011", "2021-01-1x", "1-11-2021", "2021--0101", "2021-01-01 10:00:00", "0000-01-01"}
 	rng := rand.New(rand.NewSource(3))
 	const alphabet = "01x.-+_eEtTnNuUlLrRfFaAsS~<:/ "
 	for i := 0; i < 20000; i++ {
@@ -138,6 +140,20 @@ func TestPlainTagMatchesYAMLv3(t *testing.T) {
 		}
 		if got := plainTag(v); got != n.Tag {
 			t.Errorf("plainTag(%q) = %s, yaml.v3 says %s", v, got, n.Tag)
+		}
+	}
+}
+
+// A rule's date and modified fields are read without the failed parses
+// yaml.v3's timestamp resolution makes on the way to its date-only layout
+// (three allocated errors per date, ~14 MB per load of 30k rules).
+func TestPlainDateTagAllocatesNothing(t *testing.T) {
+	for _, v := range []string{"2023-01-01", "2019-3-7"} {
+		if n := testing.AllocsPerRun(100, func() { _ = plainTag(v) }); n != 0 {
+			t.Errorf("plainTag(%q) allocates %.0f times, want none", v, n)
+		}
+		if got := plainTag(v); got != "!!timestamp" {
+			t.Errorf("plainTag(%q) = %s, want !!timestamp", v, got)
 		}
 	}
 }

@@ -41,14 +41,8 @@ func NewAffixes(needles []string, ids []int32, reverse bool) *Affixes {
 	slices.SortStableFunc(order, func(x, y int32) int { return strings.Compare(keys[x], keys[y]) })
 	// Node 0 is the root; nodes are numbered in creation order, which puts
 	// every node's children in byte order and the outputs in node order.
-	nodes := 1
-	for j, i := range order {
-		nodes += len(keys[i])
-		if j > 0 {
-			nodes -= commonPrefix(keys[i], keys[order[j-1]])
-		}
-	}
 	// Allocated at their size: a large set leaves no grown copies behind.
+	nodes := trieStates(keys, order)
 	b := affixBuild{parent: make([]int32, 1, nodes), label: make([]byte, 1, nodes),
 		outNode: make([]int32, 0, len(order)), outIDs: make([]int32, 0, len(order))}
 	path := []int32{0} // path[d]: the node of the previous key's first d bytes
@@ -81,15 +75,6 @@ type affixBuild struct {
 	label   []byte
 	outNode []int32
 	outIDs  []int32
-}
-
-// commonPrefix is the length of the longest common prefix of a and b.
-func commonPrefix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
 }
 
 func reversed(s string) string {

@@ -77,25 +77,29 @@ type sparseTrie struct {
 // growing, so a large automaton leaves no garbage of grown copies behind
 // (SigmaHQ grown 10 times: ~300k states, several MB per array).
 func newSparseTrie(states, needles int) *sparseTrie {
-	t := &sparseTrie{first: make([]int32, 1, states), sibling: make([]int32, 1, states), class: make([]uint8, 1, states),
+	return &sparseTrie{first: make([]int32, 1, states), sibling: make([]int32, 1, states), class: make([]uint8, 1, states),
 		ownState: make([]int32, 0, needles), ownID: make([]int32, 0, needles)}
-	return t
 }
 
 // trieStates is the number of states of the trie of keys (root included),
 // given in sorted order: each key adds a state per byte past its common
-// prefix with the key before it.
-func trieStates(keys [][]byte, order []int32) int {
+// prefix with the key before it. Substrings and Affixes size their build
+// arrays with it.
+func trieStates[K ~string | ~[]byte](keys []K, order []int32) int {
 	n := 1
-	var prev []byte
+	var prev K
 	for _, i := range order {
-		k := keys[i]
-		common := 0
-		for common < len(k) && common < len(prev) && k[common] == prev[common] {
-			common++
-		}
-		n += len(k) - common
-		prev = k
+		n += len(keys[i]) - commonPrefix(keys[i], prev)
+		prev = keys[i]
+	}
+	return n
+}
+
+// commonPrefix is the length of the longest common prefix of a and b.
+func commonPrefix[K ~string | ~[]byte](a, b K) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
 	}
 	return n
 }

@@ -35,12 +35,12 @@ import (
 //     collector's CPU per event follows the bytes an event allocates over
 //     that headroom: since the stdin lines are read into reused blocks
 //     (scanner.sigma_stdin) an event allocates ~2.5 KB instead of ~3.9 KB
-//     through the whole daemon,
-//     and GOGC 50 runs 16-18 collections per 100k events (the code before
-//     issue 18: 24-26 at the same target), for a CPU per event at or below
-//     that code's (bench/README "Scale with cores"). With two or more Ps a
-//     cycle takes a whole P for marking (GOMAXPROCS/4, rounded); issue 18
-//     had run at GOGC 100 (now 7-8 cycles) to buy CPU with ~17 MiB of RSS.
+//     through the whole daemon, and GOGC 50 runs 16-18 collections per
+//     100k events (the code before issue 18: 24-26 at the same target), for
+//     a CPU per event at or below that code's (bench/README "Scale with
+//     cores"). With two or more Ps a cycle takes a whole P for marking
+//     (GOMAXPROCS/4, rounded); issue 18 had run at GOGC 100 (now 7-8
+//     cycles) to buy CPU with ~17 MiB of RSS.
 //
 // An operator who sets GOGC or GOMEMLIMIT keeps the runtime's own policy.
 const (

@@ -19,11 +19,11 @@ import (
 // processor registers): the sigma_stdin input and sigma_lines scanner, the
 // sigma_stdout and sigma_file outputs, the sigma_pretty processor, the
 // sigma_nats_jetstream input and output, the `prometheus` metrics exporter
-// and a standalone sigma_http_events input (serving its own listener); and it registers
-// `sigma` again with the transport of `nats` dynamic sources. The binary
-// calls it on the global environment so that `rsigma-connect run` runs a
-// printed configuration; the daemon calls it on its own environment, then
-// replaces the ones it wires to itself (stdout, prometheus, sigma).
+// and a standalone sigma_http_events input (serving its own listener); and
+// it registers `sigma` again with the transport of `nats` dynamic sources.
+// The binary calls it on the global environment so that `rsigma-connect run`
+// runs a printed configuration; the daemon calls it on its own environment,
+// then replaces the ones it wires to itself (stdout, prometheus, sigma).
 func Register(env *service.Environment) error { return register(env, nil) }
 
 // register is Register with the `sigma` processors attached to hub (nil:

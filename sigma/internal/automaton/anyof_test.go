@@ -2,7 +2,6 @@ package automaton
 
 import (
 	"math/rand"
-	"strings"
 	"testing"
 )
 
@@ -12,13 +11,7 @@ import (
 func TestAnyOfAgreesWithSubstrings(t *testing.T) {
 	rng := rand.New(rand.NewSource(6))
 	const alphabet = `abcdeKZ\.: -é`
-	word := func(max int) string {
-		var b strings.Builder
-		for n := 1 + rng.Intn(max); n > 0; n-- {
-			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
-		}
-		return b.String()
-	}
+	word := func(max int) string { return randomString(rng, alphabet, 1+rng.Intn(max)) }
 	for set := 0; set < 50; set++ {
 		needles := make([]string, 4+rng.Intn(60))
 		for i := range needles {

@@ -16,11 +16,7 @@ func TestSubstringSetFindsEveryOccurrence(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	alphabet := "abcehirs\\windowsé "
 	for trial := 0; trial < 2000; trial++ {
-		var b strings.Builder
-		for n := rng.Intn(30); n > 0; n-- {
-			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
-		}
-		text := b.String()
+		text := randomString(rng, alphabet, rng.Intn(30))
 		got := map[int32]bool{}
 		set.Scan(text, func(id int32) { got[id] = true })
 		for i, nd := range needles {
@@ -77,11 +73,7 @@ func TestSubstringSetDeepStatesFindEveryOccurrence(t *testing.T) {
 		t.Fatalf("no deep states: %d dense of %d", set.dense, set.States())
 	}
 	for trial := 0; trial < 3000; trial++ {
-		var b strings.Builder
-		for n := rng.Intn(60); n > 0; n-- {
-			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
-		}
-		text := b.String()
+		text := randomString(rng, alphabet, rng.Intn(60))
 		folded := strings.ToLower(text)
 		got := map[int32]bool{}
 		set.Scan(folded, func(id int32) { got[id] = true })

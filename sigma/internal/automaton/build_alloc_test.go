@@ -48,12 +48,8 @@ func TestLargeAutomatonHasDenseRowsForItsTopLevels(t *testing.T) {
 		t.Errorf("%d dense states, want the %d states up to %d bytes deep", a.dense, len(top), largeDenseDepth)
 	}
 	for trial := 0; trial < 300; trial++ {
-		var b strings.Builder
-		for n := rng.Intn(200); n > 0; n-- {
-			b.WriteByte(pathAlphabet[rng.Intn(len(pathAlphabet))])
-		}
-		b.WriteString(needles[rng.Intn(len(needles))]) // at least one occurrence
-		text := b.String()
+		text := randomString(rng, pathAlphabet, rng.Intn(200))
+		text += needles[rng.Intn(len(needles))] // at least one occurrence
 		got := map[int32]bool{}
 		a.Scan(text, func(id int32) { got[id] = true })
 		for i, nd := range needles {
@@ -78,11 +74,7 @@ func TestAffixTrieNeedsNoEdgeTargets(t *testing.T) {
 			t.Errorf("reverse %v: %d nodes take %d bytes, want at most %d", reverse, nodes, a.Size(), limit)
 		}
 		for trial := 0; trial < 500; trial++ {
-			var b strings.Builder
-			for n := rng.Intn(16); n > 0; n-- {
-				b.WriteByte(alphabet[rng.Intn(len(alphabet))])
-			}
-			text := b.String()
+			text := randomString(rng, alphabet, rng.Intn(16))
 			got := map[int32]bool{}
 			a.Match(text, func(id int32) { got[id] = true })
 			for i, nd := range needles {
@@ -100,17 +92,3 @@ func TestAffixTrieNeedsNoEdgeTargets(t *testing.T) {
 
 // pathAlphabet is the bytes of the needles of path-like fields.
 const pathAlphabet = `abcdefghijklmnopqrstuvwxyz0123456789\.-_ :/`
-
-// randomWords returns n words of minLen to minLen+span-1 bytes of alphabet,
-// and the ids 0 to n-1.
-func randomWords(rng *rand.Rand, alphabet string, n, minLen, span int) ([]string, []int32) {
-	words, ids := make([]string, n), make([]int32, n)
-	for i := range words {
-		var b strings.Builder
-		for k := minLen + rng.Intn(span); k > 0; k-- {
-			b.WriteByte(alphabet[rng.Intn(len(alphabet))])
-		}
-		words[i], ids[i] = b.String(), int32(i)
-	}
-	return words, ids
-}
